@@ -1,0 +1,52 @@
+# Tandem: the developer entry points. `make demo` runs the platform, `make test` the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV := python3 -m uv
+RUN := $(UV) run --frozen
+STACK := python3 deploy/local/stack.py
+SERVICES := python3 deploy/local/services.py
+PYTEST_WORKERS ?= 2
+
+.PHONY: help setup up down status demo test lint fmt bench services-up services-down
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+setup: ## Install everything a fresh machine needs (idempotent)
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
+	@$(UV) sync --frozen --quiet
+	@$(STACK) install
+
+up: ## Start the native Kafka + PostgreSQL stack (idempotent)
+	@$(STACK) up
+
+down: ## Stop the services and the native stack (data is kept)
+	@$(SERVICES) stop
+	@$(STACK) down
+
+status: ## Show what runs
+	@$(STACK) status; $(SERVICES) status
+
+services-up: ## Migrate and start the four services in the background
+	@$(SERVICES) start
+
+services-down: ## Stop the four services
+	@$(SERVICES) stop
+
+demo: setup up services-up ## The main job: the stack, the four services, and their URLs
+
+test: setup up ## The whole suite on the real servers (lint, schema checks, tests)
+	@$(MAKE) --no-print-directory lint
+	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+lint: ## ruff, and mypy --strict on libs/
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy libs/service/src libs/events/src libs/testkit/src
+
+fmt: ## Format and fix what ruff can
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+bench: setup up ## Run the benchmarks; figures go to bench/results/ and docs/performance.md
+	@for b in bench/*/run.py; do echo "== $$b"; $(RUN) python $$b || exit 1; done

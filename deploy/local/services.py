@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Start, stop and inspect the four Tandem services on the local stack (stdlib only)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCAL = ROOT / ".local"
+SERVICES = {"matching": 8001, "engagement": 8002, "notifications": 8003, "analytics": 8004}
+
+
+def stack_env() -> dict[str, str]:
+    path = LOCAL / "stack.env"
+    if not path.exists():
+        sys.exit("error: the stack is not up (no .local/stack.env); run: make up")
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
+def pid_file(name: str) -> Path:
+    return LOCAL / "run" / f"{name}.pid"
+
+
+def running_pid(name: str) -> int | None:
+    path = pid_file(name)
+    if not path.exists():
+        return None
+    pid = int(path.read_text())
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        path.unlink()
+        return None
+    return pid
+
+
+def service_env(name: str, stack: dict[str, str]) -> dict[str, str]:
+    env = dict(os.environ)
+    port = os.environ.get(f"TANDEM_{name.upper()}_PORT", str(SERVICES[name]))
+    env.update(
+        TANDEM_ENV="development",
+        TANDEM_HTTP_PORT=port,
+        TANDEM_KAFKA_BOOTSTRAP=stack["TANDEM_KAFKA_BOOTSTRAP"],
+        TANDEM_DATABASE_URL=stack[f"TANDEM_DATABASE_URL_{name.upper()}"],
+        TANDEM_DEV_KEYS_DIR=str(LOCAL / "dev-keys"),
+    )
+    return env
+
+
+def ready(port: str) -> tuple[bool, str]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=3) as response:
+            return True, json.loads(response.read())["status"]
+    except Exception as exc:
+        return False, str(exc)
+
+
+def start() -> None:
+    stack = stack_env()
+    (LOCAL / "run").mkdir(parents=True, exist_ok=True)
+    (LOCAL / "logs").mkdir(parents=True, exist_ok=True)
+    uv = [sys.executable, "-m", "uv", "run", "--frozen"]
+    for name in SERVICES:
+        env = service_env(name, stack)
+        if running_pid(name):
+            print(f"{name}: already running")
+            continue
+        migrate = subprocess.run([*uv, f"tandem-{name}", "migrate"], env=env, cwd=ROOT,
+                                 capture_output=True, text=True, check=False)
+        if migrate.returncode != 0:
+            sys.exit(f"error: {name} migrations failed:\n{migrate.stdout}{migrate.stderr}")
+        log = (LOCAL / "logs" / f"{name}.log").open("ab")
+        process = subprocess.Popen([*uv, f"tandem-{name}", "serve"], env=env, cwd=ROOT,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        pid_file(name).write_text(str(process.pid))
+    deadline = time.monotonic() + 90
+    for name in SERVICES:
+        port = service_env(name, stack)["TANDEM_HTTP_PORT"]
+        while not ready(port)[0]:
+            if time.monotonic() > deadline or running_pid(name) is None:
+                tail = (LOCAL / "logs" / f"{name}.log").read_text().splitlines()[-20:]
+                sys.exit(f"error: {name} did not become ready; log tail:\n" + "\n".join(tail))
+            time.sleep(0.5)
+        print(f"{name:14} ready  http://127.0.0.1:{port}  (API docs: /docs, metrics: /metrics)")
+
+
+def stop() -> None:
+    for name in SERVICES:
+        pid = running_pid(name)
+        if pid is None:
+            continue
+        os.killpg(pid, signal.SIGTERM)
+        for _ in range(100):
+            if running_pid(name) is None:
+                break
+            time.sleep(0.1)
+        else:
+            os.killpg(pid, signal.SIGKILL)
+        pid_file(name).unlink(missing_ok=True)
+        print(f"{name}: stopped")
+
+
+def status() -> int:
+    code = 0
+    for name, default_port in SERVICES.items():
+        pid = running_pid(name)
+        port = os.environ.get(f"TANDEM_{name.upper()}_PORT", str(default_port))
+        state = f"running pid {pid} port {port} ({ready(port)[1]})" if pid else "stopped"
+        code = code if pid else 3
+        print(f"{name:14} {state}")
+    return code
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "status"
+    if command == "start":
+        start()
+    elif command == "stop":
+        stop()
+    elif command == "status":
+        sys.exit(status())
+    else:
+        sys.exit("usage: services.py start|stop|status")

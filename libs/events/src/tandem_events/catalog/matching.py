@@ -1,0 +1,162 @@
+"""Events of the matching context (topic ``matching.events``): programs, enrolment, pairs.
+
+Personality answers never leave the matching service: enrolment events carry only what
+partners and other systems may see.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tandem_events.catalog.base import DomainEvent, Identifier
+
+CrossTeamPreference = Literal["prefer_other_departments", "prefer_same_department", "indifferent"]
+TimeOfDay = Literal["morning", "midday", "afternoon", "evening", "any"]
+
+
+class MatchingEvent(DomainEvent):
+    """Base of the matching context's events."""
+
+    context: ClassVar[str] = "matching"
+    is_base: ClassVar[bool] = True
+
+
+class MatchingPolicy(BaseModel):
+    """How a program scores and constrains candidate pairs."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    weights: dict[str, float] = Field(default_factory=dict)
+    max_level_gap: int = Field(default=1, ge=0, le=10)
+    cross_team: CrossTeamPreference = "prefer_other_departments"
+    allow_triads: bool = True
+    min_overlap_hours: float = Field(default=2.0, ge=0, le=24)
+
+
+class ProgramLaunched(MatchingEvent):
+    """A program admin launched a program with a declared purpose."""
+
+    key_field: ClassVar[str] = "program_id"
+    program_id: Identifier
+    name: str = Field(min_length=1, max_length=200)
+    purpose: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=4000)
+    starts_on: date
+    ends_on: date | None = None
+    suggested_cadence_days: int = Field(ge=1, le=90)
+    policy: MatchingPolicy
+    goal_vocabulary: tuple[str, ...] = ()
+
+
+class ProgramUpdated(MatchingEvent):
+    """A program's description, dates or policy changed."""
+
+    key_field: ClassVar[str] = "program_id"
+    program_id: Identifier
+    description: str | None = None
+    ends_on: date | None = None
+    suggested_cadence_days: int | None = Field(default=None, ge=1, le=90)
+    policy: MatchingPolicy | None = None
+
+
+class ProgramClosed(MatchingEvent):
+    """A program ended; its active pairs end with it."""
+
+    key_field: ClassVar[str] = "program_id"
+    program_id: Identifier
+    reason: str = Field(default="", max_length=500)
+
+
+class ParticipantProfile(BaseModel):
+    """The shareable part of a participant's profile (no personality answers)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    skills_offered: tuple[str, ...] = ()
+    skills_sought: tuple[str, ...] = ()
+    goals: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    timezone: str = "UTC"
+    meeting_style: Literal["sync", "async", "either"] = "either"
+    meeting_minutes: int = Field(default=30, ge=10, le=240)
+    every_days: int = Field(default=14, ge=1, le=90)
+    time_of_day: TimeOfDay = "any"
+
+
+class ParticipantEnrolled(MatchingEvent):
+    """A person opted in to a program."""
+
+    key_field: ClassVar[str] = "person_id"
+    program_id: Identifier
+    person_id: Identifier
+    level: int = Field(ge=0, le=20)
+    department: str = ""
+    profile: ParticipantProfile
+
+
+class ProfileUpdated(MatchingEvent):
+    """A participant changed their profile."""
+
+    key_field: ClassVar[str] = "person_id"
+    program_id: Identifier
+    person_id: Identifier
+    profile: ParticipantProfile
+
+
+class ParticipantWithdrew(MatchingEvent):
+    """A participant left a program; their pending and active pairs end."""
+
+    key_field: ClassVar[str] = "person_id"
+    program_id: Identifier
+    person_id: Identifier
+    reason: str = Field(default="", max_length=500)
+
+
+class MatchRoundCompleted(MatchingEvent):
+    """A match round was committed: how many pairs, who stayed unmatched and why."""
+
+    key_field: ClassVar[str] = "program_id"
+    program_id: Identifier
+    round_id: Identifier
+    pair_ids: tuple[str, ...]
+    unmatched: dict[str, str] = Field(default_factory=dict)
+    total_score: float = Field(ge=0)
+    exact: bool
+
+
+class PairCreated(MatchingEvent):
+    """Two (or, for an odd one out, three) peers were paired, with the reasons why."""
+
+    key_field: ClassVar[str] = "pair_id"
+    pair_id: Identifier
+    program_id: Identifier
+    member_ids: tuple[str, ...] = Field(min_length=2, max_length=3)
+    round_id: str | None = None
+    score: float = Field(ge=0)
+    reasons: tuple[str, ...] = ()
+    manual: bool = False
+    override_reason: str | None = None
+    suggested_cadence_days: int = Field(default=14, ge=1, le=90)
+
+
+class PairEnded(MatchingEvent):
+    """A pair stopped: completed, someone withdrew, a rematch, the program closed, an admin."""
+
+    key_field: ClassVar[str] = "pair_id"
+    pair_id: Identifier
+    program_id: Identifier
+    member_ids: tuple[str, ...] = Field(min_length=2, max_length=3)
+    reason: Literal["completed", "withdrawal", "rematch", "program_closed", "admin"]
+
+
+class RematchRequested(MatchingEvent):
+    """A participant asked for a new partner; answered in the next round."""
+
+    key_field: ClassVar[str] = "person_id"
+    program_id: Identifier
+    person_id: Identifier
+    pair_id: Identifier
+    reason: Literal["schedule", "chemistry", "goals_differ", "other"] = "other"

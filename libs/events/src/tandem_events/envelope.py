@@ -1,0 +1,104 @@
+"""CloudEvents 1.0 in Kafka binary content mode: ``ce_*`` headers, JSON body, aggregate key."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from tandem_events.catalog.base import DomainEvent
+from tandem_events.errors import InvalidEnvelope
+from tandem_events.upcasting import read_event
+
+SPEC_VERSION = b"1.0"
+CONTENT_TYPE = b"application/json"
+REQUIRED_HEADERS = ("ce_specversion", "ce_id", "ce_type", "ce_source", "ce_time")
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One event with its CloudEvents attributes, as stored and as sent."""
+
+    id: str
+    type: str
+    source: str
+    subject: str
+    time: datetime
+    topic: str
+    key: str
+    data: dict[str, Any]
+    trace: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def wrap(
+        cls, event: DomainEvent, source: str, trace: dict[str, str] | None = None
+    ) -> Envelope:
+        """Envelope a new event from ``source`` (e.g. ``/tandem/engagement``)."""
+        return cls(
+            id=str(uuid.uuid4()),
+            type=event.type_name(),
+            source=source,
+            subject=event.key,
+            time=event.occurred_at.astimezone(UTC),
+            topic=event.topic(),
+            key=event.key,
+            data=event.model_dump(mode="json"),
+            trace=dict(trace or {}),
+        )
+
+    def event(self) -> DomainEvent:
+        """The typed event, upcast to the current version of its model."""
+        return read_event(self.type, self.data)
+
+    def headers(self) -> list[tuple[str, bytes]]:
+        """The Kafka record headers (binary content mode)."""
+        headers = [
+            ("ce_specversion", SPEC_VERSION),
+            ("ce_id", self.id.encode()),
+            ("ce_type", self.type.encode()),
+            ("ce_source", self.source.encode()),
+            ("ce_time", self.time.isoformat().encode()),
+            ("ce_subject", self.subject.encode()),
+            ("content-type", CONTENT_TYPE),
+        ]
+        headers.extend((k, v.encode()) for k, v in self.trace.items())
+        return headers
+
+    def value(self) -> bytes:
+        """The Kafka record value: the event data as JSON."""
+        return orjson.dumps(self.data)
+
+    @classmethod
+    def from_record(
+        cls, topic: str, key: bytes | None, value: bytes | None,
+        headers: Iterable[tuple[str, bytes]],
+    ) -> Envelope:
+        """Read a Kafka record, or raise :class:`InvalidEnvelope` saying what is wrong."""
+        found = {k: v for k, v in headers}
+        missing = [h for h in REQUIRED_HEADERS if h not in found]
+        if missing:
+            raise InvalidEnvelope(f"missing CloudEvents header(s): {', '.join(missing)}")
+        if found["ce_specversion"] != SPEC_VERSION:
+            raise InvalidEnvelope(f"unsupported ce_specversion {found['ce_specversion']!r}")
+        try:
+            data = orjson.loads(value or b"")
+            time = datetime.fromisoformat(found["ce_time"].decode())
+        except (orjson.JSONDecodeError, ValueError) as exc:
+            raise InvalidEnvelope(f"malformed record: {exc}") from exc
+        if not isinstance(data, dict):
+            raise InvalidEnvelope("the record value is not a JSON object")
+        return cls(
+            id=found["ce_id"].decode(),
+            type=found["ce_type"].decode(),
+            source=found["ce_source"].decode(),
+            subject=found.get("ce_subject", b"").decode(),
+            time=time,
+            topic=topic,
+            key=(key or b"").decode(),
+            data=data,
+            trace={k: found[k].decode() for k in ("traceparent", "tracestate") if k in found},
+        )

@@ -1,0 +1,137 @@
+"""The outbox relay: publishes every committed event to Kafka, gap-free, in aggregate order.
+
+Gap-freedom (see docs/decisions/0004-gap-free-relay.md): rows are read in (tx_id, position)
+order and only below ``pg_snapshot_xmin(pg_current_snapshot())``, the oldest transaction still
+running. Every transaction below it has finished, so no row can later appear behind the
+relay's progress, whatever order transactions commit in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import zlib
+
+import asyncpg
+from opentelemetry import trace
+from prometheus_client import Counter, Gauge
+
+from tandem_events.kafka_producer import EventPublisher
+from tandem_events.store import recorded
+from tandem_events.tracing import context_from, tracer
+from tandem_service.logging import get_logger
+
+PUBLISHED = Counter("tandem_relay_published_total", "Events the relay published", ["relay"])
+LEADER = Gauge("tandem_relay_leader", "1 while this instance holds the relay lease", ["relay"])
+
+_FETCH = """
+SELECT * FROM events
+WHERE (tx_id, position) > ($1::xid8, $2::bigint)
+  AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY tx_id, position
+LIMIT $3
+"""
+_SAVE = """
+INSERT INTO relay_progress (relay, tx_id, position, published) VALUES ($1, $2, $3, $4)
+ON CONFLICT (relay) DO UPDATE SET tx_id = $2, position = $3,
+    published = relay_progress.published + $4, updated_at = now()
+"""
+
+log = get_logger("tandem.relay")
+
+
+class Relay:
+    """Runs while its process lives; only the instance holding the advisory lock publishes."""
+
+    def __init__(
+        self,
+        dsn: str,
+        publisher: EventPublisher,
+        name: str = "outbox",
+        batch_size: int = 5000,
+        idle_seconds: float = 0.02,
+    ) -> None:
+        self._dsn = dsn
+        self._publisher = publisher
+        self.name = name
+        self._batch = batch_size
+        self._idle = idle_seconds
+        self._lock_key = zlib.crc32(f"tandem-relay:{name}".encode())
+        self._task: asyncio.Task[None] | None = None
+        self.is_leader = False
+
+    async def start(self) -> None:
+        """Start relaying in the background."""
+        self._task = asyncio.create_task(self._run(), name=f"relay-{self.name}")
+
+    async def stop(self) -> None:
+        """Stop after the batch in flight."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self._lead()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # broker or database away: back off, then take over again
+                log.warning("relay interrupted", relay=self.name, error=str(exc))
+                await asyncio.sleep(1.0)
+            finally:
+                self.is_leader = False
+                LEADER.labels(self.name).set(0)
+
+    async def _lead(self) -> None:
+        conn = await asyncpg.connect(self._dsn)
+        try:
+            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key):
+                await asyncio.sleep(1.0)  # another instance relays; stay on standby
+            self.is_leader = True
+            LEADER.labels(self.name).set(1)
+            row = await conn.fetchrow(
+                "SELECT tx_id::text, position FROM relay_progress WHERE relay = $1", self.name
+            )
+            tx_id, position = (row[0], row[1]) if row else ("0", 0)
+            while True:
+                published = await self.relay_once(conn, tx_id, position)
+                if published is None:
+                    await asyncio.sleep(self._idle)
+                else:
+                    tx_id, position = published
+        finally:
+            await conn.close()
+
+    async def relay_once(
+        self, conn: asyncpg.Connection, tx_id: str, position: int
+    ) -> tuple[str, int] | None:
+        """Publish the next batch after (tx_id, position); returns the new progress or None."""
+        rows = await conn.fetch(_FETCH, tx_id, position, self._batch)
+        if not rows:
+            return None
+        batch = [recorded(r) for r in rows]
+        parent = context_from(batch[0].envelope.trace)
+        with tracer.start_as_current_span(
+            "relay publish", context=parent, kind=trace.SpanKind.PRODUCER
+        ) as span:
+            span.set_attribute("messaging.batch.message_count", len(batch))
+            await self._publisher.publish([r.envelope for r in batch])
+        last = rows[-1]
+        new_tx = str(last["tx_id"])
+        await conn.execute(_SAVE, self.name, new_tx, last["position"], len(rows))
+        PUBLISHED.labels(self.name).inc(len(rows))
+        return new_tx, int(last["position"])
+
+    async def pending(self, pool: asyncpg.Pool) -> int:
+        """How many stored events the relay has not yet published (for /ready and metrics)."""
+        async with pool.acquire() as conn:
+            return int(
+                await conn.fetchval(
+                    "SELECT count(*) FROM events e WHERE (e.tx_id, e.position) > "
+                    "(SELECT coalesce(max(tx_id), '0'::xid8), coalesce(max(position), 0) "
+                    "FROM relay_progress WHERE relay = $1)",
+                    self.name,
+                )
+            )

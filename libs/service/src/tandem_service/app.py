@@ -1,0 +1,126 @@
+"""The FastAPI application every service is built from, with the cross-cutting parts wired."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import asyncpg
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import ORJSONResponse
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+from tandem_service.auth import DevKeyPair, TokenVerifier
+from tandem_service.database import check_database, create_pool
+from tandem_service.health import CheckResult, ReadinessCheck, health_router
+from tandem_service.kafka import KafkaProbe
+from tandem_service.logging import configure_logging, get_logger
+from tandem_service.metrics import http_metrics_middleware, metrics_router
+from tandem_service.settings import ServiceSettings
+from tandem_service.telemetry import configure_tracing
+
+
+class Component(Protocol):
+    """Something a service runs beside its HTTP API (a relay, a consumer)."""
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
+@dataclass
+class Runtime:
+    """What the lifespan opens: the pool, the Kafka probe and the service's components."""
+
+    settings: ServiceSettings
+    pool: asyncpg.Pool | None = None
+    kafka: KafkaProbe | None = None
+    components: list[Component] = field(default_factory=list)
+    checks: dict[str, ReadinessCheck] = field(default_factory=dict)
+
+
+StartHook = Callable[[Runtime, FastAPI], Awaitable[None]]
+
+
+def token_verifier_for(settings: ServiceSettings) -> TokenVerifier:
+    """Build the verifier the settings ask for: JWKS, a public key file, or the dev key."""
+    public_pem: bytes | None = None
+    if settings.jwt_public_key_file is not None:
+        public_pem = settings.jwt_public_key_file.read_bytes()
+    elif not settings.jwt_jwks_url and settings.is_development:
+        public_pem = DevKeyPair.load_or_create(settings.dev_keys_dir).public_pem
+    return TokenVerifier(
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        jwks_url=settings.jwt_jwks_url,
+        public_pem=public_pem,
+    )
+
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter] = (),
+    on_start: StartHook | None = None,
+) -> FastAPI:
+    """A service app: logging, tracing, metrics, auth, health and the service's own routers."""
+    configure_logging(settings.service_name, settings.log_level)
+    configure_tracing(settings.service_name)
+    log = get_logger("tandem.app")
+    runtime = Runtime(settings=settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime.pool = await create_pool(
+            settings.database_url.get_secret_value(), settings.database_pool_max
+        )
+        pool = runtime.pool
+        runtime.kafka = KafkaProbe(
+            settings.kafka_bootstrap, settings.kafka_client_id or settings.service_name
+        )
+        await runtime.kafka.start()
+        runtime.checks.setdefault("database", lambda: check_database(pool))
+        runtime.checks.setdefault("kafka", runtime.kafka.check)
+        if on_start is not None:
+            await on_start(runtime, app)
+        for component in runtime.components:
+            await component.start()
+        log.info("service started", port=settings.http_port)
+        try:
+            yield
+        finally:
+            for component in reversed(runtime.components):
+                await component.stop()
+            await runtime.kafka.stop()
+            await pool.close()
+            log.info("service stopped")
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="0.1.0",
+        lifespan=lifespan,
+        default_response_class=ORJSONResponse,
+    )
+    app.state.runtime = runtime
+    app.state.settings = settings
+    app.state.token_verifier = token_verifier_for(settings)
+    app.middleware("http")(http_metrics_middleware(settings.service_name))
+    app.include_router(health_router(runtime.checks))
+    app.include_router(metrics_router)
+    for router in routers:
+        app.include_router(router)
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
+    return app
+
+
+def always_ready() -> ReadinessCheck:
+    """A check that passes; for components with nothing to report yet."""
+
+    async def check() -> CheckResult:
+        return CheckResult(True)
+
+    return check

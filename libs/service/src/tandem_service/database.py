@@ -1,0 +1,54 @@
+"""PostgreSQL access: the asyncpg pool, its readiness check and SQL migrations (yoyo)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import asyncpg
+import orjson
+from yoyo import get_backend, read_migrations
+
+from tandem_service.health import CheckResult
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    # jsonb in and out as Python objects, encoded by orjson (fast, strict about NaN).
+    await conn.set_type_codec(
+        "jsonb",
+        encoder=lambda v: orjson.dumps(v).decode(),
+        decoder=orjson.loads,
+        schema="pg_catalog",
+    )
+
+
+async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:
+    """An asyncpg pool whose connections speak jsonb as Python objects."""
+    pool = await asyncpg.create_pool(
+        dsn, min_size=1, max_size=max_size, init=_init_connection, command_timeout=60
+    )
+    assert pool is not None
+    return pool
+
+
+async def check_database(pool: asyncpg.Pool) -> CheckResult:
+    """Readiness: one round trip to the database."""
+    async with pool.acquire() as conn:
+        await conn.fetchval("SELECT 1")
+    return CheckResult(True)
+
+
+def apply_migrations(dsn: str, sources: Sequence[Path]) -> int:
+    """Apply every pending migration from ``sources`` in order; return how many ran."""
+    backend = get_backend(_yoyo_url(dsn))
+    migrations = read_migrations(*(str(s) for s in sources))
+    with backend.lock():
+        pending = backend.to_apply(migrations)
+        backend.apply_migrations(pending)
+    return len(pending)
+
+
+def _yoyo_url(dsn: str) -> str:
+    # yoyo picks its driver from the scheme; psycopg 3 is the one we ship.
+    scheme, rest = dsn.split("://", 1)
+    return f"postgresql+psycopg://{rest}" if scheme in {"postgres", "postgresql"} else dsn

@@ -1,0 +1,76 @@
+"""The settings base every Tandem service extends (12-factor, ``TANDEM_*`` variables)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Credentials that only the local stack uses; anything outside development must bring its own.
+DEVELOPMENT_PASSWORDS = frozenset(
+    {"tandem", "tandem_matching", "tandem_engagement", "tandem_notifications", "tandem_analytics"}
+)
+
+
+class Environment(StrEnum):
+    """Where a service runs; decides how strict the settings are."""
+
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class ServiceSettings(BaseSettings):
+    """Settings shared by every service; each service subclasses it with its own defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="TANDEM_", env_file=None, extra="ignore")
+
+    env: Environment = Environment.DEVELOPMENT
+    service_name: str = "tandem"
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8000, ge=1, le=65535)
+    log_level: str = "INFO"
+    database_url: SecretStr = SecretStr("postgresql://tandem:tandem@127.0.0.1:5432/postgres")
+    database_pool_max: int = Field(default=10, ge=1, le=200)
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_client_id: str | None = None
+    ready_max_lag: int = Field(default=10_000, ge=0)
+    jwt_jwks_url: str | None = None
+    jwt_public_key_file: Path | None = None
+    jwt_private_key_file: Path | None = None
+    jwt_issuer: str = "tandem-dev"
+    jwt_audience: str = "tandem"
+    dev_keys_dir: Path = Path(".local/dev-keys")
+
+    @property
+    def is_development(self) -> bool:
+        """True where development shortcuts (local signing key, local passwords) are allowed."""
+        return self.env is not Environment.PRODUCTION
+
+    @model_validator(mode="after")
+    def check_no_default_secrets(self) -> Self:
+        """Refuse development credentials and keys outside development."""
+        if self.is_development:
+            return self
+        password = _password_of(self.database_url.get_secret_value())
+        if password in DEVELOPMENT_PASSWORDS:
+            raise ValueError("TANDEM_DATABASE_URL uses a development password outside development")
+        if not (self.jwt_jwks_url or self.jwt_public_key_file):
+            raise ValueError(
+                "set TANDEM_JWT_JWKS_URL or TANDEM_JWT_PUBLIC_KEY_FILE outside development"
+            )
+        if self.jwt_private_key_file is not None:
+            raise ValueError("TANDEM_JWT_PRIVATE_KEY_FILE (a dev signing key) is refused here")
+        return self
+
+
+def _password_of(url: str) -> str | None:
+    """The password part of a libpq URL, or None."""
+    rest = url.split("://", 1)[-1]
+    if "@" not in rest:
+        return None
+    userinfo = rest.rsplit("@", 1)[0]
+    return userinfo.split(":", 1)[1] if ":" in userinfo else None

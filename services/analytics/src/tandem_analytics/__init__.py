@@ -1,0 +1,1 @@
+"""The Tandem analytics service: Engagement, retention and inclusion projections; analyst views and the dashboard."""

@@ -1,0 +1,3 @@
+from tandem_analytics.cli import app
+
+app()

@@ -1,0 +1,1 @@
+"""The analytics domain: pure Python, no I/O."""

@@ -1,0 +1,3 @@
+from tandem_engagement.cli import app
+
+app()

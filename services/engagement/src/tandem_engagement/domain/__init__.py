@@ -1,0 +1,1 @@
+"""The engagement domain: pure Python, no I/O."""

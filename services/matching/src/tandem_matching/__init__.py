@@ -1,0 +1,1 @@
+"""The Tandem matching service: Programs, voluntary enrolment, profiles and explained peer matching."""

@@ -1,0 +1,3 @@
+from tandem_matching.cli import app
+
+app()

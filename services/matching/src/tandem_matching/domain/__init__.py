@@ -1,0 +1,1 @@
+"""The matching domain: pure Python, no I/O."""

@@ -1,0 +1,1 @@
+"""Read models of the matching service, built from events."""

@@ -1,0 +1,3 @@
+from tandem_notifications.cli import app
+
+app()

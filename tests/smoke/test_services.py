@@ -1,0 +1,53 @@
+"""Each service answers /health, /ready and /metrics through a real uvicorn on the real servers."""
+
+from __future__ import annotations
+
+import importlib
+
+import httpx
+import pytest
+
+from tandem_testkit.databases import DatabaseFactory
+from tandem_testkit.uvicorn_server import serving
+
+SERVICES = ["matching", "engagement", "notifications", "analytics"]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_service_is_healthy_ready_and_exposes_metrics(
+    service: str, kafka_bootstrap: str, database_factory: DatabaseFactory
+) -> None:
+    bootstrap = importlib.import_module(f"tandem_{service}.bootstrap")
+    settings_module = importlib.import_module(f"tandem_{service}.settings")
+    settings_cls = next(
+        v for k, v in vars(settings_module).items() if k.endswith("Settings") and k != "ServiceSettings"
+    )
+    dsn = database_factory.create(bootstrap.MIGRATIONS, prefix=service)
+    try:
+        settings = settings_cls(env="test", database_url=dsn, kafka_bootstrap=kafka_bootstrap)
+        with serving(bootstrap.build_app(settings)) as url:
+            assert httpx.get(f"{url}/health").json() == {"status": "ok"}
+            ready = httpx.get(f"{url}/ready", timeout=10)
+            assert ready.status_code == 200, ready.text
+            checks = ready.json()["checks"]
+            assert checks["database"]["ok"] and checks["kafka"]["ok"]
+            metrics = httpx.get(f"{url}/metrics").text
+            assert "tandem_http_requests_total" in metrics
+            assert httpx.get(f"{url}/openapi.json").json()["info"]["title"] == f"Tandem {service}"
+    finally:
+        database_factory.drop(dsn)
+
+
+def test_ready_reports_unavailable_when_the_database_is_gone(
+    kafka_bootstrap: str, database_factory: DatabaseFactory
+) -> None:
+    from tandem_matching.bootstrap import MIGRATIONS, build_app
+    from tandem_matching.settings import MatchingSettings
+
+    dsn = database_factory.create(MIGRATIONS, prefix="gone")
+    settings = MatchingSettings(env="test", database_url=dsn, kafka_bootstrap=kafka_bootstrap)
+    with serving(build_app(settings)) as url:
+        database_factory.drop(dsn)
+        ready = httpx.get(f"{url}/ready", timeout=10)
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["database"]["ok"] is False
