@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import faust
 from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 
 async def test_faust_agent_counts_check_ins_per_pair_in_a_table(
@@ -30,6 +31,12 @@ async def test_faust_agent_counts_check_ins_per_pair_in_a_table(
         async for key, _ in stream.items():
             counts[key] += 1
 
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(source.get_topic_name(), 1, 1)])
+    finally:
+        await admin.close()
     await app.start()
     try:
         producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
@@ -37,8 +44,8 @@ async def test_faust_agent_counts_check_ins_per_pair_in_a_table(
         try:
             for i in range(6):
                 await producer.send_and_wait(source.get_topic_name(),
-                                             key=f'"pair-{i % 2}"'.encode(),
-                                             value=b'"logged"')
+                                             key=f"pair-{i % 2}".encode(),
+                                             value=b"\"logged\"")
         finally:
             await producer.stop()
         for _ in range(300):

@@ -9,7 +9,6 @@ from typing import Protocol
 
 import asyncpg
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import ORJSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from tandem_service.auth import DevKeyPair, TokenVerifier
@@ -103,7 +102,6 @@ def create_service_app(
         description=description,
         version="0.1.0",
         lifespan=lifespan,
-        default_response_class=ORJSONResponse,
     )
     app.state.runtime = runtime
     app.state.settings = settings

@@ -42,9 +42,13 @@ def apply_migrations(dsn: str, sources: Sequence[Path]) -> int:
     """Apply every pending migration from ``sources`` in order; return how many ran."""
     backend = get_backend(_yoyo_url(dsn))
     migrations = read_migrations(*(str(s) for s in sources))
-    with backend.lock():
-        pending = backend.to_apply(migrations)
-        backend.apply_migrations(pending)
+    try:
+        with backend.lock():
+            pending = backend.to_apply(migrations)
+            backend.apply_migrations(pending)
+    finally:
+        # An open connection would keep a template database busy for CREATE DATABASE.
+        backend.connection.close()
     return len(pending)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from fastapi import APIRouter
-from fastapi.responses import ORJSONResponse
+from fastapi.responses import JSONResponse
 
 
 @dataclass(frozen=True)
@@ -31,13 +31,13 @@ def health_router(checks: dict[str, ReadinessCheck], timeout: float = 3.0) -> AP
         return {"status": "ok"}
 
     @router.get("/ready")
-    async def ready() -> ORJSONResponse:
+    async def ready() -> JSONResponse:
         """Readiness: the database, Kafka and consumer lag are within bounds."""
         names: Sequence[str] = list(checks)
         results = await asyncio.gather(*(_run(checks[n], timeout) for n in names))
         body = {n: {"ok": r.ok, "detail": r.detail} for n, r in zip(names, results, strict=True)}
         ok = all(r.ok for r in results)
-        return ORJSONResponse(
+        return JSONResponse(
             {"status": "ready" if ok else "unavailable", "checks": body},
             status_code=200 if ok else 503,
         )

@@ -1,0 +1,45 @@
+"""What a projection is: a named read model fed by topics, applied inside a transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import asyncpg
+
+from tandem_events.catalog.base import DomainEvent
+from tandem_events.envelope import Envelope
+
+
+class WaitFor(Exception):  # noqa: N818 - a signal, not a failure
+    """Raised by a handler when an event arrived before one it depends on (e.g. a check-in
+    before its PairCreated). The runner parks the event and retries it after later batches."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"waiting for {what}")
+        self.what = what
+
+
+@dataclass
+class ProjectionContext:
+    """What a handler gets: the connection (inside the batch transaction) and table names."""
+
+    conn: asyncpg.Connection
+    table_names: dict[str, str] = field(default_factory=dict)
+
+    def table(self, name: str) -> str:
+        """The physical name of a projection table (a shadow table during a rebuild)."""
+        return self.table_names.get(name, name)
+
+
+class Projection(Protocol):
+    """A read model: its name, the topics that feed it and the tables it owns."""
+
+    name: str
+    topics: Sequence[str]
+    tables: Sequence[str]
+
+    async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
+        """Apply one event; must be idempotent per aggregate and raise WaitFor when early."""
+        ...

@@ -1,0 +1,234 @@
+"""The projection runner: Kafka in, PostgreSQL out, exactly-once effect.
+
+Each batch of records is applied and its per-partition offsets recorded in one transaction;
+the database, not Kafka's committed offsets, says where to resume. Saving offsets is a
+compare-and-set, so a runner whose view is stale (after a rebalance or a rebuild swapped
+the tables) rolls back and re-seeks instead of applying twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.structs import ConsumerRecord
+from opentelemetry import trace
+from prometheus_client import Counter, Gauge
+
+from tandem_events.dead_letters import DeadLetters
+from tandem_events.envelope import Envelope
+from tandem_events.errors import EventError
+from tandem_events.parking import ParkingLot
+from tandem_events.projection import Projection, ProjectionContext, WaitFor
+from tandem_events.tracing import context_from_headers, tracer
+from tandem_service.health import CheckResult
+from tandem_service.logging import get_logger
+
+Record = ConsumerRecord[bytes, bytes]
+LAG = Gauge("tandem_consumer_lag", "Records not yet applied", ["consumer", "topic", "partition"])
+APPLIED = Counter("tandem_projection_applied_total", "Events applied", ["projection"])
+log = get_logger("tandem.projection")
+
+
+class OffsetsMoved(Exception):  # noqa: N818 - a control-flow signal
+    """The stored offsets are not where this runner thought: re-seek from the database."""
+
+
+@dataclass
+class Decoded:
+    """A record that decoded into a typed event."""
+
+    record: Record
+    envelope: Envelope
+
+
+class ProjectionRunner:
+    """Feeds one projection from its topics as a consumer group."""
+
+    def __init__(
+        self, pool: asyncpg.Pool, bootstrap: str, projection: Projection, *,
+        group_id: str | None = None, max_records: int = 2000,
+    ) -> None:
+        self._pool = pool
+        self._bootstrap = bootstrap
+        self.projection = projection
+        self.group_id = group_id or f"tandem.{projection.name}"
+        self._max_records = max_records
+        self._consumer: AIOKafkaConsumer | None = None
+        self._producer: AIOKafkaProducer | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._lag: dict[TopicPartition, int] = {}
+        self.parking = ParkingLot(projection)
+
+    async def start(self) -> None:
+        """Join the group and start applying in the background."""
+        self._producer = AIOKafkaProducer(bootstrap_servers=self._bootstrap, acks="all")
+        await self._producer.start()
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=self._bootstrap, group_id=self.group_id,
+            enable_auto_commit=False, auto_offset_reset="earliest",
+            max_poll_records=self._max_records, fetch_max_bytes=32 * 1024 * 1024,
+        )
+        self._consumer.subscribe(list(self.projection.topics), listener=_Reseek(self))
+        await self._consumer.start()
+        self._dead = DeadLetters(self._producer, self.projection.name)
+        self._task = asyncio.create_task(self._run(), name=f"projection-{self.projection.name}")
+
+    async def stop(self) -> None:
+        """Leave the group after the batch in flight."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._consumer is not None:
+            await self._consumer.stop()
+        if self._producer is not None:
+            await self._producer.stop()
+
+    def lag(self) -> int:
+        """Records on the assigned partitions that are not applied yet."""
+        return sum(self._lag.values())
+
+    def readiness(self, max_lag: int) -> CheckResult:
+        """``/ready`` detail: total lag and whether it is within ``max_lag``."""
+        total = self.lag()
+        return CheckResult(total <= max_lag, {"group": self.group_id, "lag": total})
+
+    async def seek_to_stored(self, partitions: set[TopicPartition]) -> None:
+        """Position the consumer where the database says each partition resumes."""
+        assert self._consumer is not None
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(
+                "SELECT topic, partition, next_offset FROM projection_offsets "
+                "WHERE projection = $1", self.projection.name,
+            )
+        stored = {TopicPartition(r["topic"], r["partition"]): r["next_offset"] for r in rows}
+        for tp in partitions:
+            if tp in stored:
+                self._consumer.seek(tp, stored[tp])
+            else:
+                await self._consumer.seek_to_beginning(tp)
+
+    async def _run(self) -> None:
+        assert self._consumer is not None
+        while True:
+            try:
+                batches = await self._consumer.getmany(timeout_ms=500)
+                if batches:
+                    await self.process(batches)
+                await self.parking.retry(self._pool, self._dead)
+                self._measure_lag()
+            except asyncio.CancelledError:
+                raise
+            except OffsetsMoved:
+                await self.seek_to_stored(self._consumer.assignment())
+            except Exception as exc:  # database away: wait, re-seek, go on
+                log.warning("projection batch failed", projection=self.projection.name,
+                            error=str(exc))
+                await asyncio.sleep(1.0)
+                with contextlib.suppress(Exception):
+                    await self.seek_to_stored(self._consumer.assignment())
+
+    async def process(self, batches: dict[TopicPartition, list[Record]]) -> None:
+        """Apply a fetched batch and record its offsets, all in one transaction."""
+        good: list[Decoded] = []
+        for records in batches.values():
+            for record in records:
+                try:
+                    envelope = Envelope.from_record(
+                        record.topic, record.key, record.value, record.headers
+                    )
+                    envelope.event()  # validate (and upcast) before touching the database
+                    good.append(Decoded(record, envelope))
+                except EventError as exc:
+                    await self._dead.send(record, str(exc))
+        async with self._pool.acquire() as conn:
+            try:
+                async with conn.transaction():
+                    await self._apply_all(conn, good, isolate=False)
+                    await self._save_offsets(conn, batches)
+            except (OffsetsMoved, asyncpg.PostgresConnectionError, OSError):
+                raise
+            except Exception:
+                # One event broke the batch: redo it with a savepoint per event to find it.
+                async with conn.transaction():
+                    await self._apply_all(conn, good, isolate=True)
+                    await self._save_offsets(conn, batches)
+        APPLIED.labels(self.projection.name).inc(len(good))
+        if self._consumer is not None:
+            with contextlib.suppress(Exception):  # informational only; the database is the truth
+                await self._consumer.commit(
+                    {tp: records[-1].offset + 1 for tp, records in batches.items()}
+                )
+        for tp, records in batches.items():
+            self._lag[tp] = max(0, self._highwater(tp) - (records[-1].offset + 1))
+
+    async def _apply_all(
+        self, conn: asyncpg.Connection, items: list[Decoded], *, isolate: bool
+    ) -> None:
+        ctx = ProjectionContext(conn)
+        for item in items:
+            if not isolate:
+                await self._apply_one(ctx, item)
+                continue
+            try:
+                async with conn.transaction():
+                    await self._apply_one(ctx, item)
+            except Exception as exc:
+                await self._dead.send(item.record, f"projection failed: {exc!r}")
+
+    async def _apply_one(self, ctx: ProjectionContext, item: Decoded) -> None:
+        headers = item.record.headers
+        span = (
+            tracer.start_as_current_span(
+                f"project {self.projection.name}", context=context_from_headers(headers),
+                kind=trace.SpanKind.CONSUMER,
+            )
+            if item.envelope.trace else contextlib.nullcontext()
+        )
+        with span:
+            try:
+                await self.projection.apply(ctx, item.envelope.event(), item.envelope)
+            except WaitFor as wait:
+                await self.parking.park(ctx.conn, item.record, item.envelope, wait.what)
+
+    async def _save_offsets(
+        self, conn: asyncpg.Connection, batches: dict[TopicPartition, list[Record]]
+    ) -> None:
+        for tp, records in batches.items():
+            saved = await conn.fetchval(
+                """
+                INSERT INTO projection_offsets (projection, topic, partition, next_offset)
+                VALUES ($1, $2, $3, $5)
+                ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = $5
+                WHERE projection_offsets.next_offset = $4
+                RETURNING 1
+                """,
+                self.projection.name, tp.topic, tp.partition, records[0].offset,
+                records[-1].offset + 1,
+            )
+            if saved is None:
+                raise OffsetsMoved(f"{tp.topic}[{tp.partition}]")
+
+    def _highwater(self, tp: TopicPartition) -> int:
+        assert self._consumer is not None
+        return self._consumer.highwater(tp) or 0
+
+    def _measure_lag(self) -> None:
+        for tp, lag in self._lag.items():
+            LAG.labels(self.projection.name, tp.topic, str(tp.partition)).set(lag)
+
+
+class _Reseek(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, runner: ProjectionRunner) -> None:
+        self._runner = runner
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        for tp in revoked:
+            self._runner._lag.pop(tp, None)
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        await self._runner.seek_to_stored(assigned)
