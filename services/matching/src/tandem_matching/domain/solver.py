@@ -70,9 +70,7 @@ def solve(
     proven = False
     if exact or (exact is None and n <= _AUTO_EXACT_LIMIT):
         slack2 = int(duals.sum()) - 2 * _mate_weight(mate, u, v, w, n)
-        finished = exact_finish(
-            n, u, v, w, duals, slack2, max_piece=n if exact else _MAX_PIECE
-        )
+        finished = exact_finish(n, u, v, w, duals, slack2, max_piece=n if exact else _MAX_PIECE)
         if finished is not None:
             mate, proven = finished, True
     return _as_matching(
@@ -81,7 +79,9 @@ def solve(
 
 
 def _canonical_edges(
-    n: int, us: Sequence[int] | np.ndarray, vs: Sequence[int] | np.ndarray,
+    n: int,
+    us: Sequence[int] | np.ndarray,
+    vs: Sequence[int] | np.ndarray,
     ws: Sequence[float] | np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges as u < v, sorted, without repeats (the heaviest copy wins)."""
@@ -172,8 +172,14 @@ def _mate_weight(mate: np.ndarray, u: np.ndarray, v: np.ndarray, w: np.ndarray, 
 
 
 def _as_matching(
-    mate: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.ndarray, n: int,
-    *, exact: bool, upper_bound: float,
+    mate: np.ndarray,
+    u: np.ndarray,
+    v: np.ndarray,
+    weight: np.ndarray,
+    n: int,
+    *,
+    exact: bool,
+    upper_bound: float,
 ) -> Matching:
     """Package mates as sorted pairs with their weight in the caller's units."""
     edges = _matched_edges(mate, u, v, n)
