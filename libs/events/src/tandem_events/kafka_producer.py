@@ -15,7 +15,9 @@ from tandem_events.envelope import Envelope
 class EventPublisher:
     """Sends envelopes as CloudEvents binary-mode records."""
 
-    def __init__(self, bootstrap: str, client_id: str = "tandem") -> None:
+    def __init__(self, bootstrap: str, client_id: str = "tandem", topic_prefix: str = "") -> None:
+        # A prefix lets several environments (or test runs) share one cluster.
+        self.topic_prefix = topic_prefix
         self._producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap,
             client_id=client_id,
@@ -37,7 +39,7 @@ class EventPublisher:
     async def publish(self, envelopes: Sequence[Envelope]) -> None:
         """Send every envelope and wait until the broker acknowledged all of them."""
         pending = [
-            await self._producer.send(e.topic, e.value(), key=e.key.encode(), headers=e.headers())
+            await self._producer.send(self.topic_prefix + e.topic, e.value(), key=e.key.encode(), headers=e.headers())
             for e in envelopes
         ]
         await asyncio.gather(*pending)

@@ -19,6 +19,7 @@ from prometheus_client import Counter, Gauge
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.store import recorded
 from tandem_events.tracing import context_from, tracer
+from tandem_service.database import connect
 from tandem_service.logging import get_logger
 
 PUBLISHED = Counter("tandem_relay_published_total", "Events the relay published", ["relay"])
@@ -85,16 +86,16 @@ class Relay:
                 LEADER.labels(self.name).set(0)
 
     async def _lead(self) -> None:
-        conn = await asyncpg.connect(self._dsn)
+        conn = await connect(self._dsn)
         try:
             while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key):
                 await asyncio.sleep(1.0)  # another instance relays; stay on standby
             self.is_leader = True
             LEADER.labels(self.name).set(1)
             row = await conn.fetchrow(
-                "SELECT tx_id::text, position FROM relay_progress WHERE relay = $1", self.name
+                "SELECT tx_id, position FROM relay_progress WHERE relay = $1", self.name
             )
-            tx_id, position = (row[0], row[1]) if row else ("0", 0)
+            tx_id, position = (int(row[0]), int(row[1])) if row else (0, 0)
             while True:
                 published = await self.relay_once(conn, tx_id, position)
                 if published is None:
@@ -105,8 +106,8 @@ class Relay:
             await conn.close()
 
     async def relay_once(
-        self, conn: asyncpg.Connection, tx_id: str, position: int
-    ) -> tuple[str, int] | None:
+        self, conn: asyncpg.Connection, tx_id: int, position: int
+    ) -> tuple[int, int] | None:
         """Publish the next batch after (tx_id, position); returns the new progress or None."""
         rows = await conn.fetch(_FETCH, tx_id, position, self._batch)
         if not rows:
@@ -119,7 +120,7 @@ class Relay:
             span.set_attribute("messaging.batch.message_count", len(batch))
             await self._publisher.publish([r.envelope for r in batch])
         last = rows[-1]
-        new_tx = str(last["tx_id"])
+        new_tx = int(last["tx_id"])
         await conn.execute(_SAVE, self.name, new_tx, last["position"], len(rows))
         PUBLISHED.labels(self.name).inc(len(rows))
         return new_tx, int(last["position"])

@@ -50,13 +50,14 @@ class ProjectionRunner:
 
     def __init__(
         self, pool: asyncpg.Pool, bootstrap: str, projection: Projection, *,
-        group_id: str | None = None, max_records: int = 2000,
+        group_id: str | None = None, max_records: int = 2000, topic_prefix: str = "",
     ) -> None:
         self._pool = pool
         self._bootstrap = bootstrap
         self.projection = projection
         self.group_id = group_id or f"tandem.{projection.name}"
         self._max_records = max_records
+        self.topics = [topic_prefix + t for t in projection.topics]
         self._consumer: AIOKafkaConsumer | None = None
         self._producer: AIOKafkaProducer | None = None
         self._task: asyncio.Task[None] | None = None
@@ -72,7 +73,7 @@ class ProjectionRunner:
             enable_auto_commit=False, auto_offset_reset="earliest",
             max_poll_records=self._max_records, fetch_max_bytes=32 * 1024 * 1024,
         )
-        self._consumer.subscribe(list(self.projection.topics), listener=_Reseek(self))
+        self._consumer.subscribe(self.topics, listener=_Reseek(self))
         await self._consumer.start()
         self._dead = DeadLetters(self._producer, self.projection.name)
         self._task = asyncio.create_task(self._run(), name=f"projection-{self.projection.name}")
@@ -164,7 +165,8 @@ class ProjectionRunner:
                     {tp: records[-1].offset + 1 for tp, records in batches.items()}
                 )
         for tp, records in batches.items():
-            self._lag[tp] = max(0, self._highwater(tp) - (records[-1].offset + 1))
+            applied_to = records[-1].offset + 1
+            self._lag[tp] = max(0, self._highwater(tp, applied_to) - applied_to)
 
     async def _apply_all(
         self, conn: asyncpg.Connection, items: list[Decoded], *, isolate: bool
@@ -213,9 +215,10 @@ class ProjectionRunner:
             if saved is None:
                 raise OffsetsMoved(f"{tp.topic}[{tp.partition}]")
 
-    def _highwater(self, tp: TopicPartition) -> int:
-        assert self._consumer is not None
-        return self._consumer.highwater(tp) or 0
+    def _highwater(self, tp: TopicPartition, fallback: int) -> int:
+        if self._consumer is None:
+            return fallback
+        return self._consumer.highwater(tp) or fallback
 
     def _measure_lag(self) -> None:
         for tp, lag in self._lag.items():

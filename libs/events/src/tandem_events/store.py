@@ -7,7 +7,8 @@ events and the idempotency key are inserted only if that bump happened.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 import asyncpg
@@ -84,11 +85,13 @@ class EventStore:
         events: Sequence[DomainEvent],
         *,
         idempotency_key: str | None = None,
+        conn: asyncpg.Connection | None = None,
     ) -> AppendResult:
         """Append ``events`` if the stream is still at ``expected_version``.
 
         Raises :class:`ConcurrencyError` otherwise. With an ``idempotency_key`` that was
-        already used, nothing is appended and the earlier result is returned.
+        already used, nothing is appended and the earlier result is returned. Pass ``conn``
+        to append inside the caller's own transaction.
         """
         if not events:
             raise ValueError("nothing to append")
@@ -96,7 +99,7 @@ class EventStore:
             span.set_attribute("tandem.stream_id", stream_id)
             envelopes = [Envelope.wrap(e, self._source, current_trace_headers()) for e in events]
             new_version = expected_version + len(events)
-            async with self._pool.acquire() as conn:
+            async with _connection(self._pool, conn) as conn:
                 if idempotency_key is not None:
                     earlier = await self._earlier(conn, idempotency_key)
                     if earlier is not None:
@@ -151,6 +154,17 @@ class EventStore:
                 "SELECT version FROM streams WHERE stream_id = $1", stream_id
             )
         return int(value or 0)
+
+
+@asynccontextmanager
+async def _connection(
+    pool: asyncpg.Pool, conn: asyncpg.Connection | None
+) -> AsyncIterator[asyncpg.Connection]:
+    if conn is not None:
+        yield conn
+        return
+    async with pool.acquire() as acquired:
+        yield acquired
 
 
 def recorded(row: asyncpg.Record) -> RecordedEvent:

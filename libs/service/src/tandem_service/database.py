@@ -22,6 +22,13 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     )
 
 
+async def connect(dsn: str) -> asyncpg.Connection:
+    """One dedicated connection (outside any pool), speaking jsonb like the pool does."""
+    conn = await asyncpg.connect(dsn)
+    await _init_connection(conn)
+    return conn
+
+
 async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:
     """An asyncpg pool whose connections speak jsonb as Python objects."""
     pool = await asyncpg.create_pool(

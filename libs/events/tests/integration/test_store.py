@@ -1,0 +1,100 @@
+"""The event store on the real PostgreSQL: optimistic concurrency, idempotency, reads."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import pytest
+
+from tandem_events.catalog.engagement import CheckInLogged
+from tandem_events.errors import ConcurrencyError
+from tandem_events.store import EventStore
+
+from ..conftest import check_in
+
+
+async def test_append_then_read_returns_typed_events_in_order(pool: asyncpg.Pool) -> None:
+    store = EventStore(pool, "/tandem/test")
+    result = await store.append("pair-1", 0, [check_in("pair-1", 1), check_in("pair-1", 2)])
+    assert result.version == 2
+    await store.append("pair-1", 2, [check_in("pair-1", 3)])
+    events = await store.read_stream("pair-1")
+    assert [e.version for e in events] == [1, 2, 3]
+    first = events[0].event()
+    assert isinstance(first, CheckInLogged)
+    assert first.check_in_id == "pair-1-c1"
+    assert events[0].envelope.type == "tandem.engagement.CheckInLogged.v1"
+    assert events[0].envelope.key == "pair-1"
+    assert await store.version_of("pair-1") == 3
+
+
+async def test_two_writers_at_the_same_version_exactly_one_wins(pool: asyncpg.Pool) -> None:
+    store = EventStore(pool, "/tandem/test")
+    await store.append("pair-2", 0, [check_in("pair-2", 1)])
+    outcomes = await asyncio.gather(
+        *(store.append("pair-2", 1, [check_in("pair-2", 10 + i)]) for i in range(8)),
+        return_exceptions=True,
+    )
+    wins = [o for o in outcomes if not isinstance(o, BaseException)]
+    conflicts = [o for o in outcomes if isinstance(o, ConcurrencyError)]
+    assert len(wins) == 1
+    assert len(conflicts) == 7
+    assert await store.version_of("pair-2") == 2
+    assert len(await store.read_stream("pair-2")) == 2
+
+
+async def test_new_stream_race_has_one_winner(pool: asyncpg.Pool) -> None:
+    store = EventStore(pool, "/tandem/test")
+    outcomes = await asyncio.gather(
+        *(store.append("pair-new", 0, [check_in("pair-new", i)]) for i in range(6)),
+        return_exceptions=True,
+    )
+    assert sum(not isinstance(o, BaseException) for o in outcomes) == 1
+    assert len(await store.read_stream("pair-new")) == 1
+
+
+async def test_an_expected_version_ahead_of_the_stream_is_refused(pool: asyncpg.Pool) -> None:
+    store = EventStore(pool, "/tandem/test")
+    with pytest.raises(ConcurrencyError, match="no longer at version 5"):
+        await store.append("pair-3", 5, [check_in("pair-3")])
+    assert await store.read_stream("pair-3") == []
+
+
+async def test_a_retried_command_appends_nothing_twice(pool: asyncpg.Pool) -> None:
+    store = EventStore(pool, "/tandem/test")
+    first = await store.append("pair-4", 0, [check_in("pair-4")], idempotency_key="cmd-1")
+    again = await store.append("pair-4", 0, [check_in("pair-4")], idempotency_key="cmd-1")
+    assert not first.replayed
+    assert again.replayed
+    assert again.version == first.version == 1
+    assert len(await store.read_stream("pair-4")) == 1
+
+
+async def test_concurrent_retries_of_one_command_append_once(pool: asyncpg.Pool) -> None:
+    store = EventStore(pool, "/tandem/test")
+    outcomes = await asyncio.gather(
+        *(store.append("pair-5", 0, [check_in("pair-5")], idempotency_key="cmd-x")
+          for _ in range(6))
+    )
+    assert sum(not o.replayed for o in outcomes) == 1
+    assert len(await store.read_stream("pair-5")) == 1
+
+
+async def test_a_conflicting_append_with_a_key_does_not_burn_the_key(pool: asyncpg.Pool) -> None:
+    store = EventStore(pool, "/tandem/test")
+    await store.append("pair-6", 0, [check_in("pair-6")])
+    with pytest.raises(ConcurrencyError):
+        await store.append("pair-6", 0, [check_in("pair-6", 2)], idempotency_key="cmd-y")
+    result = await store.append("pair-6", 1, [check_in("pair-6", 2)], idempotency_key="cmd-y")
+    assert not result.replayed
+    assert result.version == 2
+
+
+async def test_load_folds_a_stream_into_state(pool: asyncpg.Pool) -> None:
+    store = EventStore(pool, "/tandem/test")
+    await store.append("pair-7", 0, [check_in("pair-7", i) for i in range(3)])
+    minutes, version = await store.load(
+        "pair-7", 0, lambda total, e: total + getattr(e, "duration_minutes", 0)
+    )
+    assert (minutes, version) == (90, 3)
