@@ -147,7 +147,8 @@ async def test_bad_records_go_to_the_dead_letter_topic_and_the_runner_goes_on(
     await publisher.start()
     await publisher.publish([Envelope.wrap(pair_created("pair-5"), SOURCE),
                              Envelope.wrap(check_in("pair-5", 1), SOURCE)])
-    runner = ProjectionRunner(activity_pool, kafka_bootstrap, PairActivity(), topic_prefix=prefix)
+    runner = ProjectionRunner(activity_pool, kafka_bootstrap, PairActivity(),
+                              group_id=prefix + "g", topic_prefix=prefix)
     await runner.start()
     raw = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
     await raw.start()
@@ -174,7 +175,9 @@ async def _equals(value: object, expected: object) -> bool:
 async def _dead_letter_reasons(bootstrap: str, topic: str, expected: int) -> list[str]:
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
     await consumer.start()
-    reasons: list[tuple[int, str]] = []
+    # Dead-lettering is at-least-once (a batch retried after a rebalance may repeat one):
+    # key by the original offset.
+    reasons: dict[int, str] = {}
     try:
         async with asyncio.timeout(30):
             while len(reasons) < expected:
@@ -182,7 +185,7 @@ async def _dead_letter_reasons(bootstrap: str, topic: str, expected: int) -> lis
                     for r in records:
                         h = dict(r.headers)
                         assert h["dlq_original_topic"] == topic.removesuffix(".dlq").encode()
-                        reasons.append((int(h["dlq_original_offset"]), h["dlq_reason"].decode()))
+                        reasons[int(h["dlq_original_offset"])] = h["dlq_reason"].decode()
     finally:
         await consumer.stop()
-    return [reason for _, reason in sorted(reasons)]
+    return [reasons[offset] for offset in sorted(reasons)]

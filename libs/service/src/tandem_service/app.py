@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import asyncpg
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from tandem_service.auth import DevKeyPair, TokenVerifier
@@ -40,6 +40,7 @@ class Runtime:
 
 
 StartHook = Callable[[Runtime, FastAPI], Awaitable[None]]
+ExceptionHandler = Callable[[Request, Any], Awaitable[Response]]
 
 
 def token_verifier_for(settings: ServiceSettings) -> TokenVerifier:
@@ -64,6 +65,7 @@ def create_service_app(
     description: str,
     routers: Sequence[APIRouter] = (),
     on_start: StartHook | None = None,
+    exception_handlers: dict[type[Exception], ExceptionHandler] | None = None,
 ) -> FastAPI:
     """A service app: logging, tracing, metrics, auth, health and the service's own routers."""
     configure_logging(settings.service_name, settings.log_level)
@@ -102,6 +104,7 @@ def create_service_app(
         description=description,
         version="0.1.0",
         lifespan=lifespan,
+        exception_handlers=dict(exception_handlers or {}),
     )
     app.state.runtime = runtime
     app.state.settings = settings

@@ -37,6 +37,9 @@ class ServiceSettings(BaseSettings):
     database_pool_max: int = Field(default=10, ge=1, le=200)
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_client_id: str | None = None
+    topic_prefix: str = ""
+    relay_enabled: bool = True
+    consumers_enabled: bool = True
     ready_max_lag: int = Field(default=10_000, ge=0)
     jwt_jwks_url: str | None = None
     jwt_public_key_file: Path | None = None

@@ -8,9 +8,16 @@ from fastapi import FastAPI
 
 from tandem_notifications.api import routers
 from tandem_notifications.settings import NotificationsSettings
-from tandem_service.app import create_service_app
+from tandem_events import STORE_MIGRATIONS
+from tandem_events.backbone import ERROR_HANDLERS, attach_backbone
+from tandem_service.app import Runtime, create_service_app
 
-MIGRATIONS = [Path(__file__).parent / "migrations"]
+MIGRATIONS = [STORE_MIGRATIONS, Path(__file__).parent / "migrations"]
+
+
+async def wire(runtime: Runtime, app: FastAPI) -> None:
+    """Attach the event store, relay and projections to the running app."""
+    await attach_backbone(runtime, app, projections=[])
 
 
 def build_app(settings: NotificationsSettings | None = None) -> FastAPI:
@@ -21,4 +28,6 @@ def build_app(settings: NotificationsSettings | None = None) -> FastAPI:
         title="Tandem notifications",
         description="Introductions, reminders, celebrations and nudges by email, webhook and in-app inbox.",
         routers=routers,
+        on_start=wire,
+        exception_handlers=ERROR_HANDLERS,
     )

@@ -1,0 +1,96 @@
+"""Wiring the event backbone into a service: store, publisher, relay, projection runners.
+
+Every service calls :func:`attach_backbone` from its bootstrap, so each has the same shape:
+its store is its outbox, its relay publishes, its runners feed its read models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import FastAPI, Header, Request
+from fastapi.responses import JSONResponse
+
+from tandem_events.errors import ConcurrencyError
+from tandem_events.kafka_producer import EventPublisher
+from tandem_events.projection import Projection
+from tandem_events.relay import Relay
+from tandem_events.runner import ProjectionRunner
+from tandem_events.store import EventStore
+from tandem_service.app import ExceptionHandler, Runtime
+from tandem_service.health import CheckResult, ReadinessCheck
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key", max_length=200,
+        description="Send the same key when retrying a command; it will not be applied twice.",
+    ),
+]
+
+
+@dataclass
+class EventBackbone:
+    """A service's handle on its events."""
+
+    store: EventStore
+    publisher: EventPublisher
+    relay: Relay
+    runners: list[ProjectionRunner] = field(default_factory=list)
+
+
+async def attach_backbone(
+    runtime: Runtime, app: FastAPI, *, projections: Sequence[Projection] = ()
+) -> EventBackbone:
+    """Create the backbone on the runtime's pool and register its parts and readiness."""
+    settings = runtime.settings
+    assert runtime.pool is not None
+    pool = runtime.pool
+    source = f"/tandem/{settings.service_name}"
+    publisher = EventPublisher(
+        settings.kafka_bootstrap, client_id=f"{settings.service_name}-relay",
+        topic_prefix=settings.topic_prefix,
+    )
+    relay = Relay(settings.database_url.get_secret_value(), publisher,
+                  name=f"{settings.service_name}-outbox")
+    backbone = EventBackbone(EventStore(pool, source), publisher, relay)
+    if settings.relay_enabled:
+        runtime.components.extend([publisher, relay])
+
+        async def relay_check() -> CheckResult:
+            pending = await relay.pending(pool)
+            return CheckResult(pending <= settings.ready_max_lag,
+                               {"pending": pending, "leader": relay.is_leader})
+
+        runtime.checks["relay"] = relay_check
+    if settings.consumers_enabled:
+        for projection in projections:
+            runner = ProjectionRunner(
+                pool, settings.kafka_bootstrap, projection,
+                group_id=f"{settings.topic_prefix}tandem.{settings.service_name}.{projection.name}",
+                topic_prefix=settings.topic_prefix,
+            )
+            backbone.runners.append(runner)
+            runtime.components.append(runner)
+        if backbone.runners:
+            runtime.checks["consumers"] = _lag_check(backbone.runners, settings.ready_max_lag)
+    app.state.backbone = backbone
+    return backbone
+
+
+def _lag_check(runners: list[ProjectionRunner], max_lag: int) -> ReadinessCheck:
+    async def check() -> CheckResult:
+        results = {r.projection.name: r.readiness(max_lag) for r in runners}
+        return CheckResult(all(r.ok for r in results.values()),
+                           {name: r.detail for name, r in results.items()})
+
+    return check
+
+
+async def _conflict(_: Request, exc: ConcurrencyError) -> JSONResponse:
+    return JSONResponse({"detail": str(exc), "stream_id": exc.stream_id}, status_code=409)
+
+
+ERROR_HANDLERS: dict[type[Exception], ExceptionHandler] = {ConcurrencyError: _conflict}
