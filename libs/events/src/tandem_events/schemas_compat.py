@@ -146,11 +146,11 @@ class _Comparison:
             change = "is no longer restricted" if now is None else "became restricted"
             self.problems.append(f"{_where(path)}: its set of allowed values {change}")
             return
-        if removed := sorted(was - now):
+        if removed := ", ".join(sorted(was - now)):
             self.problems.append(f"{_where(path)}: enum narrowed, no longer allows {removed}")
-        if added := sorted(now - was):
+        if added := ", ".join(sorted(now - was)):
             self.problems.append(
-                f"{_where(path)}: enum widened with {added} (older subscribers reject them)"
+                f"{_where(path)}: enum widened with {added} (older subscribers reject it)"
             )
 
     def _compare_object(self, old: Schema, new: Schema, path: str) -> None:
