@@ -39,6 +39,7 @@ ON CONFLICT (relay) DO UPDATE SET tx_id = $2, position = $3,
 """
 
 log = get_logger("tandem.relay")
+MAX_LINKS = 128
 
 
 class Relay:
@@ -113,9 +114,14 @@ class Relay:
         if not rows:
             return None
         batch = [recorded(r) for r in rows]
-        parent = context_from(batch[0].envelope.trace)
+        # A batch span links to each event's own trace (OTel messaging conventions); the
+        # consumer continues each event's trace from its record headers.
+        links = [
+            trace.Link(trace.get_current_span(context_from(r.envelope.trace)).get_span_context())
+            for r in batch[:MAX_LINKS] if r.envelope.trace
+        ]
         with tracer.start_as_current_span(
-            "relay publish", context=parent, kind=trace.SpanKind.PRODUCER
+            "relay publish", links=links, kind=trace.SpanKind.PRODUCER
         ) as span:
             span.set_attribute("messaging.batch.message_count", len(batch))
             await self._publisher.publish([r.envelope for r in batch])
