@@ -14,6 +14,7 @@ from jsonschema.exceptions import best_match
 
 from tandem_events.catalog import TOPICS, DomainEvent
 from tandem_events.dead_letters import dlq_topic
+from tandem_events.schemas_headers import CLOUDEVENTS_HEADERS, DEAD_LETTER_HEADERS
 
 Schema = dict[str, Any]
 
@@ -35,46 +36,6 @@ changing allowed values) ships as a new version `v<n+1>`; the old version stays 
 here and the typed client upcasts it to the newest on read. CI enforces this against the
 committed schemas. Sealed text properties (`sealed:v1:...`) are personal text encrypted per
 person and cannot be read by subscribers."""
-
-_HEADERS: Schema = {
-    "type": "object",
-    "description": "CloudEvents 1.0 attributes (Kafka binary content mode) and W3C trace "
-    "context; every value is UTF-8 text in the header bytes.",
-    "required": [
-        "ce_specversion", "ce_id", "ce_type", "ce_source", "ce_time", "ce_subject",
-        "content-type",
-    ],
-    "properties": {
-        "ce_specversion": {"type": "string", "const": "1.0"},
-        "ce_id": {"type": "string", "description": "Unique per event; a redelivery repeats "
-                  "it, so de-duplicate on it."},
-        "ce_type": {"type": "string", "pattern": r"^tandem\.[a-z]+\.[A-Za-z]+\.v[0-9]+$",
-                    "description": "The versioned event type; names the payload schema."},
-        "ce_source": {"type": "string", "format": "uri-reference",
-                      "description": "The publishing context, e.g. /tandem/engagement."},
-        "ce_time": {"type": "string", "format": "date-time",
-                    "description": "When it happened (RFC 3339, UTC)."},
-        "ce_subject": {"type": "string", "description": "The aggregate id (= the record key)."},
-        "content-type": {"type": "string", "const": "application/json"},
-        "traceparent": {"type": "string", "description": "W3C trace context of the cause.",
-                        "pattern": "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},
-        "tracestate": {"type": "string", "description": "W3C vendor trace state."},
-    },
-}  # fmt: skip
-_DLQ_HEADERS: Schema = {
-    "type": "object",
-    "description": "The original record's headers (as they were, possibly invalid) plus:",
-    "required": ["dlq_reason", "dlq_consumer", "dlq_original_topic",
-                 "dlq_original_partition", "dlq_original_offset"],
-    "properties": {
-        "dlq_reason": {"type": "string", "maxLength": 2000,
-                       "description": "Why the consumer could not apply the record."},
-        "dlq_consumer": {"type": "string", "description": "The consumer that gave up on it."},
-        "dlq_original_topic": {"type": "string"},
-        "dlq_original_partition": {"type": "string", "pattern": "^[0-9]+$"},
-        "dlq_original_offset": {"type": "string", "pattern": "^[0-9]+$"},
-    },
-}  # fmt: skip
 
 
 def _ref(*parts: str) -> dict[str, str]:
@@ -160,7 +121,7 @@ def _operations(topic: str, messages: Sequence[str]) -> dict[str, Schema]:
         f"{context}.deadLetter": {
             "action": "send", "channel": _ref("channels", dlq),
             "messages": [_ref("channels", dlq, "messages", "DeadLetter")],
-            "summary": f"A consumer parks a {topic} record it cannot apply, and goes on.",
+            "summary": f"A consumer parks a record of {topic} that it cannot apply, and goes on.",
         },
     }  # fmt: skip
 
@@ -169,7 +130,7 @@ def asyncapi_document(
     models: Sequence[type[DomainEvent]], schemas: Mapping[str, Schema], version: str
 ) -> Schema:
     """The whole AsyncAPI 3.0.0 document for ``models`` and their JSON ``schemas``."""
-    shared: dict[str, Schema] = {"CloudEventsHeaders": copy.deepcopy(_HEADERS)}
+    shared: dict[str, Schema] = {"CloudEventsHeaders": copy.deepcopy(CLOUDEVENTS_HEADERS)}
     messages: dict[str, Schema] = {}
     for model in models:
         name = model.type_name()
@@ -179,7 +140,7 @@ def asyncapi_document(
     messages["DeadLetter"] = {
         "name": "DeadLetter", "title": "Dead letter",
         "summary": "A record a consumer could not apply: key, value and headers as they were.",
-        "headers": copy.deepcopy(_DLQ_HEADERS),
+        "headers": copy.deepcopy(DEAD_LETTER_HEADERS),
         "payload": {"description": "The original record value, unchanged (maybe not JSON)."},
     }  # fmt: skip
     channels: dict[str, Schema] = {}
