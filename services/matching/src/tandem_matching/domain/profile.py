@@ -1,0 +1,82 @@
+"""A participant as the matcher sees them: the Candidate, with private answers kept apart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# The five traits, each answered on a 1–5 scale. Emotional stability is asked the positive
+# way round (not "neuroticism") so that a higher answer always reads as "more of it".
+TRAITS = ("openness", "conscientiousness", "extraversion", "agreeableness", "emotional_stability")
+
+
+@dataclass(frozen=True)
+class Personality:
+    """Answers to the short questionnaire; stays in the matching database, never in events."""
+
+    openness: int
+    conscientiousness: int
+    extraversion: int
+    agreeableness: int
+    emotional_stability: int
+
+    def as_tuple(self) -> tuple[int, int, int, int, int]:
+        """The answers in TRAITS order."""
+        return (self.openness, self.conscientiousness, self.extraversion,
+                self.agreeableness, self.emotional_stability)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Everything scoring and the hard constraints need about one enrolled participant."""
+
+    person_id: str
+    name: str
+    level: int
+    department: str = ""
+    team: str = ""
+    skills_offered: frozenset[str] = frozenset()
+    skills_sought: frozenset[str] = frozenset()
+    goals: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+    meeting_style: str = "either"
+    meeting_minutes: int = 30
+    every_days: int = 14
+    time_of_day: str = "any"
+    utc_start: float = 9.0
+    work_hours: float = 8.0
+    personality: Personality | None = None
+    manager_chain: frozenset[str] = frozenset()
+    previous_partners: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def first_name(self) -> str:
+        """How reasons address the person."""
+        return self.name.split()[0] if self.name.strip() else self.person_id
+
+
+def normalise_tags(values: object) -> frozenset[str]:
+    """Tags compared case- and space-insensitively ("Public Speaking" == "public speaking")."""
+    if not values:
+        return frozenset()
+    return frozenset(" ".join(str(v).split()).lower() for v in values if str(v).strip())  # type: ignore[attr-defined]
+
+
+def utc_offset_hours(timezone: str, on: date | None = None) -> float:
+    """The zone's offset from UTC in hours on ``on`` (today by default); unknown zones are UTC."""
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return 0.0
+    day = on or datetime.now(UTC).date()
+    moment = datetime(day.year, day.month, day.day, 12, tzinfo=zone)
+    offset = moment.utcoffset()
+    return offset.total_seconds() / 3600 if offset is not None else 0.0
+
+
+def working_window_utc(timezone: str, start_hour: float, end_hour: float,
+                       on: date | None = None) -> tuple[float, float]:
+    """(start in UTC hours 0–24, length in hours) of a local working day."""
+    length = (end_hour - start_hour) % 24 or 24.0
+    return (start_hour - utc_offset_hours(timezone, on)) % 24, length

@@ -1,0 +1,107 @@
+"""A match round: the candidate graph, the solver, then explained pairs and who stayed out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from tandem_matching.domain.candidates import CandidateGraph, build_graph
+from tandem_matching.domain.profile import Candidate
+from tandem_matching.domain.reasons import reasons_for, triad_reasons
+from tandem_matching.domain.scoring import ScoringPolicy, score_pair
+from tandem_matching.domain.solver import solve
+
+NO_COMPATIBLE_PEER = "no_compatible_peer"
+ODD_ONE_OUT = "odd_one_out"
+
+
+@dataclass(frozen=True)
+class ProposedPair:
+    """Two (or three) people, their score, its components and the reasons in plain words."""
+
+    member_ids: tuple[str, ...]
+    score: float
+    components: dict[str, float]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RoundPlan:
+    """What a round would do: the pairs, who stays unmatched and why, and its quality."""
+
+    pairs: list[ProposedPair]
+    unmatched: dict[str, str]
+    total_score: float
+    exact: bool
+
+
+def plan_round(
+    candidates: Sequence[Candidate], policy: ScoringPolicy, *, top_k: int | None = 50
+) -> RoundPlan:
+    """Match the pool: maximum number of pairs first, then the greatest total score."""
+    ordered = sorted(candidates, key=lambda c: c.person_id)  # same pool, same answer
+    graph = build_graph(ordered, policy, top_k=top_k)
+    matching = solve(graph.n, graph.us, graph.vs, graph.ws)
+    pairs = [_explained([ordered[a], ordered[b]], policy) for a, b in matching.pairs]
+    matched = {i for pair in matching.pairs for i in pair}
+    degree = graph.degree()
+    unmatched = {
+        ordered[i].person_id: ODD_ONE_OUT if degree[i] else NO_COMPATIBLE_PEER
+        for i in range(len(ordered)) if i not in matched
+    }
+    if policy.allow_triads:
+        pairs = _triads(ordered, graph, pairs, unmatched, policy)
+    return RoundPlan(
+        pairs=pairs,
+        unmatched=unmatched,
+        total_score=round(sum(p.score for p in pairs), 2),
+        exact=matching.exact,
+    )
+
+
+def _explained(members: list[Candidate], policy: ScoringPolicy) -> ProposedPair:
+    if len(members) == 2:
+        scored = score_pair(members[0], members[1], policy)
+        reasons = reasons_for(members[0], members[1], policy)
+        return ProposedPair((members[0].person_id, members[1].person_id), scored.total,
+                            scored.components, tuple(reasons))
+    duo = [score_pair(x, y, policy) for x, y in
+           ((members[0], members[1]), (members[0], members[2]), (members[1], members[2]))]
+    components = {k: round(sum(s.components[k] for s in duo) / 3, 3) for k in duo[0].components}
+    return ProposedPair(tuple(m.person_id for m in members),
+                        round(sum(s.total for s in duo) / 3, 2), components,
+                        tuple(triad_reasons(members, policy)))
+
+
+def _triads(
+    ordered: Sequence[Candidate], graph: CandidateGraph, pairs: list[ProposedPair],
+    unmatched: dict[str, str], policy: ScoringPolicy,
+) -> list[ProposedPair]:
+    """Give each odd one out a place in the pair they suit best, if both members suit them."""
+    index = {c.person_id: i for i, c in enumerate(ordered)}
+    weight: dict[tuple[int, int], float] = {}
+    odd = {index[p] for p, why in unmatched.items() if why == ODD_ONE_OUT}
+    touching = np.isin(graph.us, list(odd)) | np.isin(graph.vs, list(odd))
+    for u, v, w in zip(graph.us[touching].tolist(), graph.vs[touching].tolist(),
+                       graph.ws[touching].tolist(), strict=True):
+        weight[(u, v)] = weight[(v, u)] = w
+    taken: set[int] = set()
+    result = list(pairs)
+    for person in sorted(odd):
+        best, best_value = None, -1.0
+        for position, pair in enumerate(result):
+            if position in taken or len(pair.member_ids) != 2:
+                continue
+            a, b = (index[m] for m in pair.member_ids)
+            if (person, a) in weight and (person, b) in weight:
+                value = weight[(person, a)] + weight[(person, b)]
+                if value > best_value:
+                    best, best_value = position, value
+        if best is not None:
+            members = [ordered[index[m]] for m in result[best].member_ids] + [ordered[person]]
+            result[best] = _explained(members, policy)
+            taken.add(best)
+            del unmatched[ordered[person].person_id]
+    return result
