@@ -73,13 +73,25 @@ def start() -> None:
         if running_pid(name):
             print(f"{name}: already running")
             continue
-        migrate = subprocess.run([*uv, f"tandem-{name}", "migrate"], env=env, cwd=ROOT,
-                                 capture_output=True, text=True, check=False)
+        migrate = subprocess.run(
+            [*uv, f"tandem-{name}", "migrate"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if migrate.returncode != 0:
             sys.exit(f"error: {name} migrations failed:\n{migrate.stdout}{migrate.stderr}")
         log = (LOCAL / "logs" / f"{name}.log").open("ab")
-        process = subprocess.Popen([*uv, f"tandem-{name}", "serve"], env=env, cwd=ROOT,
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [*uv, f"tandem-{name}", "serve"],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         pid_file(name).write_text(str(process.pid))
     deadline = time.monotonic() + 90
     for name in SERVICES:

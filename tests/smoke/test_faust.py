@@ -43,9 +43,9 @@ async def test_faust_agent_counts_check_ins_per_pair_in_a_table(
         await producer.start()
         try:
             for i in range(6):
-                await producer.send_and_wait(source.get_topic_name(),
-                                             key=f"pair-{i % 2}".encode(),
-                                             value=b"\"logged\"")
+                await producer.send_and_wait(
+                    source.get_topic_name(), key=f"pair-{i % 2}".encode(), value=b'"logged"'
+                )
         finally:
             await producer.stop()
         for _ in range(300):

@@ -19,19 +19,28 @@ async def test_produce_consume_round_trip_keeps_keys_headers_and_order(
     finally:
         await admin.close()
 
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all",
-                                enable_idempotence=True)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=kafka_bootstrap, acks="all", enable_idempotence=True
+    )
     await producer.start()
     try:
         for i in range(30):
-            await producer.send(topic, key=f"pair-{i % 3}".encode(), value=str(i).encode(),
-                                headers=[("ce_type", b"tandem.smoke.Pinged.v1")])
+            await producer.send(
+                topic,
+                key=f"pair-{i % 3}".encode(),
+                value=str(i).encode(),
+                headers=[("ce_type", b"tandem.smoke.Pinged.v1")],
+            )
         await producer.flush()
     finally:
         await producer.stop()
 
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka_bootstrap,
-                                auto_offset_reset="earliest", group_id=f"{topic}-group")
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=kafka_bootstrap,
+        auto_offset_reset="earliest",
+        group_id=f"{topic}-group",
+    )
     await consumer.start()
     seen: dict[str, list[int]] = {}
     partitions: dict[str, set[int]] = {}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import asyncpg
-
 from tandem_testkit.databases import DatabaseFactory
 
 

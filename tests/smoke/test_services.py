@@ -6,7 +6,6 @@ import importlib
 
 import httpx
 import pytest
-
 from tandem_testkit.databases import DatabaseFactory
 from tandem_testkit.uvicorn_server import serving
 
@@ -20,7 +19,9 @@ def test_service_is_healthy_ready_and_exposes_metrics(
     bootstrap = importlib.import_module(f"tandem_{service}.bootstrap")
     settings_module = importlib.import_module(f"tandem_{service}.settings")
     settings_cls = next(
-        v for k, v in vars(settings_module).items() if k.endswith("Settings") and k != "ServiceSettings"
+        v
+        for k, v in vars(settings_module).items()
+        if k.endswith("Settings") and k != "ServiceSettings"
     )
     dsn = database_factory.create(bootstrap.MIGRATIONS, prefix=service)
     try:
@@ -30,7 +31,8 @@ def test_service_is_healthy_ready_and_exposes_metrics(
             ready = httpx.get(f"{url}/ready", timeout=10)
             assert ready.status_code == 200, ready.text
             checks = ready.json()["checks"]
-            assert checks["database"]["ok"] and checks["kafka"]["ok"]
+            assert checks["database"]["ok"]
+            assert checks["kafka"]["ok"]
             metrics = httpx.get(f"{url}/metrics").text
             assert "tandem_http_requests_total" in metrics
             assert httpx.get(f"{url}/openapi.json").json()["info"]["title"] == f"Tandem {service}"

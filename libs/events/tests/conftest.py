@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime
 
 import asyncpg
 import pytest
-
 from tandem_events import STORE_MIGRATIONS
 from tandem_events.catalog.engagement import CheckInLogged
 from tandem_service.database import create_pool
@@ -28,6 +27,10 @@ async def pool(events_dsn: str) -> AsyncIterator[asyncpg.Pool]:
 
 def check_in(pair_id: str, n: int = 1) -> CheckInLogged:
     return CheckInLogged(
-        occurred_at=datetime(2026, 11, 24, 9, 0, tzinfo=UTC), actor_id="p-1", pair_id=pair_id,
-        check_in_id=f"{pair_id}-c{n}", met_on=date(2026, 11, 24), duration_minutes=30,
+        occurred_at=datetime(2026, 11, 24, 9, 0, tzinfo=UTC),
+        actor_id="p-1",
+        pair_id=pair_id,
+        check_in_id=f"{pair_id}-c{n}",
+        met_on=date(2026, 11, 24),
+        duration_minutes=30,
     )

@@ -12,6 +12,8 @@ from typing import Annotated
 
 from fastapi import FastAPI, Header, Request
 from fastapi.responses import JSONResponse
+from tandem_service.app import ExceptionHandler, Runtime
+from tandem_service.health import CheckResult, ReadinessCheck
 
 from tandem_events.errors import ConcurrencyError
 from tandem_events.kafka_producer import EventPublisher
@@ -19,13 +21,12 @@ from tandem_events.projection import Projection
 from tandem_events.relay import Relay
 from tandem_events.runner import ProjectionRunner
 from tandem_events.store import EventStore
-from tandem_service.app import ExceptionHandler, Runtime
-from tandem_service.health import CheckResult, ReadinessCheck
 
 IdempotencyKey = Annotated[
     str | None,
     Header(
-        alias="Idempotency-Key", max_length=200,
+        alias="Idempotency-Key",
+        max_length=200,
         description="Send the same key when retrying a command; it will not be applied twice.",
     ),
 ]
@@ -50,25 +51,30 @@ async def attach_backbone(
     pool = runtime.pool
     source = f"/tandem/{settings.service_name}"
     publisher = EventPublisher(
-        settings.kafka_bootstrap, client_id=f"{settings.service_name}-relay",
+        settings.kafka_bootstrap,
+        client_id=f"{settings.service_name}-relay",
         topic_prefix=settings.topic_prefix,
     )
-    relay = Relay(settings.database_url.get_secret_value(), publisher,
-                  name=f"{settings.service_name}-outbox")
+    relay = Relay(
+        settings.database_url.get_secret_value(), publisher, name=f"{settings.service_name}-outbox"
+    )
     backbone = EventBackbone(EventStore(pool, source), publisher, relay)
     if settings.relay_enabled:
         runtime.components.extend([publisher, relay])
 
         async def relay_check() -> CheckResult:
             pending = await relay.pending(pool)
-            return CheckResult(pending <= settings.ready_max_lag,
-                               {"pending": pending, "leader": relay.is_leader})
+            return CheckResult(
+                pending <= settings.ready_max_lag, {"pending": pending, "leader": relay.is_leader}
+            )
 
         runtime.checks["relay"] = relay_check
     if settings.consumers_enabled:
         for projection in projections:
             runner = ProjectionRunner(
-                pool, settings.kafka_bootstrap, projection,
+                pool,
+                settings.kafka_bootstrap,
+                projection,
                 group_id=f"{settings.topic_prefix}tandem.{settings.service_name}.{projection.name}",
                 topic_prefix=settings.topic_prefix,
             )
@@ -83,8 +89,9 @@ async def attach_backbone(
 def _lag_check(runners: list[ProjectionRunner], max_lag: int) -> ReadinessCheck:
     async def check() -> CheckResult:
         results = {r.projection.name: r.readiness(max_lag) for r in runners}
-        return CheckResult(all(r.ok for r in results.values()),
-                           {name: r.detail for name, r in results.items()})
+        return CheckResult(
+            all(r.ok for r in results.values()), {name: r.detail for name, r in results.items()}
+        )
 
     return check
 

@@ -22,9 +22,7 @@ def cloudevents_topic(app: faust.App, name: str) -> Any:
     return app.topic(name, key_serializer="raw", value_serializer="raw")
 
 
-async def typed_events(
-    app: faust.App, stream: Any
-) -> AsyncIterator[tuple[Envelope, DomainEvent]]:
+async def typed_events(app: faust.App, stream: Any) -> AsyncIterator[tuple[Envelope, DomainEvent]]:
     """Yield (envelope, typed event) per record; bad records go to ``<topic>.dlq``."""
     async for item in stream.events():
         message = item.message
@@ -34,19 +32,26 @@ async def typed_events(
             yield envelope, envelope.event()
         except EventError as exc:
             await app.producer.send_and_wait(
-                dlq_topic(message.topic), message.key, message.value, None, None,
-                [*headers, ("dlq_reason", str(exc).encode()),
-                 ("dlq_consumer", app.conf.id.encode()),
-                 ("dlq_original_topic", message.topic.encode()),
-                 ("dlq_original_partition", str(message.partition).encode()),
-                 ("dlq_original_offset", str(message.offset).encode())],
+                dlq_topic(message.topic),
+                message.key,
+                message.value,
+                None,
+                None,
+                [
+                    *headers,
+                    ("dlq_reason", str(exc).encode()),
+                    ("dlq_consumer", app.conf.id.encode()),
+                    ("dlq_original_topic", message.topic.encode()),
+                    ("dlq_original_partition", str(message.partition).encode()),
+                    ("dlq_original_offset", str(message.offset).encode()),
+                ],
             )
             DEAD_LETTERS.labels(app.conf.id, message.topic).inc()
 
 
-def _pairs(headers: Iterable[tuple[str, bytes]] | Mapping[str, bytes] | None) -> list[
-    tuple[str, bytes]
-]:
+def _pairs(
+    headers: Iterable[tuple[str, bytes]] | Mapping[str, bytes] | None,
+) -> list[tuple[str, bytes]]:
     if headers is None:
         return []
     if isinstance(headers, Mapping):

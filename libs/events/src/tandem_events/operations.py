@@ -6,11 +6,11 @@ import asyncio
 from collections.abc import Callable, Sequence
 
 import typer
+from tandem_service.database import create_pool
+from tandem_service.settings import ServiceSettings
 
 from tandem_events.projection import Projection
 from tandem_events.rebuild import rebuild_projection
-from tandem_service.database import create_pool
-from tandem_service.settings import ServiceSettings
 
 
 def add_projection_commands(
@@ -40,7 +40,9 @@ def add_projection_commands(
             pool = await create_pool(settings.database_url.get_secret_value())
             try:
                 return await rebuild_projection(
-                    pool, settings.kafka_bootstrap, by_name[name],
+                    pool,
+                    settings.kafka_bootstrap,
+                    by_name[name],
                     topic_prefix=settings.topic_prefix,
                 )
             finally:

@@ -32,8 +32,13 @@ class ParkingLot:
                 (projection, event_id, waiting_for, topic, record_key, headers, value)
             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
             """,
-            self._projection.name, envelope.id, waiting_for, record.topic, envelope.key,
-            [[k, v.decode()] for k, v in record.headers], record.value,
+            self._projection.name,
+            envelope.id,
+            waiting_for,
+            record.topic,
+            envelope.key,
+            [[k, v.decode()] for k, v in record.headers],
+            record.value,
         )
         self._maybe_parked = True
 
@@ -51,8 +56,9 @@ class ParkingLot:
             ctx = ProjectionContext(conn)
             for row in rows:
                 headers = [(k, v.encode()) for k, v in row["headers"]]
-                envelope = Envelope.from_record(row["topic"], row["record_key"].encode(),
-                                                row["value"], headers)
+                envelope = Envelope.from_record(
+                    row["topic"], row["record_key"].encode(), row["value"], headers
+                )
                 try:
                     async with conn.transaction():
                         await self._projection.apply(ctx, envelope.event(), envelope)
@@ -62,19 +68,32 @@ class ParkingLot:
                 await self._forget(conn, row["event_id"])
 
     async def _bump(
-        self, conn: asyncpg.Connection, row: asyncpg.Record, dead: DeadLetters,
+        self,
+        conn: asyncpg.Connection,
+        row: asyncpg.Record,
+        dead: DeadLetters,
         headers: list[tuple[str, bytes]],
     ) -> None:
         if row["attempts"] + 1 < MAX_ATTEMPTS:
             await conn.execute(
                 "UPDATE projection_parked SET attempts = attempts + 1 "
-                "WHERE projection = $1 AND event_id = $2", self._projection.name, row["event_id"],
+                "WHERE projection = $1 AND event_id = $2",
+                self._projection.name,
+                row["event_id"],
             )
             return
         record = ConsumerRecord(
-            topic=row["topic"], partition=-1, offset=-1, timestamp=0, timestamp_type=0,
-            key=row["record_key"].encode(), value=row["value"], checksum=None,
-            serialized_key_size=0, serialized_value_size=0, headers=tuple(headers),
+            topic=row["topic"],
+            partition=-1,
+            offset=-1,
+            timestamp=0,
+            timestamp_type=0,
+            key=row["record_key"].encode(),
+            value=row["value"],
+            checksum=None,
+            serialized_key_size=0,
+            serialized_value_size=0,
+            headers=tuple(headers),
         )
         await dead.send(record, f"gave up waiting for {row['waiting_for']}")
         await self._forget(conn, row["event_id"])
@@ -82,5 +101,6 @@ class ParkingLot:
     async def _forget(self, conn: asyncpg.Connection, event_id: str) -> None:
         await conn.execute(
             "DELETE FROM projection_parked WHERE projection = $1 AND event_id = $2",
-            self._projection.name, event_id,
+            self._projection.name,
+            event_id,
         )

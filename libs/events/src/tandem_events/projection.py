@@ -12,7 +12,7 @@ from tandem_events.catalog.base import DomainEvent
 from tandem_events.envelope import Envelope
 
 
-class WaitFor(Exception):  # noqa: N818 - a signal, not a failure
+class WaitFor(Exception):
     """Raised by a handler when an event arrived before one it depends on (e.g. a check-in
     before its PairCreated). The runner parks the event and retries it after later batches."""
 

@@ -23,8 +23,12 @@ RETIRED = "{}__retired"
 
 
 async def rebuild_projection(
-    pool: asyncpg.Pool, bootstrap: str, projection: Projection, *,
-    topic_prefix: str = "", show_progress: bool = True,
+    pool: asyncpg.Pool,
+    bootstrap: str,
+    projection: Projection,
+    *,
+    topic_prefix: str = "",
+    show_progress: bool = True,
 ) -> int:
     """Replay ``projection`` from the start of its topics; returns the events applied."""
     shadows = {t: SHADOW.format(t) for t in projection.tables}
@@ -44,8 +48,9 @@ async def rebuild_projection(
         start = await consumer.beginning_offsets(partitions)
         end = await consumer.end_offsets(partitions)
         total = sum(end[tp] - start[tp] for tp in partitions)
-        applied, parked = await _replay(pool, consumer, projection, shadows, end, total,
-                                        show_progress)
+        applied, parked = await _replay(
+            pool, consumer, projection, shadows, end, total, show_progress
+        )
     finally:
         await consumer.stop()
     await _swap(pool, projection, shadows, end, parked)
@@ -66,8 +71,13 @@ async def _partitions(bootstrap: str, topics: list[str]) -> list[TopicPartition]
 
 
 async def _replay(
-    pool: asyncpg.Pool, consumer: AIOKafkaConsumer, projection: Projection,
-    shadows: dict[str, str], end: dict[TopicPartition, int], total: int, show_progress: bool,
+    pool: asyncpg.Pool,
+    consumer: AIOKafkaConsumer,
+    projection: Projection,
+    shadows: dict[str, str],
+    end: dict[TopicPartition, int],
+    total: int,
+    show_progress: bool,
 ) -> tuple[int, list[Envelope]]:
     applied = 0
     parked: list[Envelope] = []
@@ -75,15 +85,17 @@ async def _replay(
         positions.get(tp, 0) >= end[tp] for tp in end
     )
     positions: dict[TopicPartition, int] = {tp: 0 for tp in end if end[tp] == 0}
-    columns = [TextColumn(f"rebuild {projection.name}"), BarColumn(), MofNCompleteColumn(),
-               TimeRemainingColumn()]
+    columns = [
+        TextColumn(f"rebuild {projection.name}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    ]
     with Progress(*columns, disable=not show_progress) as progress:
         task = progress.add_task("replay", total=total)
         while not done():
             batches = await consumer.getmany(timeout_ms=1000, max_records=5000)
-            wanted = [
-                r for tp, records in batches.items() for r in records if r.offset < end[tp]
-            ]
+            wanted = [r for tp, records in batches.items() for r in records if r.offset < end[tp]]
             for tp, records in batches.items():
                 positions[tp] = records[-1].offset + 1
             async with pool.acquire() as conn, conn.transaction():
@@ -105,7 +117,9 @@ async def _replay(
 
 
 async def _apply(
-    ctx: ProjectionContext, projection: Projection, envelope: Envelope,
+    ctx: ProjectionContext,
+    projection: Projection,
+    envelope: Envelope,
     parked: list[Envelope] | None,
 ) -> int:
     try:
@@ -119,8 +133,11 @@ async def _apply(
 
 
 async def _swap(
-    pool: asyncpg.Pool, projection: Projection, shadows: dict[str, str],
-    end: dict[TopicPartition, int], parked: list[Envelope],
+    pool: asyncpg.Pool,
+    projection: Projection,
+    shadows: dict[str, str],
+    end: dict[TopicPartition, int],
+    parked: list[Envelope],
 ) -> None:
     async with pool.acquire() as conn, conn.transaction():
         for table, shadow in shadows.items():
@@ -143,6 +160,10 @@ async def _swap(
             await conn.execute(
                 "INSERT INTO projection_parked (projection, event_id, waiting_for, topic, "
                 "record_key, headers, value) VALUES ($1, $2, 'rebuild', $3, $4, $5, $6)",
-                projection.name, envelope.id, envelope.topic, envelope.key,
-                [[k, v.decode()] for k, v in envelope.headers()], envelope.value(),
+                projection.name,
+                envelope.id,
+                envelope.topic,
+                envelope.key,
+                [[k, v.decode()] for k, v in envelope.headers()],
+                envelope.value(),
             )

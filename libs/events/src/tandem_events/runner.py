@@ -17,6 +17,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListen
 from aiokafka.structs import ConsumerRecord
 from opentelemetry import trace
 from prometheus_client import Counter, Gauge
+from tandem_service.health import CheckResult
+from tandem_service.logging import get_logger
 
 from tandem_events.dead_letters import DeadLetters
 from tandem_events.envelope import Envelope
@@ -24,8 +26,6 @@ from tandem_events.errors import EventError
 from tandem_events.parking import ParkingLot
 from tandem_events.projection import Projection, ProjectionContext, WaitFor
 from tandem_events.tracing import context_from_headers, tracer
-from tandem_service.health import CheckResult
-from tandem_service.logging import get_logger
 
 Record = ConsumerRecord[bytes, bytes]
 LAG = Gauge("tandem_consumer_lag", "Records not yet applied", ["consumer", "topic", "partition"])
@@ -33,7 +33,7 @@ APPLIED = Counter("tandem_projection_applied_total", "Events applied", ["project
 log = get_logger("tandem.projection")
 
 
-class OffsetsMoved(Exception):  # noqa: N818 - a control-flow signal
+class OffsetsMoved(Exception):
     """The stored offsets are not where this runner thought: re-seek from the database."""
 
 
@@ -49,8 +49,14 @@ class ProjectionRunner:
     """Feeds one projection from its topics as a consumer group."""
 
     def __init__(
-        self, pool: asyncpg.Pool, bootstrap: str, projection: Projection, *,
-        group_id: str | None = None, max_records: int = 2000, topic_prefix: str = "",
+        self,
+        pool: asyncpg.Pool,
+        bootstrap: str,
+        projection: Projection,
+        *,
+        group_id: str | None = None,
+        max_records: int = 2000,
+        topic_prefix: str = "",
     ) -> None:
         self._pool = pool
         self._bootstrap = bootstrap
@@ -69,9 +75,12 @@ class ProjectionRunner:
         self._producer = AIOKafkaProducer(bootstrap_servers=self._bootstrap, acks="all")
         await self._producer.start()
         self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=self._bootstrap, group_id=self.group_id,
-            enable_auto_commit=False, auto_offset_reset="earliest",
-            max_poll_records=self._max_records, fetch_max_bytes=32 * 1024 * 1024,
+            bootstrap_servers=self._bootstrap,
+            group_id=self.group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=self._max_records,
+            fetch_max_bytes=32 * 1024 * 1024,
         )
         self._consumer.subscribe(self.topics, listener=_Reseek(self))
         await self._consumer.start()
@@ -104,7 +113,8 @@ class ProjectionRunner:
         async with self._pool.acquire() as conn:
             rows = await conn.fetch(
                 "SELECT topic, partition, next_offset FROM projection_offsets "
-                "WHERE projection = $1", self.projection.name,
+                "WHERE projection = $1",
+                self.projection.name,
             )
         stored = {TopicPartition(r["topic"], r["partition"]): r["next_offset"] for r in rows}
         for tp in partitions:
@@ -127,8 +137,9 @@ class ProjectionRunner:
             except OffsetsMoved:
                 await self.seek_to_stored(self._consumer.assignment())
             except Exception as exc:  # database away: wait, re-seek, go on
-                log.warning("projection batch failed", projection=self.projection.name,
-                            error=str(exc))
+                log.warning(
+                    "projection batch failed", projection=self.projection.name, error=str(exc)
+                )
                 await asyncio.sleep(1.0)
                 with contextlib.suppress(Exception):
                     await self.seek_to_stored(self._consumer.assignment())
@@ -186,10 +197,12 @@ class ProjectionRunner:
         headers = item.record.headers
         span = (
             tracer.start_as_current_span(
-                f"project {self.projection.name}", context=context_from_headers(headers),
+                f"project {self.projection.name}",
+                context=context_from_headers(headers),
                 kind=trace.SpanKind.CONSUMER,
             )
-            if item.envelope.trace else contextlib.nullcontext()
+            if item.envelope.trace
+            else contextlib.nullcontext()
         )
         with span:
             try:
@@ -209,7 +222,10 @@ class ProjectionRunner:
                 WHERE projection_offsets.next_offset = $4
                 RETURNING 1
                 """,
-                self.projection.name, tp.topic, tp.partition, records[0].offset,
+                self.projection.name,
+                tp.topic,
+                tp.partition,
+                records[0].offset,
                 records[-1].offset + 1,
             )
             if saved is None:

@@ -32,7 +32,7 @@ def owner_of(sealed: str) -> str:
     """The person whose key sealed ``sealed``."""
     if not sealed.startswith(PREFIX):
         raise EventError("not a sealed value")
-    return _unb64(sealed[len(PREFIX):].split(":", 1)[0]).decode()
+    return _unb64(sealed[len(PREFIX) :].split(":", 1)[0]).decode()
 
 
 class PersonKeyring:
@@ -94,8 +94,11 @@ class PersonKeyring:
             await conn.execute(
                 "INSERT INTO person_keys (person_id, data_key) VALUES ($1, $2) "
                 "ON CONFLICT (person_id) DO NOTHING",
-                person_id, AESGCM.generate_key(bit_length=256),
+                person_id,
+                AESGCM.generate_key(bit_length=256),
             )
-            return bytes(await conn.fetchval(
-                "SELECT data_key FROM person_keys WHERE person_id = $1", person_id
-            ))
+            return bytes(
+                await conn.fetchval(
+                    "SELECT data_key FROM person_keys WHERE person_id = $1", person_id
+                )
+            )

@@ -27,7 +27,8 @@ class PairActivity:
             await ctx.conn.execute(
                 f"INSERT INTO {table} (pair_id, members) VALUES ($1, $2) "
                 "ON CONFLICT (pair_id) DO NOTHING",
-                event.pair_id, ",".join(event.member_ids),
+                event.pair_id,
+                ",".join(event.member_ids),
             )
         elif isinstance(event, CheckInLogged):
             updated = await ctx.conn.fetchval(

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import faust
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-
 from tandem_events.catalog.engagement import CheckInLogged
 from tandem_events.envelope import Envelope
 from tandem_events.faust_stream import cloudevents_topic, typed_events
@@ -23,9 +22,15 @@ async def test_faust_agent_counts_typed_check_ins_and_dead_letters_garbage(
     prefix = topic_name("faust") + "."
     topic = prefix + "engagement.events"
     await ensure_topics(kafka_bootstrap, [topic], partitions=1)
-    app = faust.App(prefix.replace(".", "-") + "app", broker=f"kafka://{kafka_bootstrap}",
-                    store="memory://", web_enabled=False, topic_partitions=1,
-                    topic_replication_factor=1, datadir=str(tmp_path))
+    app = faust.App(
+        prefix.replace(".", "-") + "app",
+        broker=f"kafka://{kafka_bootstrap}",
+        store="memory://",
+        web_enabled=False,
+        topic_partitions=1,
+        topic_replication_factor=1,
+        datadir=str(tmp_path),
+    )
     check_ins = app.Table("check_ins", default=int, partitions=1)
     source = cloudevents_topic(app, topic)
 
@@ -42,8 +47,9 @@ async def test_faust_agent_counts_typed_check_ins_and_dead_letters_garbage(
     await raw.start()
     try:
         await publisher.publish([Envelope.wrap(check_in("pair-1", i), "/t") for i in range(3)])
-        await raw.send_and_wait(topic, b"not json", key=b"pair-1",
-                                headers=[("ce_specversion", b"1.0")])
+        await raw.send_and_wait(
+            topic, b"not json", key=b"pair-1", headers=[("ce_specversion", b"1.0")]
+        )
         await publisher.publish([Envelope.wrap(check_in("pair-1", 9), "/t")])
         async with asyncio.timeout(60):
             while check_ins["pair-1"] < 4:
@@ -53,15 +59,17 @@ async def test_faust_agent_counts_typed_check_ins_and_dead_letters_garbage(
         await raw.stop()
         await publisher.stop()
         await app.stop()
-    consumer = AIOKafkaConsumer(topic + ".dlq", bootstrap_servers=kafka_bootstrap,
-                                auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(
+        topic + ".dlq", bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest"
+    )
     await consumer.start()
     try:
         async with asyncio.timeout(30):
             records: list[object] = []
             while not records:
-                records = [r for rs in (await consumer.getmany(timeout_ms=1000)).values()
-                           for r in rs]
+                records = [
+                    r for rs in (await consumer.getmany(timeout_ms=1000)).values() for r in rs
+                ]
     finally:
         await consumer.stop()
     reason = dict(records[0].headers)["dlq_reason"].decode()  # type: ignore[attr-defined]

@@ -6,15 +6,14 @@ import asyncio
 from collections.abc import Callable
 
 import asyncpg
-
 from tandem_events.envelope import Envelope
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.rebuild import rebuild_projection
 from tandem_events.runner import ProjectionRunner
 
 from ..conftest import check_in
+from .conftest import SOURCE, pair_created, wait_for
 from .projection_fixture import PairActivity
-from .test_runner import SOURCE, activity_dsn, activity_pool, pair_created, wait_for  # noqa: F401
 
 
 async def test_rebuild_replays_into_a_shadow_and_swaps_while_the_runner_goes_on(
@@ -29,8 +28,9 @@ async def test_rebuild_replays_into_a_shadow_and_swaps_while_the_runner_goes_on(
         [Envelope.wrap(pair_created(f"pair-{p}"), SOURCE) for p in range(5)]
         + [Envelope.wrap(check_in(f"pair-{p}", i), SOURCE) for p in range(5) for i in range(p)]
     )
-    runner = ProjectionRunner(activity_pool, kafka_bootstrap, PairActivity(),
-                              group_id=prefix + "g", topic_prefix=prefix)
+    runner = ProjectionRunner(
+        activity_pool, kafka_bootstrap, PairActivity(), group_id=prefix + "g", topic_prefix=prefix
+    )
     await runner.start()
 
     async def caught_up() -> bool:
@@ -40,22 +40,28 @@ async def test_rebuild_replays_into_a_shadow_and_swaps_while_the_runner_goes_on(
         await wait_for(caught_up)
         # Damage the live table: a rebuild must restore the truth from the log.
         await activity_pool.execute("UPDATE pair_activity SET check_ins = 0")
-        applied = await rebuild_projection(activity_pool, kafka_bootstrap, PairActivity(),
-                                           topic_prefix=prefix, show_progress=False)
+        applied = await rebuild_projection(
+            activity_pool, kafka_bootstrap, PairActivity(), topic_prefix=prefix, show_progress=False
+        )
         assert applied == 16
         assert await caught_up()
         # The live runner carries on after the swap, applying new events exactly once.
         await publisher.publish([Envelope.wrap(check_in("pair-4", 100), SOURCE)])
 
         async def one_more() -> bool:
-            return await activity_pool.fetchval(
-                "SELECT check_ins FROM pair_activity WHERE pair_id = 'pair-4'") == 5
+            return (
+                await activity_pool.fetchval(
+                    "SELECT check_ins FROM pair_activity WHERE pair_id = 'pair-4'"
+                )
+                == 5
+            )
 
         await wait_for(one_more)
         await asyncio.sleep(1.5)
         assert await activity_pool.fetchval("SELECT sum(check_ins) FROM pair_activity") == 12
         leftovers = await activity_pool.fetchval(
-            "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'pair_activity__%'")
+            "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'pair_activity__%'"
+        )
         assert leftovers == 0
     finally:
         await runner.stop()

@@ -3,51 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable
 
 import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-
-from tandem_events.catalog.matching import PairCreated
 from tandem_events.envelope import Envelope
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.runner import OffsetsMoved, ProjectionRunner
-from tandem_service.database import create_pool
-from tandem_testkit.databases import DatabaseFactory
 
 from ..conftest import check_in
-from .projection_fixture import MIGRATIONS, PairActivity
-
-SOURCE = "/tandem/test"
-
-
-def pair_created(pair_id: str) -> PairCreated:
-    return PairCreated(
-        occurred_at=datetime(2026, 11, 24, tzinfo=UTC), actor_id="admin", pair_id=pair_id,
-        program_id="prog-1", member_ids=("ana", "ben"), score=71.5,
-    )
-
-
-@pytest.fixture
-def activity_dsn(database_factory: DatabaseFactory) -> Iterator[str]:
-    dsn = database_factory.create(MIGRATIONS, prefix="activity")
-    yield dsn
-    database_factory.drop(dsn)
-
-
-@pytest.fixture
-async def activity_pool(activity_dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(activity_dsn)
-    yield pool
-    await pool.close()
-
-
-async def wait_for(condition: Callable[[], object], timeout: float = 45) -> None:
-    async with asyncio.timeout(timeout):
-        while not await condition():  # type: ignore[misc]
-            await asyncio.sleep(0.1)
+from .conftest import SOURCE, pair_created, wait_for
+from .projection_fixture import PairActivity
 
 
 async def check_ins(pool: asyncpg.Pool, pair_id: str) -> int | None:
@@ -60,8 +27,9 @@ async def test_a_check_in_before_its_pair_waits_then_applies_once(
     prefix = topic_name("order") + "."
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
-    runner = ProjectionRunner(activity_pool, kafka_bootstrap, PairActivity(),
-                              group_id=prefix + "g", topic_prefix=prefix)
+    runner = ProjectionRunner(
+        activity_pool, kafka_bootstrap, PairActivity(), group_id=prefix + "g", topic_prefix=prefix
+    )
     try:
         # Topics exist before the group joins, so the runner is assigned both.
         await publisher.publish([Envelope.wrap(check_in("pair-1", 1), SOURCE)])
@@ -90,12 +58,18 @@ async def test_redelivered_batch_changes_nothing(
     prefix = topic_name("redeliver") + "."
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
-    await publisher.publish([Envelope.wrap(pair_created("pair-9"), SOURCE)]
-                            + [Envelope.wrap(check_in("pair-9", i), SOURCE) for i in range(3)])
+    await publisher.publish(
+        [Envelope.wrap(pair_created("pair-9"), SOURCE)]
+        + [Envelope.wrap(check_in("pair-9", i), SOURCE) for i in range(3)]
+    )
     await publisher.stop()
     batches: dict[TopicPartition, list[object]] = {}
-    consumer = AIOKafkaConsumer(prefix + "matching.events", prefix + "engagement.events",
-                                bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(
+        prefix + "matching.events",
+        prefix + "engagement.events",
+        bootstrap_servers=kafka_bootstrap,
+        auto_offset_reset="earliest",
+    )
     await consumer.start()
     try:
         async with asyncio.timeout(30):
@@ -105,7 +79,9 @@ async def test_redelivered_batch_changes_nothing(
     finally:
         await consumer.stop()
     runner = ProjectionRunner(activity_pool, kafka_bootstrap, PairActivity(), topic_prefix=prefix)
-    ordered = dict(sorted(batches.items(), key=lambda kv: kv[0].topic != prefix + "matching.events"))
+    ordered = dict(
+        sorted(batches.items(), key=lambda kv: kv[0].topic != prefix + "matching.events")
+    )
     for tp, records in ordered.items():
         runner._dead = None  # type: ignore[assignment]  # no dead letters expected here
         await runner.process({tp: records})  # type: ignore[dict-item]
@@ -117,21 +93,42 @@ async def test_redelivered_batch_changes_nothing(
 
 
 BAD_RECORDS: list[tuple[str, list[tuple[str, bytes]], bytes, str]] = [
-    ("unknown type", [("ce_type", b"tandem.engagement.Teleported.v1")], b"{}", "unknown event type"),
-    ("wrong version", [("ce_type", b"tandem.engagement.CheckInLogged.v9")], b"{}",
-     "unknown event type"),
-    ("missing field", [("ce_type", b"tandem.engagement.CheckInLogged.v1")],
-     b'{"pair_id": "pair-5", "actor_id": "p", "occurred_at": "2026-11-24T09:00:00+00:00"}',
-     "field 'check_in_id'"),
-    ("malformed JSON", [("ce_type", b"tandem.engagement.CheckInLogged.v1")], b"{not json",
-     "malformed record"),
+    (
+        "unknown type",
+        [("ce_type", b"tandem.engagement.Teleported.v1")],
+        b"{}",
+        "unknown event type",
+    ),
+    (
+        "wrong version",
+        [("ce_type", b"tandem.engagement.CheckInLogged.v9")],
+        b"{}",
+        "unknown event type",
+    ),
+    (
+        "missing field",
+        [("ce_type", b"tandem.engagement.CheckInLogged.v1")],
+        b'{"pair_id": "pair-5", "actor_id": "p", "occurred_at": "2026-11-24T09:00:00+00:00"}',
+        "field 'check_in_id'",
+    ),
+    (
+        "malformed JSON",
+        [("ce_type", b"tandem.engagement.CheckInLogged.v1")],
+        b"{not json",
+        "malformed record",
+    ),
     ("missing header", [], b"{}", "missing CloudEvents header"),
 ]
 
 
 def _headers(extra: list[tuple[str, bytes]], n: int) -> list[tuple[str, bytes]]:
-    base = {"ce_specversion": b"1.0", "ce_id": f"bad-{n}".encode(), "ce_source": b"/x",
-            "ce_time": b"2026-11-24T09:00:00+00:00", "ce_type": b""}
+    base = {
+        "ce_specversion": b"1.0",
+        "ce_id": f"bad-{n}".encode(),
+        "ce_source": b"/x",
+        "ce_time": b"2026-11-24T09:00:00+00:00",
+        "ce_type": b"",
+    }
     base.update(dict(extra))
     if not extra:
         del base["ce_type"]
@@ -145,10 +142,15 @@ async def test_bad_records_go_to_the_dead_letter_topic_and_the_runner_goes_on(
     topic = prefix + "engagement.events"
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
-    await publisher.publish([Envelope.wrap(pair_created("pair-5"), SOURCE),
-                             Envelope.wrap(check_in("pair-5", 1), SOURCE)])
-    runner = ProjectionRunner(activity_pool, kafka_bootstrap, PairActivity(),
-                              group_id=prefix + "g", topic_prefix=prefix)
+    await publisher.publish(
+        [
+            Envelope.wrap(pair_created("pair-5"), SOURCE),
+            Envelope.wrap(check_in("pair-5", 1), SOURCE),
+        ]
+    )
+    runner = ProjectionRunner(
+        activity_pool, kafka_bootstrap, PairActivity(), group_id=prefix + "g", topic_prefix=prefix
+    )
     await runner.start()
     raw = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
     await raw.start()

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer
-
 from tandem_events.catalog.engagement import CheckInLogged
 from tandem_events.envelope import Envelope
 from tandem_events.errors import EventError, TextErased
@@ -18,6 +17,8 @@ from tandem_events.relay import Relay
 from tandem_events.sealing import PersonKeyring
 from tandem_events.store import EventStore
 from tandem_service.database import connect
+
+from .conftest import relay_everything
 
 
 async def test_sealed_text_round_trips_and_is_bound_to_its_person(pool: asyncpg.Pool) -> None:
@@ -40,8 +41,13 @@ async def test_erasing_a_person_shreds_their_text_in_the_store_and_on_kafka(
     store = EventStore(pool, "/tandem/test")
     for n, text in enumerate([notes, other]):
         event = CheckInLogged(
-            occurred_at=datetime(2026, 11, 24, tzinfo=UTC), actor_id="ana", pair_id="pair-1",
-            check_in_id=f"c{n}", met_on=date(2026, 11, 24), duration_minutes=30, notes=text,
+            occurred_at=datetime(2026, 11, 24, tzinfo=UTC),
+            actor_id="ana",
+            pair_id="pair-1",
+            check_in_id=f"c{n}",
+            met_on=date(2026, 11, 24),
+            duration_minutes=30,
+            notes=text,
         )
         await store.append("pair-1", n, [event])
     prefix = topic_name("shred") + "."
@@ -49,7 +55,7 @@ async def test_erasing_a_person_shreds_their_text_in_the_store_and_on_kafka(
     await publisher.start()
     conn = await connect(events_dsn)
     try:
-        assert await Relay(events_dsn, publisher).relay_once(conn, 0, 0) is not None
+        await relay_everything(Relay(events_dsn, publisher), conn, pool)
     finally:
         await conn.close()
         await publisher.stop()
@@ -61,15 +67,19 @@ async def test_erasing_a_person_shreds_their_text_in_the_store_and_on_kafka(
     assert await keyring.unseal_or_none(stored[0].notes) is None  # type: ignore[attr-defined]
     assert await keyring.unseal(stored[1].notes) == "Ben's notes stay readable."  # type: ignore[attr-defined]
 
-    consumer = AIOKafkaConsumer(prefix + "engagement.events", bootstrap_servers=kafka_bootstrap,
-                                auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(
+        prefix + "engagement.events",
+        bootstrap_servers=kafka_bootstrap,
+        auto_offset_reset="earliest",
+    )
     await consumer.start()
     records = []
     try:
         async with asyncio.timeout(30):
             while len(records) < 2:
-                records += [r for rs in (await consumer.getmany(timeout_ms=1000)).values()
-                            for r in rs]
+                records += [
+                    r for rs in (await consumer.getmany(timeout_ms=1000)).values() for r in rs
+                ]
     finally:
         await consumer.stop()
     records.sort(key=lambda r: r.offset)

@@ -6,7 +6,6 @@ import asyncio
 
 import asyncpg
 import pytest
-
 from tandem_events.catalog.engagement import CheckInLogged
 from tandem_events.errors import ConcurrencyError
 from tandem_events.store import EventStore
@@ -74,8 +73,10 @@ async def test_a_retried_command_appends_nothing_twice(pool: asyncpg.Pool) -> No
 async def test_concurrent_retries_of_one_command_append_once(pool: asyncpg.Pool) -> None:
     store = EventStore(pool, "/tandem/test")
     outcomes = await asyncio.gather(
-        *(store.append("pair-5", 0, [check_in("pair-5")], idempotency_key="cmd-x")
-          for _ in range(6))
+        *(
+            store.append("pair-5", 0, [check_in("pair-5")], idempotency_key="cmd-x")
+            for _ in range(6)
+        )
     )
     assert sum(not o.replayed for o in outcomes) == 1
     assert len(await store.read_stream("pair-5")) == 1

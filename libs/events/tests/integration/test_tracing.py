@@ -11,7 +11,6 @@ from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.relay import Relay
 from tandem_events.runner import ProjectionRunner
@@ -21,12 +20,14 @@ from tandem_service.telemetry import configure_tracing
 from tandem_testkit.uvicorn_server import serving
 
 from ..conftest import check_in
+from .conftest import pair_created, relay_everything, wait_for
 from .projection_fixture import PairActivity
-from .test_runner import activity_dsn, activity_pool, pair_created, wait_for  # noqa: F401
 
 
 async def test_trace_id_flows_from_request_to_projection(
-    activity_pool: asyncpg.Pool, activity_dsn: str, kafka_bootstrap: str,  # noqa: F811
+    activity_pool: asyncpg.Pool,
+    activity_dsn: str,
+    kafka_bootstrap: str,
     topic_name: Callable[[str], str],
 ) -> None:
     exporter = InMemorySpanExporter()
@@ -53,20 +54,25 @@ async def test_trace_id_flows_from_request_to_projection(
     prefix = topic_name("trace") + "."
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
-    runner = ProjectionRunner(activity_pool, kafka_bootstrap, PairActivity(),
-                              group_id=prefix + "g", topic_prefix=prefix)
+    runner = ProjectionRunner(
+        activity_pool, kafka_bootstrap, PairActivity(), group_id=prefix + "g", topic_prefix=prefix
+    )
     conn = await connect(activity_dsn)
     try:
         with serving(app) as url:
             async with httpx.AsyncClient() as client:
                 response = await client.post(f"{url}/pairs/pair-t/check-ins")
         assert response.status_code == 200, response.text
-        assert await Relay(activity_dsn, publisher).relay_once(conn, 0, 0) is not None
+        await relay_everything(Relay(activity_dsn, publisher), conn, activity_pool)
         await runner.start()
 
         async def projected() -> bool:
-            return await activity_pool.fetchval(
-                "SELECT check_ins FROM pair_activity WHERE pair_id = 'pair-t'") == 1
+            return (
+                await activity_pool.fetchval(
+                    "SELECT check_ins FROM pair_activity WHERE pair_id = 'pair-t'"
+                )
+                == 1
+            )
 
         await wait_for(projected)
     finally:

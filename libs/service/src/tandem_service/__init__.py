@@ -1,1 +1,1 @@
-"""The Tandem service kit: settings, logging, tracing, metrics, health and auth for every service."""
+"""The Tandem service kit: settings, logging, tracing, metrics, health and auth."""

@@ -30,8 +30,9 @@ def dev_token(
 ) -> None:
     """Mint a development bearer token signed with the local key pair."""
     pair = DevKeyPair.load_or_create(keys_dir)
-    typer.echo(mint_token(pair.private_pem, sub, role, issuer=issuer, audience=audience,
-                          ttl_seconds=ttl))
+    typer.echo(
+        mint_token(pair.private_pem, sub, role, issuer=issuer, audience=audience, ttl_seconds=ttl)
+    )
 
 
 if __name__ == "__main__":

@@ -45,10 +45,10 @@ def health_router(checks: dict[str, ReadinessCheck], timeout: float = 3.0) -> AP
     return router
 
 
-async def _run(check: ReadinessCheck, timeout: float) -> CheckResult:
+async def _run(check: ReadinessCheck, limit: float) -> CheckResult:
     try:
-        return await asyncio.wait_for(check(), timeout)
+        return await asyncio.wait_for(check(), limit)
     except TimeoutError:
-        return CheckResult(False, f"timed out after {timeout:.0f}s")
+        return CheckResult(False, f"timed out after {limit:.0f}s")
     except Exception as exc:
         return CheckResult(False, f"{type(exc).__name__}: {exc}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-
 from typing import TypeVar
 
 import typer
@@ -13,7 +12,6 @@ from fastapi import FastAPI
 
 from tandem_service.database import apply_migrations
 from tandem_service.settings import ServiceSettings
-
 
 S = TypeVar("S", bound=ServiceSettings)
 

@@ -1,4 +1,4 @@
-"""The JWT dependency on a real uvicorn: refusals for missing, expired, forged, wrong-role tokens."""
+"""The JWT dependency on a real uvicorn: missing, expired, forged and wrong-role tokens."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import httpx
 import jwt
 import pytest
 from fastapi import Depends, FastAPI
-
 from tandem_service.auth import Caller, DevKeyPair, Role, TokenVerifier, mint_token, require_roles
 from tandem_service.auth.keys import DEV_KEY_ID
 from tandem_testkit.uvicorn_server import serving

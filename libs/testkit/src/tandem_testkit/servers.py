@@ -62,13 +62,15 @@ def _containers() -> Servers:
     from testcontainers.postgres import PostgresContainer
 
     kafka = KafkaContainer().with_kraft()
-    postgres = PostgresContainer("postgres:15", username="tandem", password="tandem")
+    postgres = PostgresContainer(
+        "postgres:15",
+        username="tandem",
+        password="tandem",  # noqa: S106 - throwaway container
+    )
     kafka.start()
     postgres.start()
     dsn = postgres.get_connection_url(driver=None)
-    return Servers(
-        kafka.get_bootstrap_server(), dsn, "testcontainers", [kafka.stop, postgres.stop]
-    )
+    return Servers(kafka.get_bootstrap_server(), dsn, "testcontainers", [kafka.stop, postgres.stop])
 
 
 def _native_stack() -> Servers:

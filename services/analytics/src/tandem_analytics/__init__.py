@@ -1,1 +1,1 @@
-"""The Tandem analytics service: Engagement, retention and inclusion projections; analyst views and the dashboard."""
+"""The Tandem analytics service: Engagement, retention and inclusion projections; analyst views."""

@@ -1,16 +1,16 @@
-"""The one place that wires the analytics service: settings, database, Kafka, handlers and app."""
+"""The one place that wires the analytics service: settings, store, Kafka and app."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from fastapi import FastAPI
-
-from tandem_analytics.api import routers
-from tandem_analytics.settings import AnalyticsSettings
 from tandem_events import STORE_MIGRATIONS
 from tandem_events.backbone import ERROR_HANDLERS, attach_backbone
 from tandem_service.app import Runtime, create_service_app
+
+from tandem_analytics.api import routers
+from tandem_analytics.settings import AnalyticsSettings
 
 MIGRATIONS = [STORE_MIGRATIONS, Path(__file__).parent / "migrations"]
 
@@ -26,7 +26,7 @@ def build_app(settings: AnalyticsSettings | None = None) -> FastAPI:
     return create_service_app(
         settings,
         title="Tandem analytics",
-        description="Engagement, retention and inclusion projections; analyst views and the dashboard.",
+        description="Engagement, retention and inclusion projections; analyst views.",
         routers=routers,
         on_start=wire,
         exception_handlers=ERROR_HANDLERS,

@@ -1,8 +1,9 @@
 """The ``tandem-analytics`` command."""
 
+from tandem_service.service_cli import service_cli
+
 from tandem_analytics.bootstrap import MIGRATIONS, build_app
 from tandem_analytics.settings import AnalyticsSettings
-from tandem_service.service_cli import service_cli
 
 app = service_cli("analytics", AnalyticsSettings, build_app, MIGRATIONS)
 

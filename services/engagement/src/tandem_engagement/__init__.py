@@ -1,1 +1,1 @@
-"""The Tandem engagement service: Pair workspaces: cadence, goals, check-ins, feedback, milestones and pair health."""
+"""The Tandem engagement service: Pair workspaces: cadence, goals, check-ins, feedback, milestones, health."""

@@ -1,16 +1,16 @@
-"""The one place that wires the engagement service: settings, database, Kafka, handlers and app."""
+"""The one place that wires the engagement service: settings, store, Kafka and app."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from fastapi import FastAPI
-
-from tandem_engagement.api import routers
-from tandem_engagement.settings import EngagementSettings
 from tandem_events import STORE_MIGRATIONS
 from tandem_events.backbone import ERROR_HANDLERS, attach_backbone
 from tandem_service.app import Runtime, create_service_app
+
+from tandem_engagement.api import routers
+from tandem_engagement.settings import EngagementSettings
 
 MIGRATIONS = [STORE_MIGRATIONS, Path(__file__).parent / "migrations"]
 
@@ -26,7 +26,7 @@ def build_app(settings: EngagementSettings | None = None) -> FastAPI:
     return create_service_app(
         settings,
         title="Tandem engagement",
-        description="Pair workspaces: cadence, goals, check-ins, feedback, milestones and pair health.",
+        description="Pair workspaces: cadence, goals, check-ins, feedback, milestones, health.",
         routers=routers,
         on_start=wire,
         exception_handlers=ERROR_HANDLERS,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-
-from tandem_matching.api import routers
-from tandem_matching.settings import MatchingSettings
 from tandem_events import STORE_MIGRATIONS
 from tandem_events.backbone import ERROR_HANDLERS, attach_backbone
 from tandem_service.app import Runtime, create_service_app
+
+from tandem_matching.api import routers
+from tandem_matching.settings import MatchingSettings
 
 MIGRATIONS = [STORE_MIGRATIONS, Path(__file__).parent / "migrations"]
 

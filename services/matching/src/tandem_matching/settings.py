@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pydantic import Field, SecretStr
-
 from tandem_service.settings import ServiceSettings
 
 

@@ -1,1 +1,1 @@
-"""The Tandem notifications service: Introductions, reminders, celebrations and nudges by email, webhook and in-app inbox."""
+"""The Tandem notifications service: Introductions, reminders, celebrations and nudges: email, webhook, inbox."""

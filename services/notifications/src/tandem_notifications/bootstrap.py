@@ -1,16 +1,16 @@
-"""The one place that wires the notifications service: settings, database, Kafka, handlers and app."""
+"""The one place that wires the notifications service: settings, store, Kafka and app."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from fastapi import FastAPI
-
-from tandem_notifications.api import routers
-from tandem_notifications.settings import NotificationsSettings
 from tandem_events import STORE_MIGRATIONS
 from tandem_events.backbone import ERROR_HANDLERS, attach_backbone
 from tandem_service.app import Runtime, create_service_app
+
+from tandem_notifications.api import routers
+from tandem_notifications.settings import NotificationsSettings
 
 MIGRATIONS = [STORE_MIGRATIONS, Path(__file__).parent / "migrations"]
 
@@ -26,7 +26,7 @@ def build_app(settings: NotificationsSettings | None = None) -> FastAPI:
     return create_service_app(
         settings,
         title="Tandem notifications",
-        description="Introductions, reminders, celebrations and nudges by email, webhook and in-app inbox.",
+        description="Introductions, reminders, celebrations and nudges: email, webhook, inbox.",
         routers=routers,
         on_start=wire,
         exception_handlers=ERROR_HANDLERS,

@@ -1,8 +1,9 @@
 """The ``tandem-notifications`` command."""
 
+from tandem_service.service_cli import service_cli
+
 from tandem_notifications.bootstrap import MIGRATIONS, build_app
 from tandem_notifications.settings import NotificationsSettings
-from tandem_service.service_cli import service_cli
 
 app = service_cli("notifications", NotificationsSettings, build_app, MIGRATIONS)
 

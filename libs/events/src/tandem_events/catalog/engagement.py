@@ -107,7 +107,11 @@ class MilestoneReached(EngagementEvent):
     """The pair reached a milestone worth celebrating."""
 
     milestone: Literal[
-        "cadence_agreed", "first_check_in", "streak_4", "streak_8", "goal_completed",
+        "cadence_agreed",
+        "first_check_in",
+        "streak_4",
+        "streak_8",
+        "goal_completed",
         "three_months",
     ]
     reached_on: date

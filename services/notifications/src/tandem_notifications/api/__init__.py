@@ -1,4 +1,4 @@
-"""HTTP routers of the notifications service: thin; validate, authorise, call a handler or a query."""
+"""HTTP routers of the notifications service: thin; validate, authorise, call a handler."""
 
 from fastapi import APIRouter
 

@@ -1,0 +1,62 @@
+"""Fixtures shared by the backbone's integration tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+from tandem_events.catalog.matching import PairCreated
+from tandem_events.relay import Relay
+from tandem_service.database import create_pool
+from tandem_testkit.databases import DatabaseFactory
+
+from .projection_fixture import MIGRATIONS
+
+SOURCE = "/tandem/test"
+
+
+def pair_created(pair_id: str) -> PairCreated:
+    return PairCreated(
+        occurred_at=datetime(2026, 11, 24, tzinfo=UTC),
+        actor_id="admin",
+        pair_id=pair_id,
+        program_id="prog-1",
+        member_ids=("ana", "ben"),
+        score=71.5,
+    )
+
+
+@pytest.fixture
+def activity_dsn(database_factory: DatabaseFactory) -> Iterator[str]:
+    dsn = database_factory.create(MIGRATIONS, prefix="activity")
+    yield dsn
+    database_factory.drop(dsn)
+
+
+@pytest.fixture
+async def activity_pool(activity_dsn: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(activity_dsn)
+    yield pool
+    await pool.close()
+
+
+async def wait_for(condition: Callable[[], Awaitable[object]], limit: float = 45) -> None:
+    async with asyncio.timeout(limit):
+        while not await condition():
+            await asyncio.sleep(0.1)
+
+
+async def relay_everything(relay: Relay, conn: asyncpg.Connection, pool: asyncpg.Pool) -> None:
+    """Run relay passes until every stored event is published.
+
+    ``pg_snapshot_xmin`` is cluster-wide, so a transaction open in another test's database
+    can hold the relay back for a moment (a delay, never a loss).
+    """
+    progress = (0, 0)
+    async with asyncio.timeout(30):
+        while await relay.pending(pool) > 0:
+            progress = await relay.relay_once(conn, *progress) or progress
+            await asyncio.sleep(0.02)
