@@ -1,1 +1,1 @@
-"""The Tandem matching service: Programs, voluntary enrolment, profiles and explained peer matching."""
+"""The Tandem matching service: programs, voluntary enrolment, profiles, explained matching."""

@@ -10,14 +10,20 @@ from tandem_events.backbone import ERROR_HANDLERS, attach_backbone
 from tandem_service.app import Runtime, create_service_app
 
 from tandem_matching.api import routers
+from tandem_matching.api.deps import domain_error
+from tandem_matching.domain.errors import DomainError
+from tandem_matching.handlers.context import CommandContext
+from tandem_matching.projections import all_projections
 from tandem_matching.settings import MatchingSettings
 
 MIGRATIONS = [STORE_MIGRATIONS, Path(__file__).parent / "migrations"]
 
 
 async def wire(runtime: Runtime, app: FastAPI) -> None:
-    """Attach the event store, relay and projections to the running app."""
-    await attach_backbone(runtime, app, projections=[])
+    """Attach the event store, relay and projections; give the handlers their context."""
+    backbone = await attach_backbone(runtime, app, projections=all_projections())
+    assert runtime.pool is not None
+    app.state.commands = CommandContext(runtime.pool, backbone.store)
 
 
 def build_app(settings: MatchingSettings | None = None) -> FastAPI:
@@ -29,5 +35,5 @@ def build_app(settings: MatchingSettings | None = None) -> FastAPI:
         description="Programs, voluntary enrolment, profiles and explained peer matching.",
         routers=routers,
         on_start=wire,
-        exception_handlers=ERROR_HANDLERS,
+        exception_handlers={**ERROR_HANDLERS, DomainError: domain_error},  # type: ignore[dict-item]
     )

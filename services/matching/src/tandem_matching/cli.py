@@ -1,10 +1,21 @@
-"""The ``tandem-matching`` command."""
+"""The ``tandem-matching`` command: serve, migrate, and solve-graph."""
+
+import typer
+from tandem_service.service_cli import service_cli
 
 from tandem_matching.bootstrap import MIGRATIONS, build_app
 from tandem_matching.settings import MatchingSettings
-from tandem_service.service_cli import service_cli
 
 app = service_cli("matching", MatchingSettings, build_app, MIGRATIONS)
+
+
+@app.command("solve-graph")
+def solve_graph(path: str = typer.Argument(..., metavar="INPUT.json")) -> None:
+    """Solve a plain graph {"nodes": [...], "edges": [[u, v, w], ...]}; print the matching."""
+    from tandem_matching.graph_cli import solve_graph_main  # the solver loads only when asked
+
+    raise typer.Exit(solve_graph_main(path))
+
 
 if __name__ == "__main__":
     app()

@@ -2,4 +2,8 @@
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from tandem_matching.api import directory, enrolment, pairs, programs, rounds
+
+routers: list[APIRouter] = [
+    programs.router, directory.router, enrolment.router, rounds.router, pairs.router,
+]

@@ -44,7 +44,7 @@ def plan_round(
     ordered = sorted(candidates, key=lambda c: c.person_id)  # same pool, same answer
     graph = build_graph(ordered, policy, top_k=top_k)
     matching = solve(graph.n, graph.us, graph.vs, graph.ws)
-    pairs = [_explained([ordered[a], ordered[b]], policy) for a, b in matching.pairs]
+    pairs = [explain_pair([ordered[a], ordered[b]], policy) for a, b in matching.pairs]
     matched = {i for pair in matching.pairs for i in pair}
     degree = graph.degree()
     unmatched = {
@@ -61,7 +61,8 @@ def plan_round(
     )
 
 
-def _explained(members: list[Candidate], policy: ScoringPolicy) -> ProposedPair:
+def explain_pair(members: list[Candidate], policy: ScoringPolicy) -> ProposedPair:
+    """Score and explain two (or three) people as one pair."""
     if len(members) == 2:
         scored = score_pair(members[0], members[1], policy)
         reasons = reasons_for(members[0], members[1], policy)
@@ -101,7 +102,7 @@ def _triads(
                     best, best_value = position, value
         if best is not None:
             members = [ordered[index[m]] for m in result[best].member_ids] + [ordered[person]]
-            result[best] = _explained(members, policy)
+            result[best] = explain_pair(members, policy)
             taken.add(best)
             del unmatched[ordered[person].person_id]
     return result

@@ -1,0 +1,89 @@
+"""Request and response bodies for rounds and pairs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ProposedPairPublic(BaseModel):
+    """A proposed pair with its score, the score's parts and the reasons in plain words."""
+
+    member_ids: list[str]
+    score: float
+    components: dict[str, float]
+    reasons: list[str]
+
+
+class RoundPreview(BaseModel):
+    """What a round would do now; nothing was recorded."""
+
+    pairs: list[ProposedPairPublic]
+    unmatched: dict[str, str] = Field(description="person -> no_compatible_peer | odd_one_out")
+    total_score: float
+    exact: bool
+
+
+class RoundCommitted(BaseModel):
+    """A recorded round (on a replayed retry only ids are known)."""
+
+    round_id: str
+    pair_ids: list[str]
+    pairs: list[ProposedPairPublic] = Field(default_factory=list)
+    unmatched: dict[str, str] = Field(default_factory=dict)
+    total_score: float | None = None
+    replayed: bool = False
+
+
+class RoundPublic(BaseModel):
+    """One round in a program's match history."""
+
+    round_id: str
+    pair_ids: list[str]
+    unmatched: dict[str, str]
+    total_score: float
+    exact: bool
+    completed_at: datetime
+
+
+class PairCreate(BaseModel):
+    """A pair made by hand; breaking a hard constraint needs an override reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    member_ids: list[str] = Field(min_length=2, max_length=3)
+    override_reason: str | None = Field(default=None, min_length=3, max_length=500)
+
+
+class PairPublic(BaseModel):
+    """A pair as the read model shows it; components only for program admins."""
+
+    pair_id: str
+    program_id: str
+    member_ids: list[str]
+    round_id: str | None
+    score: float
+    reasons: list[str]
+    manual: bool
+    override_reason: str | None
+    status: str
+    end_reason: str | None
+    components: dict[str, float] | None = None
+
+
+class PairEnd(BaseModel):
+    """Why an admin ends a pair."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Literal["completed", "admin"] = "admin"
+
+
+class RematchCreate(BaseModel):
+    """Why you want a new partner."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Literal["schedule", "chemistry", "goals_differ", "other"] = "other"

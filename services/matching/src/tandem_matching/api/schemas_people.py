@@ -1,0 +1,115 @@
+"""Request and response bodies for the people directory and enrolment."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TimeOfDay = Literal["morning", "midday", "afternoon", "evening", "any"]
+
+
+class PersonIn(BaseModel):
+    """One person of the organisation, as imported."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    person_id: str = Field(min_length=1, max_length=128)
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
+    level: int = Field(ge=0, le=20)
+    department: str = Field(default="", max_length=200)
+    team: str = Field(default="", max_length=200)
+    manager_id: str | None = Field(default=None, max_length=128)
+    timezone: str = Field(default="UTC", max_length=64)
+    languages: list[str] = Field(default_factory=list, max_length=20)
+    departed_on: date | None = Field(default=None, description="Set when the person left.")
+
+
+class ImportSummary(BaseModel):
+    """What an import changed; importing the same data again changes nothing."""
+
+    created: int
+    updated: int
+    unchanged: int
+    departed: list[str]
+    withdrawn: list[str] = Field(default_factory=list,
+                                 description="program:person enrolments ended by departures")
+
+
+class PersonPublic(PersonIn):
+    """A directory entry with the chain of managers above the person (nearest first)."""
+
+    manager_chain: list[str]
+
+
+class Traits(BaseModel):
+    """The short personality questionnaire, 1 (not at all) to 5 (very much); kept private."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    openness: int = Field(ge=1, le=5)
+    conscientiousness: int = Field(ge=1, le=5)
+    extraversion: int = Field(ge=1, le=5)
+    agreeableness: int = Field(ge=1, le=5)
+    emotional_stability: int = Field(ge=1, le=5)
+
+
+class Availability(BaseModel):
+    """Local working hours, in the profile's time zone."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start_hour: float = Field(default=9, ge=0, lt=24)
+    end_hour: float = Field(default=17, gt=0, le=24)
+
+
+class ProfileIn(BaseModel):
+    """What a participant tells the matcher about themselves."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    skills_offered: list[str] = Field(default_factory=list, max_length=30)
+    skills_sought: list[str] = Field(default_factory=list, max_length=30)
+    goals: list[str] = Field(default_factory=list, max_length=20,
+                             description="Goals from the program's vocabulary")
+    free_tags: list[str] = Field(default_factory=list, max_length=20,
+                                 description="Goals in your own words")
+    languages: list[str] = Field(default_factory=list, max_length=10,
+                                 description="Defaults to the directory's languages")
+    timezone: str | None = Field(default=None, max_length=64,
+                                 description="Defaults to the directory's time zone")
+    meeting_style: Literal["sync", "async", "either"] = "either"
+    meeting_minutes: int = Field(default=30, ge=10, le=240)
+    every_days: int = Field(default=14, ge=1, le=90)
+    time_of_day: TimeOfDay = "any"
+    availability: Availability = Field(default_factory=Availability)
+    personality: Traits | None = None
+
+
+class EnrolmentPublic(BaseModel):
+    """An enrolment as a program admin sees it (never the personality answers)."""
+
+    program_id: str
+    person_id: str
+    status: str
+    level: int | None
+    department: str | None
+    profile: dict[str, object]
+    rematch_requested: bool
+
+
+class OwnEnrolment(EnrolmentPublic):
+    """Your own enrolment, with the private answers only you see."""
+
+    personality: Traits | None
+    availability: Availability
+
+
+class Withdrawal(BaseModel):
+    """Why you leave (optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="", max_length=500)

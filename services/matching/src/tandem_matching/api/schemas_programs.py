@@ -1,0 +1,107 @@
+"""Request and response bodies for programs."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from tandem_events.catalog.matching import MatchingPolicy
+
+from tandem_matching.domain.scoring import CRITERIA, DEFAULT_WEIGHTS
+
+Tag = str
+
+
+class PolicyIn(BaseModel):
+    """The matching policy of a program."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    weights: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_WEIGHTS),
+        description=f"Weight of each criterion ({', '.join(sorted(CRITERIA))}); "
+                    "level_gap weighs the penalty.")
+    max_level_gap: int = Field(default=1, ge=0, le=10)
+    cross_team: Literal["prefer_other_departments", "prefer_same_department",
+                        "indifferent"] = "prefer_other_departments"
+    allow_triads: bool = True
+    min_overlap_hours: float = Field(default=2.0, ge=0, le=24)
+
+    @field_validator("weights")
+    @classmethod
+    def known_non_negative(cls, value: dict[str, float]) -> dict[str, float]:
+        """Only known criteria, each weight between 0 and 10."""
+        unknown = sorted(set(value) - CRITERIA)
+        if unknown:
+            raise ValueError(f"unknown criteria {unknown}; known: {sorted(CRITERIA)}")
+        if any(not 0 <= w <= 10 for w in value.values()):
+            raise ValueError("weights must be between 0 and 10")
+        return value
+
+    def as_event(self) -> MatchingPolicy:
+        """The policy as the events carry it."""
+        return MatchingPolicy(**self.model_dump())
+
+
+class ProgramCreate(BaseModel):
+    """A new program, launched at once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    program_id: str | None = Field(default=None, min_length=1, max_length=64,
+                                   pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = Field(min_length=1, max_length=200)
+    purpose: str = Field(min_length=1, max_length=200, description=(
+        "onboarding, career_development, team_cohesion, or your own words"))
+    description: str = Field(default="", max_length=4000)
+    starts_on: date
+    ends_on: date | None = None
+    suggested_cadence_days: int = Field(default=14, ge=1, le=90)
+    policy: PolicyIn = Field(default_factory=PolicyIn)
+    goal_vocabulary: list[str] = Field(default_factory=list, max_length=100)
+
+
+class ProgramUpdate(BaseModel):
+    """Changes to an open program; ``expected_version`` guards against lost updates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str | None = Field(default=None, max_length=4000)
+    ends_on: date | None = None
+    suggested_cadence_days: int | None = Field(default=None, ge=1, le=90)
+    policy: PolicyIn | None = None
+    expected_version: int | None = Field(default=None, ge=1)
+
+
+class ProgramClose(BaseModel):
+    """Why a program closes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="", max_length=500)
+
+
+class ProgramPublic(BaseModel):
+    """A program as the read model shows it."""
+
+    program_id: str
+    name: str
+    purpose: str
+    description: str
+    status: str
+    starts_on: date
+    ends_on: date | None
+    suggested_cadence_days: int
+    policy: dict[str, object]
+    goal_vocabulary: list[str]
+    rounds: int
+
+
+class CommandAccepted(BaseModel):
+    """A recorded command: the stream it wrote and its version; ``replayed`` on a retry."""
+
+    stream_id: str
+    version: int
+    replayed: bool = False
+    id: str | None = Field(default=None, description="The id of what was created, if anything.")

@@ -1,0 +1,1 @@
+"""Command handlers: load the stream, decide in the domain, append (one transaction)."""
