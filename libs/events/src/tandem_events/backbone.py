@@ -14,13 +14,19 @@ from fastapi import FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 from tandem_service.app import ExceptionHandler, Runtime
 from tandem_service.health import CheckResult, ReadinessCheck
+from tandem_service.logging import get_logger
+from tandem_service.settings import ServiceSettings
 
+from tandem_events.catalog import TOPICS
 from tandem_events.errors import ConcurrencyError
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.projection import Projection
 from tandem_events.relay import Relay
 from tandem_events.runner import ProjectionRunner
 from tandem_events.store import EventStore
+from tandem_events.topics import provision_topics, topic_plan
+
+log = get_logger("tandem.backbone")
 
 IdempotencyKey = Annotated[
     str | None,
@@ -82,8 +88,26 @@ async def attach_backbone(
             runtime.components.append(runner)
         if backbone.runners:
             runtime.checks["consumers"] = _lag_check(backbone.runners, settings.ready_max_lag)
+    await _provision(settings, projections)
     app.state.backbone = backbone
     return backbone
+
+
+async def _provision(settings: ServiceSettings, projections: Sequence[Projection]) -> None:
+    own = [t for t in TOPICS if t == f"{settings.service_name}.events"]
+    consumed = sorted({t for p in projections for t in p.topics})
+    try:
+        created = await provision_topics(
+            settings.kafka_bootstrap,
+            topic_plan(own, consumed, settings.topic_prefix),
+            partitions=settings.kafka_partitions,
+            replication=settings.kafka_replication_factor,
+        )
+    except Exception as exc:  # the broker may come later; /ready reports it meanwhile
+        log.warning("topics not provisioned", error=str(exc))
+        return
+    if created:
+        log.info("topics created", topics=created)
 
 
 def _lag_check(runners: list[ProjectionRunner], max_lag: int) -> ReadinessCheck:

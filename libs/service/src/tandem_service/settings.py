@@ -38,6 +38,8 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_client_id: str | None = None
     topic_prefix: str = ""
+    kafka_partitions: int = Field(default=3, ge=1, le=1000)
+    kafka_replication_factor: int = Field(default=1, ge=1, le=7)
     relay_enabled: bool = True
     consumers_enabled: bool = True
     ready_max_lag: int = Field(default=10_000, ge=0)
