@@ -39,10 +39,11 @@ test: setup up ## The whole suite on the real servers (lint, schema checks, test
 	@$(MAKE) --no-print-directory lint
 	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile
 
-lint: ## ruff, and mypy --strict on libs/
+lint: ## ruff, mypy --strict on libs/, the event schema compatibility check
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy libs/service/src libs/events/src libs/testkit/src
+	$(RUN) tandem-events schemas check
 
 fmt: ## Format and fix what ruff can
 	$(RUN) ruff format .
