@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -27,7 +28,7 @@ from tandem_events.parking import ParkingLot
 from tandem_events.projection import Projection, ProjectionContext, WaitFor
 from tandem_events.tracing import context_from_headers, tracer
 
-Record = ConsumerRecord[bytes, bytes]
+Record: TypeAlias = ConsumerRecord[bytes, bytes]
 LAG = Gauge("tandem_consumer_lag", "Records not yet applied", ["consumer", "topic", "partition"])
 APPLIED = Counter("tandem_projection_applied_total", "Events applied", ["projection"])
 log = get_logger("tandem.projection")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -40,7 +40,7 @@ class Runtime:
 
 
 StartHook = Callable[[Runtime, FastAPI], Awaitable[None]]
-ExceptionHandler = Callable[[Request, Any], Awaitable[Response]]
+ExceptionHandler = Callable[[Request, Any], Coroutine[Any, Any, Response]]
 
 
 def token_verifier_for(settings: ServiceSettings) -> TokenVerifier:
@@ -104,7 +104,7 @@ def create_service_app(
         description=description,
         version="0.1.0",
         lifespan=lifespan,
-        exception_handlers=dict(exception_handlers or {}),
+        exception_handlers=dict(exception_handlers or {}),  # type: ignore[arg-type]
     )
     app.state.runtime = runtime
     app.state.settings = settings
