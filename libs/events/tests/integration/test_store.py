@@ -99,3 +99,22 @@ async def test_load_folds_a_stream_into_state(pool: asyncpg.Pool) -> None:
         "pair-7", 0, lambda total, e: total + getattr(e, "duration_minutes", 0)
     )
     assert (minutes, version) == (90, 3)
+
+
+async def test_a_v1_event_in_the_store_reads_as_the_current_model(pool: asyncpg.Pool) -> None:
+    from tandem_events.catalog.engagement import FeedbackGiven
+
+    await pool.execute(
+        "INSERT INTO streams VALUES ('pair-old', 1);"
+        "INSERT INTO events (event_id, stream_id, version, event_type, source, topic, record_key,"
+        " occurred_at, payload) VALUES (gen_random_uuid(), 'pair-old', 1,"
+        " 'tandem.engagement.FeedbackGiven.v1', '/legacy', 'engagement.events', 'pair-old',"
+        ' now(), \'{"occurred_at": "2025-01-01T00:00:00+00:00", "actor_id": "ana",'
+        ' "pair_id": "pair-old", "feedback_id": "f1", "to_person_id": "ben",'
+        ' "rating": 5}\')'
+    )
+    store = EventStore(pool, "/tandem/test")
+    [stored] = await store.read_stream("pair-old")
+    event = stored.event()
+    assert isinstance(event, FeedbackGiven)
+    assert (event.helpfulness, event.kind) == (5, "general")
