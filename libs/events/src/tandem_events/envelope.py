@@ -19,6 +19,30 @@ CONTENT_TYPE = b"application/json"
 REQUIRED_HEADERS = ("ce_specversion", "ce_id", "ce_type", "ce_source", "ce_time")
 
 
+def record_headers(
+    id: str,
+    type: str,
+    source: str,
+    time: datetime,
+    subject: str,
+    trace: dict[str, str],
+) -> list[tuple[str, bytes]]:
+    """The binary-mode headers of one event (shared by :meth:`Envelope.headers` and the relay,
+    which builds records straight from stored rows)."""
+    headers = [
+        ("ce_specversion", SPEC_VERSION),
+        ("ce_id", id.encode()),
+        ("ce_type", type.encode()),
+        ("ce_source", source.encode()),
+        ("ce_time", time.isoformat().encode()),
+        ("ce_subject", subject.encode()),
+        ("content-type", CONTENT_TYPE),
+    ]
+    if trace:
+        headers.extend((k, v.encode()) for k, v in trace.items())
+    return headers
+
+
 @dataclass(frozen=True)
 class Envelope:
     """One event with its CloudEvents attributes, as stored and as sent."""
@@ -34,9 +58,7 @@ class Envelope:
     trace: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def wrap(
-        cls, event: DomainEvent, source: str, trace: dict[str, str] | None = None
-    ) -> Envelope:
+    def wrap(cls, event: DomainEvent, source: str, trace: dict[str, str] | None = None) -> Envelope:
         """Envelope a new event from ``source`` (e.g. ``/tandem/engagement``)."""
         return cls(
             id=str(uuid.uuid4()),
@@ -56,17 +78,7 @@ class Envelope:
 
     def headers(self) -> list[tuple[str, bytes]]:
         """The Kafka record headers (binary content mode)."""
-        headers = [
-            ("ce_specversion", SPEC_VERSION),
-            ("ce_id", self.id.encode()),
-            ("ce_type", self.type.encode()),
-            ("ce_source", self.source.encode()),
-            ("ce_time", self.time.isoformat().encode()),
-            ("ce_subject", self.subject.encode()),
-            ("content-type", CONTENT_TYPE),
-        ]
-        headers.extend((k, v.encode()) for k, v in self.trace.items())
-        return headers
+        return record_headers(self.id, self.type, self.source, self.time, self.subject, self.trace)
 
     def value(self) -> bytes:
         """The Kafka record value: the event data as JSON."""
@@ -74,7 +86,10 @@ class Envelope:
 
     @classmethod
     def from_record(
-        cls, topic: str, key: bytes | None, value: bytes | None,
+        cls,
+        topic: str,
+        key: bytes | None,
+        value: bytes | None,
         headers: Iterable[tuple[str, bytes]],
     ) -> Envelope:
         """Read a Kafka record, or raise :class:`InvalidEnvelope` saying what is wrong."""

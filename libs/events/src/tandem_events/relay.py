@@ -11,22 +11,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import zlib
+from typing import Any
 
 import asyncpg
+import orjson
 from opentelemetry import trace
 from prometheus_client import Counter, Gauge
-
-from tandem_events.kafka_producer import EventPublisher
-from tandem_events.store import recorded
-from tandem_events.tracing import context_from, tracer
 from tandem_service.database import connect
 from tandem_service.logging import get_logger
+
+from tandem_events.envelope import record_headers
+from tandem_events.kafka_producer import EventPublisher, WireRecord
+from tandem_events.tracing import context_from, tracer
 
 PUBLISHED = Counter("tandem_relay_published_total", "Events the relay published", ["relay"])
 LEADER = Gauge("tandem_relay_leader", "1 while this instance holds the relay lease", ["relay"])
 
+# Only what goes on the wire (in this column order: see _wire); event_id as text is cheaper
+# than a UUID object that is turned into text anyway.
 _FETCH = """
-SELECT * FROM events
+SELECT position, tx_id, event_id::text, event_type, source, topic, record_key, occurred_at,
+       payload, trace
+FROM events
 WHERE (tx_id, position) > ($1::xid8, $2::bigint)
   AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
 ORDER BY tx_id, position
@@ -39,6 +45,19 @@ ON CONFLICT (relay) DO UPDATE SET tx_id = $2, position = $3,
 """
 
 log = get_logger("tandem.relay")
+
+
+def _wire(row: Any) -> WireRecord:
+    """A stored row (``_FETCH`` columns) as the record ``Envelope.wrap(...)`` would send."""
+    _, _, event_id, event_type, source, topic, key, occurred_at, payload, trace_ = row
+    return (
+        topic,
+        key.encode(),
+        orjson.dumps(payload),
+        record_headers(event_id, event_type, source, occurred_at, key, trace_),
+    )
+
+
 MAX_LINKS = 128
 
 
@@ -89,20 +108,33 @@ class Relay:
     async def _lead(self) -> None:
         conn = await connect(self._dsn)
         try:
-            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key):
-                await asyncio.sleep(1.0)  # another instance relays; stay on standby
+            # Another instance relays while the lock is taken: stand by.
+            while not await conn.fetchval(  # noqa: ASYNC110
+                "SELECT pg_try_advisory_lock($1)", self._lock_key
+            ):
+                await asyncio.sleep(1.0)
             self.is_leader = True
             LEADER.labels(self.name).set(1)
             row = await conn.fetchrow(
                 "SELECT tx_id, position FROM relay_progress WHERE relay = $1", self.name
             )
             tx_id, position = (int(row[0]), int(row[1])) if row else (0, 0)
+            # Pipelined: while the broker acknowledges one batch, the next one is read.
+            # Progress is still saved only after a batch's acknowledgement, in order.
+            rows = await self._fetch(conn, tx_id, position)
             while True:
-                published = await self.relay_once(conn, tx_id, position)
-                if published is None:
+                if not rows:
                     await asyncio.sleep(self._idle)
-                else:
-                    tx_id, position = published
+                    rows = await self._fetch(conn, tx_id, position)
+                    continue
+                sending = asyncio.ensure_future(self._publish(rows))
+                try:
+                    last = rows[-1]
+                    following = await self._fetch(conn, int(last[1]), int(last[0]))
+                finally:
+                    await sending
+                tx_id, position = await self._save(conn, rows)
+                rows = following
         finally:
             await conn.close()
 
@@ -110,26 +142,35 @@ class Relay:
         self, conn: asyncpg.Connection, tx_id: int, position: int
     ) -> tuple[int, int] | None:
         """Publish the next batch after (tx_id, position); returns the new progress or None."""
-        rows = await conn.fetch(_FETCH, tx_id, position, self._batch)
+        rows = await self._fetch(conn, tx_id, position)
         if not rows:
             return None
-        batch = [recorded(r) for r in rows]
+        await self._publish(rows)
+        return await self._save(conn, rows)
+
+    async def _fetch(self, conn: asyncpg.Connection, tx_id: int, position: int) -> list[Any]:
+        return list(await conn.fetch(_FETCH, tx_id, position, self._batch))
+
+    async def _publish(self, rows: list[Any]) -> None:
         # A batch span links to each event's own trace (OTel messaging conventions); the
         # consumer continues each event's trace from its record headers.
         links = [
-            trace.Link(trace.get_current_span(context_from(r.envelope.trace)).get_span_context())
-            for r in batch[:MAX_LINKS] if r.envelope.trace
+            trace.Link(trace.get_current_span(context_from(r[9])).get_span_context())
+            for r in rows[:MAX_LINKS]
+            if r[9]
         ]
         with tracer.start_as_current_span(
             "relay publish", links=links, kind=trace.SpanKind.PRODUCER
         ) as span:
-            span.set_attribute("messaging.batch.message_count", len(batch))
-            await self._publisher.publish([r.envelope for r in batch])
+            span.set_attribute("messaging.batch.message_count", len(rows))
+            await self._publisher.publish_records(map(_wire, rows))
+
+    async def _save(self, conn: asyncpg.Connection, rows: list[Any]) -> tuple[int, int]:
         last = rows[-1]
-        new_tx = int(last["tx_id"])
-        await conn.execute(_SAVE, self.name, new_tx, last["position"], len(rows))
+        new_tx, new_position = int(last[1]), int(last[0])
+        await conn.execute(_SAVE, self.name, new_tx, new_position, len(rows))
         PUBLISHED.labels(self.name).inc(len(rows))
-        return new_tx, int(last["position"])
+        return new_tx, new_position
 
     async def pending(self, pool: asyncpg.Pool) -> int:
         """How many stored events the relay has not yet published (for /ready and metrics)."""

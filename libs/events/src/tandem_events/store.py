@@ -3,14 +3,23 @@
 Appending is one SQL statement (one round trip, atomic without an explicit transaction):
 the stream's version row is bumped only if it still holds the expected version, and the
 events and the idempotency key are inserted only if that bump happened.
+
+Group commit: appends made through the pool (no caller connection) while another append is
+in flight are coalesced into one statement and one commit (one WAL flush) for all of them.
+Each append still succeeds or conflicts on its own: a stream whose version moved is simply
+not bumped and its events are not inserted, exactly as with a lone append. Two appends to the
+same stream (or with the same idempotency key) never share a batch. Nothing waits to form a
+batch: an append goes out at once when a flush slot is free, so a lone writer sees no delay.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
 import asyncpg
 from opentelemetry import trace
 
@@ -47,6 +56,47 @@ WITH bumped AS (
 SELECT count(*) FROM appended
 """
 
+_READ_STREAM = (
+    "SELECT position, stream_id, version, event_id, event_type, source, record_key, "
+    "occurred_at, topic, payload, trace FROM events "
+    "WHERE stream_id = $1 AND version > $2 ORDER BY version"
+)
+
+# Many appends (each to a different stream) in one statement; returns the streams bumped.
+_APPEND_MANY = """
+WITH cmd AS (
+    SELECT * FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[])
+        AS c(stream_id, expected, new_version, idem_key)
+), bumped AS (
+    UPDATE streams s SET version = c.new_version FROM cmd c
+    WHERE s.stream_id = c.stream_id AND s.version = c.expected AND c.expected > 0
+    RETURNING s.stream_id
+), created AS (
+    INSERT INTO streams (stream_id, version) SELECT stream_id, new_version FROM cmd
+    WHERE expected = 0
+    ON CONFLICT (stream_id) DO NOTHING
+    RETURNING stream_id
+), moved AS (
+    SELECT stream_id FROM bumped UNION ALL SELECT stream_id FROM created
+), keyed AS (
+    INSERT INTO command_idempotency (idempotency_key, stream_id, version)
+    SELECT c.idem_key, c.stream_id, c.new_version FROM cmd c
+    WHERE c.idem_key IS NOT NULL AND c.stream_id IN (SELECT stream_id FROM moved)
+), appended AS (
+    INSERT INTO events (event_id, stream_id, version, event_type, source, topic, record_key,
+                        occurred_at, payload, trace)
+    SELECT e.id, e.stream_id, e.version, e.type, $5, e.topic, e.key, e.occurred, e.payload,
+           e.trace
+    FROM unnest($6::text[], $7::integer[], $8::uuid[], $9::text[], $10::text[], $11::text[],
+                $12::timestamptz[], $13::jsonb[], $14::jsonb[])
+        WITH ORDINALITY AS e(stream_id, version, id, type, topic, key, occurred, payload,
+                             trace, n)
+    WHERE e.stream_id IN (SELECT stream_id FROM moved)
+    ORDER BY e.n
+)
+SELECT stream_id FROM moved
+"""
+
 
 @dataclass(frozen=True)
 class AppendResult:
@@ -71,12 +121,179 @@ class RecordedEvent:
         return self.envelope.event()
 
 
-class EventStore:
-    """Appends to and reads streams in one service's database."""
+@dataclass
+class _Pending:
+    """One append waiting for (or riding in) a group commit."""
 
-    def __init__(self, pool: asyncpg.Pool, source: str) -> None:
+    stream_id: str
+    expected: int
+    new_version: int
+    key: str | None
+    envelopes: list[Envelope]
+    done: asyncio.Future[bool] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
+class _GroupCommit:
+    """Coalesces concurrent pool appends into one statement per flush (see module doc)."""
+
+    def __init__(self, pool: asyncpg.Pool, source: str, max_flushes: int, max_batch: int) -> None:
         self._pool = pool
         self._source = source
+        self._max_flushes = max_flushes
+        self._max_batch = max_batch
+        self._queue: list[_Pending] = []
+        self._flushing = 0
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def submit(self, pending: _Pending) -> bool:
+        """Whether the append happened (False: its stream had moved)."""
+        self._queue.append(pending)
+        if self._flushing < self._max_flushes:
+            self._flushing += 1
+            task = asyncio.get_running_loop().create_task(self._flush())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return await asyncio.shield(pending.done)
+
+    def _take(self) -> list[_Pending]:
+        batch: list[_Pending] = []
+        rest: list[_Pending] = []
+        streams: set[str] = set()
+        keys: set[str] = set()
+        for p in self._queue:
+            if (
+                len(batch) >= self._max_batch
+                or p.stream_id in streams
+                or (p.key is not None and p.key in keys)
+            ):
+                rest.append(p)
+                continue
+            batch.append(p)
+            streams.add(p.stream_id)
+            if p.key is not None:
+                keys.add(p.key)
+        self._queue = rest
+        return batch
+
+    async def _flush(self) -> None:
+        try:
+            while batch := self._take():
+                try:
+                    async with self._pool.acquire() as conn:
+                        await self._write(conn, batch)
+                except BaseException as exc:
+                    for p in batch:
+                        if not p.done.done():
+                            p.done.set_exception(
+                                exc if isinstance(exc, Exception) else asyncio.CancelledError()
+                            )
+                    if not isinstance(exc, Exception):
+                        raise
+        finally:
+            self._flushing -= 1
+
+    async def _write(self, conn: asyncpg.Connection, batch: list[_Pending]) -> None:
+        if len(batch) == 1:
+            p = batch[0]
+            p.done.set_result(await _append_one(conn, self._source, p) > 0)
+            return
+        try:
+            moved = {r[0] for r in await conn.fetch(_APPEND_MANY, *self._arguments(batch))}
+        except asyncpg.UniqueViolationError:
+            # A concurrent twin (same key or version) won a race: settle each one alone.
+            for p in batch:
+                p.done.set_result(await _append_one(conn, self._source, p) > 0)
+            return
+        for p in batch:
+            p.done.set_result(p.stream_id in moved)
+
+    def _arguments(self, batch: list[_Pending]) -> list[Any]:
+        streams: list[str] = []
+        versions: list[int] = []
+        ids: list[str] = []
+        types: list[str] = []
+        topics: list[str] = []
+        keys: list[str] = []
+        times: list[Any] = []
+        payloads: list[Any] = []
+        traces: list[Any] = []
+        for p in batch:
+            for n, e in enumerate(p.envelopes, start=1):
+                streams.append(p.stream_id)
+                versions.append(p.expected + n)
+                ids.append(e.id)
+                types.append(e.type)
+                topics.append(e.topic)
+                keys.append(e.key)
+                times.append(e.time)
+                payloads.append(e.data)
+                traces.append(e.trace)
+        return [
+            [p.stream_id for p in batch],
+            [p.expected for p in batch],
+            [p.new_version for p in batch],
+            [p.key for p in batch],
+            self._source,
+            streams,
+            versions,
+            ids,
+            types,
+            topics,
+            keys,
+            times,
+            payloads,
+            traces,
+        ]
+
+
+async def _append_one(conn: asyncpg.Connection, source: str, p: _Pending) -> int:
+    envelopes = p.envelopes
+    try:
+        return int(
+            await conn.fetchval(
+                _APPEND,
+                p.stream_id,
+                p.expected,
+                p.new_version,
+                p.key,
+                source,
+                [e.id for e in envelopes],
+                [e.type for e in envelopes],
+                [e.topic for e in envelopes],
+                [e.key for e in envelopes],
+                [e.time for e in envelopes],
+                envelopes[0].trace,
+                [e.data for e in envelopes],
+            )
+        )
+    except asyncpg.UniqueViolationError:
+        return 0  # a concurrent twin with the same key or version won the race
+
+
+class EventStore:
+    """Appends to and reads streams in one service's database.
+
+    ``group_commit`` (the default) coalesces concurrent appends into shared commits, with up
+    to ``max_flushes`` commits in flight at once; ``group_commit=False`` sends each append
+    on its own.
+    """
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        source: str,
+        *,
+        group_commit: bool = True,
+        max_flushes: int = 4,
+        max_batch: int = 256,
+    ) -> None:
+        self._pool = pool
+        self._source = source
+        self._group: _GroupCommit | None = (
+            _GroupCommit(pool, source, max_flushes, max_batch) if group_commit else None
+        )
 
     async def append(
         self,
@@ -95,33 +312,45 @@ class EventStore:
         """
         if not events:
             raise ValueError("nothing to append")
-        with tracer.start_as_current_span("eventstore append", kind=trace.SpanKind.INTERNAL) as span:
+        with tracer.start_as_current_span(
+            "eventstore append", kind=trace.SpanKind.INTERNAL
+        ) as span:
             span.set_attribute("tandem.stream_id", stream_id)
-            envelopes = [Envelope.wrap(e, self._source, current_trace_headers()) for e in events]
-            new_version = expected_version + len(events)
+            trace_headers = current_trace_headers()
+            envelopes = [Envelope.wrap(e, self._source, trace_headers) for e in events]
+            pending = _Pending(
+                stream_id,
+                expected_version,
+                expected_version + len(events),
+                idempotency_key,
+                envelopes,
+            )
+            if conn is None and self._group is not None:
+                if idempotency_key is not None:
+                    async with self._pool.acquire() as own:
+                        earlier = await self._earlier(own, idempotency_key)
+                    if earlier is not None:
+                        return earlier
+                if not await self._group.submit(pending):
+                    if idempotency_key is not None:
+                        async with self._pool.acquire() as own:
+                            earlier = await self._earlier(own, idempotency_key)
+                        if earlier is not None:
+                            return earlier
+                    raise ConcurrencyError(stream_id, expected_version)
+                return AppendResult(stream_id, pending.new_version)
             async with _connection(self._pool, conn) as conn:
                 if idempotency_key is not None:
                     earlier = await self._earlier(conn, idempotency_key)
                     if earlier is not None:
                         return earlier
-                try:
-                    count = await conn.fetchval(
-                        _APPEND, stream_id, expected_version, new_version, idempotency_key,
-                        self._source,
-                        [e.id for e in envelopes], [e.type for e in envelopes],
-                        [e.topic for e in envelopes], [e.key for e in envelopes],
-                        [e.time for e in envelopes], envelopes[0].trace,
-                        [e.data for e in envelopes],
-                    )
-                except asyncpg.UniqueViolationError:
-                    count = 0  # a concurrent twin with the same key or version won the race
-                if count == 0:
+                if await _append_one(conn, self._source, pending) == 0:
                     if idempotency_key is not None:
                         earlier = await self._earlier(conn, idempotency_key)
                         if earlier is not None:
                             return earlier
                     raise ConcurrencyError(stream_id, expected_version)
-            return AppendResult(stream_id, new_version)
+            return AppendResult(stream_id, pending.new_version)
 
     async def _earlier(self, conn: asyncpg.Connection, key: str) -> AppendResult | None:
         row = await conn.fetchrow(
@@ -131,11 +360,13 @@ class EventStore:
 
     async def read_stream(self, stream_id: str, after_version: int = 0) -> list[RecordedEvent]:
         """The stream's events in version order."""
-        async with self._pool.acquire() as conn:
-            rows = await conn.fetch(
-                "SELECT * FROM events WHERE stream_id = $1 AND version > $2 ORDER BY version",
-                stream_id, after_version,
-            )
+        conn = await self._pool.acquire()
+        try:
+            rows = await conn.fetch(_READ_STREAM, stream_id, after_version)
+        finally:
+            # The pool's reset query on release is one more round trip: run it off the
+            # caller's path (the connection goes back to the pool right after it).
+            _release_soon(self._pool, conn)
         return [recorded(row) for row in rows]
 
     async def load(
@@ -154,6 +385,15 @@ class EventStore:
                 "SELECT version FROM streams WHERE stream_id = $1", stream_id
             )
         return int(value or 0)
+
+
+_RELEASING: set[asyncio.Task[None]] = set()
+
+
+def _release_soon(pool: asyncpg.Pool, conn: asyncpg.Connection) -> None:
+    task = asyncio.get_running_loop().create_task(pool.release(conn))
+    _RELEASING.add(task)
+    task.add_done_callback(_RELEASING.discard)
 
 
 @asynccontextmanager
