@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-
 from tandem_matching.bootstrap import MIGRATIONS, build_app
 from tandem_matching.settings import MatchingSettings
 from tandem_service.auth import DevKeyPair, Role, mint_token
@@ -53,7 +52,8 @@ class Service:
 
 @pytest.fixture(scope="module")
 def service(
-    kafka_bootstrap: str, database_factory: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory
+    kafka_bootstrap: str, database_factory: DatabaseFactory,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Service]:
     """One service (own database, own topic prefix) per test module."""
     dsn = database_factory.create(MIGRATIONS, prefix="matching")

@@ -53,7 +53,8 @@ def components(a: Features, b: Features, policy: ScoringPolicy) -> dict[str, np.
     a_gives = a.offered @ b.sought.T  # skills a offers that b wants
     b_gives = a.sought @ b.offered.T
     # One skill each way already counts most (0.8); more skills add less and less.
-    skills = (2 - 0.2**a_gives - 0.2**b_gives) / 2
+    low, high = np.minimum(a_gives, b_gives), np.maximum(a_gives, b_gives)  # same both ways
+    skills = (2 - 0.2**low - 0.2**high) / 2
     shared = a.goals @ b.goals.T
     sizes = np.sqrt(a.goals.sum(1)[:, None] * b.goals.sum(1)[None, :])
     goals = np.divide(shared, sizes, out=np.zeros_like(shared), where=sizes > 0)
@@ -70,8 +71,10 @@ def components(a: Features, b: Features, policy: ScoringPolicy) -> dict[str, np.
 def total(parts: Mapping[str, np.ndarray], policy: ScoringPolicy) -> np.ndarray:
     """The weighted score in [0, 100], rounded to hundredths (exact on the solver's grid)."""
     w = policy.weights
-    positive = [c for c in CRITERIA - {"level_gap"}
-                if not (c == "cross_team" and policy.cross_team == "indifferent")]
+    positive = sorted(c for c in CRITERIA - {"level_gap"}
+                      if not (c == "cross_team" and policy.cross_team == "indifferent"))
+    # Float noise (a·b vs b·a) must not tip a score across a rounding boundary: A–B == B–A.
+    parts = {k: np.round(v, 9) for k, v in parts.items()}
     norm = sum(max(0.0, w.get(c, 0.0)) for c in positive) or 1.0
     gain = sum(max(0.0, w.get(c, 0.0)) * parts[c] for c in positive)
     penalty = max(0.0, w.get("level_gap", 0.0)) * np.minimum(parts["level_gap"], 1.0)

@@ -1,0 +1,199 @@
+"""Match rounds end to end: preview vs commit, events on Kafka, pairs by hand, rematches."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import asyncpg
+import orjson
+from aiokafka import AIOKafkaConsumer
+
+from .conftest import Service, create_program, enrol, eventually, import_people, key, person
+
+
+def _pool(service: Service, tag: str, count: int, **program: Any) -> tuple[str, list[str]]:
+    """A program and ``count`` enrolled people who may all meet; returns their ids."""
+    admin = service.admin()
+    program_id = f"{tag}-{uuid.uuid4().hex[:6]}"
+    create_program(admin, program_id, **program)
+    ids = [f"{program_id}-p{i}" for i in range(count)]
+    import_people(admin, *(person(pid, department="Sales" if i % 2 else "Engineering")
+                           for i, pid in enumerate(ids)))
+    for i, pid in enumerate(ids):
+        enrol(service, program_id, pid, skills_offered=["sql"] if i % 2 else ["public speaking"],
+              skills_sought=["public speaking"] if i % 2 else ["sql"])
+    return program_id, ids
+
+
+def _pairs(service: Service, program_id: str, count: int) -> list[dict[str, Any]]:
+    admin = service.admin()
+    return eventually(lambda: (p := admin.get(f"/programs/{program_id}/pairs").json())
+                      and len(p) >= count and p)
+
+
+async def _records(service: Service, bootstrap: str, program_id: str,
+                   wanted: dict[str, int]) -> list[Any]:
+    """The program's records on the service's topic, once ``wanted`` counts by type are seen."""
+    consumer = AIOKafkaConsumer(service.prefix + "matching.events", bootstrap_servers=bootstrap,
+                                auto_offset_reset="earliest", group_id=None)
+    await consumer.start()
+    found: list[Any] = []
+
+    def count(type_name: str) -> int:
+        return sum(1 for r in found if dict(r.headers)["ce_type"].decode() == type_name)
+
+    try:
+        async with asyncio.timeout(45):
+            while any(count(t) < n for t, n in wanted.items()):
+                for batch in (await consumer.getmany(timeout_ms=500)).values():
+                    found.extend(r for r in batch
+                                 if orjson.loads(r.value).get("program_id") == program_id)
+    finally:
+        await consumer.stop()
+    return found
+
+
+async def test_preview_records_nothing_and_commit_publishes_cloudevents(
+    service: Service, kafka_bootstrap: str,
+) -> None:
+    admin = service.admin()
+    program_id, ids = _pool(service, "commit", 4, policy={"allow_triads": False})
+    import_people(admin, person(f"{program_id}-far", languages=["fi"]))
+    enrol(service, program_id, f"{program_id}-far", languages=["fi"])
+    preview = admin.post(f"/programs/{program_id}/rounds/preview")
+    assert preview.status_code == 200, preview.text
+    plan = preview.json()
+    assert len(plan["pairs"]) == 2
+    assert plan["unmatched"] == {f"{program_id}-far": "no_compatible_peer"}
+    for pair in plan["pairs"]:
+        assert 2 <= len(pair["reasons"]) <= 3
+        assert set(pair["components"]) >= {"skills", "goals", "work_style", "personality"}
+    conn = await asyncpg.connect(service.dsn)
+    try:
+        assert await conn.fetchval("SELECT count(*) FROM events WHERE event_type LIKE "
+                                   "'%PairCreated%' AND payload->>'program_id' = $1",
+                                   program_id) == 0
+    finally:
+        await conn.close()
+    committed = admin.post(f"/programs/{program_id}/rounds", headers=key())
+    assert committed.status_code == 201, committed.text
+    round_ = committed.json()
+    assert len(round_["pair_ids"]) == 2
+    pairs = _pairs(service, program_id, 2)
+    assert all(p["components"] for p in pairs)
+    history = eventually(lambda: admin.get(f"/programs/{program_id}/rounds").json())
+    assert history[0]["round_id"] == round_["round_id"]
+
+    mine = await _records(service, kafka_bootstrap, program_id, {
+        "tandem.matching.MatchRoundCompleted.v1": 1, "tandem.matching.PairCreated.v1": 2,
+        "tandem.matching.ParticipantEnrolled.v1": 5})
+    by_type: dict[str, list[Any]] = {}
+    for record in mine:
+        headers = dict(record.headers)
+        assert headers["ce_specversion"] == b"1.0"
+        assert headers["ce_source"] == b"/tandem/matching"
+        assert headers["ce_id"]
+        by_type.setdefault(headers["ce_type"].decode(), []).append(record)
+        for trait in (b"openness", b"conscientiousness", b"extraversion", b"agreeableness",
+                      b"emotional_stability"):
+            assert trait not in record.value
+    completed = by_type["tandem.matching.MatchRoundCompleted.v1"]
+    assert [r.key for r in completed] == [program_id.encode()]
+    created = by_type["tandem.matching.PairCreated.v1"]
+    assert sorted(r.key.decode() for r in created) == sorted(round_["pair_ids"])
+    assert len(by_type["tandem.matching.ParticipantEnrolled.v1"]) == 5
+    assert all(r.key.decode() in {*ids, f"{program_id}-far"}
+               for r in by_type["tandem.matching.ParticipantEnrolled.v1"])
+
+
+def test_participants_see_only_their_own_pairs_without_components(service: Service) -> None:
+    program_id, ids = _pool(service, "own", 4)
+    service.admin().post(f"/programs/{program_id}/rounds", headers=key())
+    _pairs(service, program_id, 2)
+    me = service.participant(ids[0])
+    mine = me.get(f"/programs/{program_id}/pairs").json()
+    assert len(mine) == 1
+    assert ids[0] in mine[0]["member_ids"]
+    assert mine[0]["components"] is None
+    assert me.get("/me/pairs").json() == mine
+    assert me.post(f"/programs/{program_id}/rounds/preview").status_code == 403
+
+
+def test_a_pair_by_hand_needs_an_override_to_break_a_constraint(service: Service) -> None:
+    admin = service.admin()
+    program_id, ids = _pool(service, "manual", 2)
+    boss = f"{program_id}-boss"
+    import_people(admin, person(boss, level=3), person(ids[0], manager_id=boss))
+    enrol(service, program_id, boss)
+    refused = admin.post(f"/programs/{program_id}/pairs", json={"member_ids": [ids[0], boss]})
+    assert refused.status_code == 409
+    assert any("management chain" in v for v in refused.json()["violations"])
+    fine = admin.post(f"/programs/{program_id}/pairs", json={"member_ids": ids}, headers=key())
+    assert fine.status_code == 201, fine.text
+    assert fine.json()["pair"]["reasons"]
+    busy = admin.post(f"/programs/{program_id}/pairs", json={"member_ids": [ids[0], boss],
+                                                             "override_reason": "asked"})
+    assert busy.status_code == 409  # ids[0] is already paired
+    admin.post(f"/pairs/{fine.json()['id']}/end", json={"reason": "admin"}, headers=key())
+    forced = admin.post(f"/programs/{program_id}/pairs", json={
+        "member_ids": [ids[0], boss], "override_reason": "they asked for it"}, headers=key())
+    assert forced.status_code == 201, forced.text
+    pairs = _pairs(service, program_id, 2)
+    shown = {p["pair_id"]: p for p in pairs}
+    assert shown[forced.json()["id"]]["override_reason"] == "they asked for it"
+    assert shown[forced.json()["id"]]["manual"] is True
+    eventually(lambda: [p for p in admin.get(f"/programs/{program_id}/pairs").json()
+                        if p["pair_id"] == fine.json()["id"] and p["end_reason"] == "admin"])
+    assert admin.post(f"/pairs/{fine.json()['id']}/end", json={}).status_code == 409
+    assert admin.post("/pairs/nope/end", json={}).status_code == 404
+
+
+def test_a_rematch_is_answered_in_the_next_round_never_with_the_same_partner(
+    service: Service,
+) -> None:
+    admin = service.admin()
+    program_id, ids = _pool(service, "rematch", 2)
+    admin.post(f"/programs/{program_id}/rounds", headers=key())
+    (pair,) = _pairs(service, program_id, 1)
+    stranger = service.participant("someone-else")
+    assert stranger.post(f"/pairs/{pair['pair_id']}/rematch", json={}).status_code == 403
+    asked = service.participant(ids[0]).post(f"/pairs/{pair['pair_id']}/rematch",
+                                             json={"reason": "schedule"}, headers=key())
+    assert asked.status_code == 201, asked.text
+    eventually(lambda: [r for r in admin.get(f"/programs/{program_id}/roster").json()
+                        if r["person_id"] == ids[0] and r["rematch_requested"]])
+    eventually(lambda: admin.get(f"/programs/{program_id}/pairs").json()[0]["end_reason"]
+               == "rematch")
+    alone = admin.post(f"/programs/{program_id}/rounds/preview").json()
+    assert alone["pairs"] == []  # they may not meet again
+    newcomers = [f"{program_id}-new{i}" for i in range(2)]
+    import_people(admin, *(person(n) for n in newcomers))
+    for n in newcomers:
+        enrol(service, program_id, n)
+    second = admin.post(f"/programs/{program_id}/rounds", headers=key()).json()
+    assert len(second["pairs"]) == 2
+    for new_pair in second["pairs"]:
+        assert set(new_pair["member_ids"]) != set(ids)
+        assert len(set(new_pair["member_ids"]) & set(ids)) == 1
+    eventually(lambda: not any(r["rematch_requested"]
+                               for r in admin.get(f"/programs/{program_id}/roster").json()))
+
+
+def test_closing_a_program_and_withdrawing_end_pairs(service: Service) -> None:
+    admin = service.admin()
+    program_id, ids = _pool(service, "close", 4)
+    admin.post(f"/programs/{program_id}/rounds", headers=key())
+    pairs = _pairs(service, program_id, 2)
+    service.participant(ids[0]).post(f"/programs/{program_id}/enrolment/withdraw", json={},
+                                     headers=key())
+    left = next(p for p in pairs if ids[0] in p["member_ids"])
+    eventually(lambda: [p for p in admin.get(f"/programs/{program_id}/pairs").json()
+                        if p["pair_id"] == left["pair_id"] and p["end_reason"] == "withdrawal"])
+    admin.post(f"/programs/{program_id}/close", json={"reason": "season over"}, headers=key())
+    ended = eventually(lambda: all(p["status"] == "ended" for p in
+                                   admin.get(f"/programs/{program_id}/pairs").json())
+                       and admin.get(f"/programs/{program_id}/pairs").json())
+    assert sorted(p["end_reason"] for p in ended) == ["program_closed", "withdrawal"]
+    assert admin.post(f"/programs/{program_id}/rounds", headers=key()).status_code == 409
