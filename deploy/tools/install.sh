@@ -15,6 +15,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BIN="${TANDEM_TOOLS_BIN:-$ROOT/.local/bin}"
 FORCE="${1:-}"
 
+# Go's default install location, for shells whose PATH lacks it.
+command -v go >/dev/null 2>&1 || PATH="$PATH:/usr/local/go/bin"
 command -v go >/dev/null 2>&1 || {
   echo "deploy/tools/install.sh: go is not on PATH (Go >= 1.24 builds helm and docker compose)" >&2
   exit 1
