@@ -16,6 +16,7 @@ setup: ## Install everything a fresh machine needs (idempotent)
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
 	@$(UV) sync --frozen --quiet
 	@$(STACK) install
+	@bash deploy/tools/install.sh
 
 up: ## Start the native Kafka + PostgreSQL stack (idempotent)
 	@$(STACK) up
