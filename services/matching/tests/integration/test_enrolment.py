@@ -56,6 +56,9 @@ def test_goals_outside_the_vocabulary_are_422_with_the_field(service: Service) -
     bad_trait = service.participant("en-ben").post(
         f"/programs/{PROGRAM}/enrolment", json=profile(personality={"openness": 9}))
     assert bad_trait.status_code == 422
+    bad_zone = service.participant("en-ben").post(
+        f"/programs/{PROGRAM}/enrolment", json=profile(timezone="Mars/Olympus"))
+    assert bad_zone.json()["detail"][0]["loc"] == ["body", "timezone"]
 
 
 def test_roles_participants_see_their_own_admins_never_personality(service: Service) -> None:

@@ -197,3 +197,25 @@ def test_closing_a_program_and_withdrawing_end_pairs(service: Service) -> None:
                        and admin.get(f"/programs/{program_id}/pairs").json())
     assert sorted(p["end_reason"] for p in ended) == ["program_closed", "withdrawal"]
     assert admin.post(f"/programs/{program_id}/rounds", headers=key()).status_code == 409
+
+
+async def test_a_retried_commit_records_one_round(service: Service) -> None:
+    admin = service.admin()
+    program_id, _ = _pool(service, "again", 3)
+    headers = key()
+    first = admin.post(f"/programs/{program_id}/rounds", headers=headers)
+    retry = admin.post(f"/programs/{program_id}/rounds", headers=headers)
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert retry.json()["replayed"] is True
+    assert retry.json()["round_id"] == first.json()["round_id"]
+    assert len(first.json()["pairs"][0]["member_ids"]) == 3  # the odd one out joined a triad
+    conn = await asyncpg.connect(service.dsn)
+    try:
+        counts = await conn.fetch(
+            "SELECT event_type, count(*) AS n FROM events WHERE payload->>'program_id' = $1"
+            " AND event_type NOT LIKE '%Enrolled%' GROUP BY 1 ORDER BY 1", program_id)
+    finally:
+        await conn.close()
+    assert {r["event_type"]: r["n"] for r in counts} == {
+        "tandem.matching.MatchRoundCompleted.v1": 1, "tandem.matching.PairCreated.v1": 1,
+        "tandem.matching.ProgramLaunched.v1": 1}

@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _known_zone(value: str | None) -> str | None:
+    """An IANA time zone name such as Europe/Lisbon."""
+    if value is None:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r}; use an IANA name such as "
+                         "Europe/Lisbon") from None
+    return value
+
+
+Zone = Annotated[str, AfterValidator(_known_zone)]
 
 TimeOfDay = Literal["morning", "midday", "afternoon", "evening", "any"]
 
@@ -22,7 +38,7 @@ class PersonIn(BaseModel):
     department: str = Field(default="", max_length=200)
     team: str = Field(default="", max_length=200)
     manager_id: str | None = Field(default=None, max_length=128)
-    timezone: str = Field(default="UTC", max_length=64)
+    timezone: Zone = Field(default="UTC", max_length=64)
     languages: list[str] = Field(default_factory=list, max_length=20)
     departed_on: date | None = Field(default=None, description="Set when the person left.")
 
@@ -78,7 +94,7 @@ class ProfileIn(BaseModel):
                                  description="Goals in your own words")
     languages: list[str] = Field(default_factory=list, max_length=10,
                                  description="Defaults to the directory's languages")
-    timezone: str | None = Field(default=None, max_length=64,
+    timezone: Zone | None = Field(default=None, max_length=64,
                                  description="Defaults to the directory's time zone")
     meeting_style: Literal["sync", "async", "either"] = "either"
     meeting_minutes: int = Field(default=30, ge=10, le=240)
