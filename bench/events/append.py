@@ -116,7 +116,7 @@ def eventsourcing(dsn: str, writers: int, aggregates: int, commands: int, bar: A
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parser(__doc__ or "").parse_args(argv)
     aggregates = 16 if args.quick else 256
-    commands = {1: 160 if args.quick else 3000, 8: 320 if args.quick else 6000}
+    commands = {1: 80 if args.quick else 3000, 8: 160 if args.quick else 6000}
     figures: dict[str, float] = {}
     with (
         scratch_database("bench_events") as ours_dsn,

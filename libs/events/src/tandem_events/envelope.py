@@ -17,6 +17,7 @@ from tandem_events.upcasting import read_event
 SPEC_VERSION = b"1.0"
 CONTENT_TYPE = b"application/json"
 REQUIRED_HEADERS = ("ce_specversion", "ce_id", "ce_type", "ce_source", "ce_time")
+_REQUIRED = frozenset(REQUIRED_HEADERS)
 
 
 def record_headers(
@@ -56,6 +57,11 @@ class Envelope:
     key: str
     data: dict[str, Any]
     trace: dict[str, str] = field(default_factory=dict)
+    # The validated event, kept after the first event() call: a consumer validates before
+    # touching its database and applies after, and models are frozen, so once is enough.
+    _event: DomainEvent | None = field(
+        default=None, init=False, repr=False, compare=False, hash=False
+    )
 
     @classmethod
     def wrap(cls, event: DomainEvent, source: str, trace: dict[str, str] | None = None) -> Envelope:
@@ -74,7 +80,11 @@ class Envelope:
 
     def event(self) -> DomainEvent:
         """The typed event, upcast to the current version of its model."""
-        return read_event(self.type, self.data)
+        event = self._event
+        if event is None:
+            event = read_event(self.type, self.data)
+            object.__setattr__(self, "_event", event)
+        return event
 
     def headers(self) -> list[tuple[str, bytes]]:
         """The Kafka record headers (binary content mode)."""
@@ -93,9 +103,9 @@ class Envelope:
         headers: Iterable[tuple[str, bytes]],
     ) -> Envelope:
         """Read a Kafka record, or raise :class:`InvalidEnvelope` saying what is wrong."""
-        found = {k: v for k, v in headers}
-        missing = [h for h in REQUIRED_HEADERS if h not in found]
-        if missing:
+        found = dict(headers)
+        if not found.keys() >= _REQUIRED:
+            missing = [h for h in REQUIRED_HEADERS if h not in found]
             raise InvalidEnvelope(f"missing CloudEvents header(s): {', '.join(missing)}")
         if found["ce_specversion"] != SPEC_VERSION:
             raise InvalidEnvelope(f"unsupported ce_specversion {found['ce_specversion']!r}")
@@ -115,5 +125,9 @@ class Envelope:
             topic=topic,
             key=(key or b"").decode(),
             data=data,
-            trace={k: found[k].decode() for k in ("traceparent", "tracestate") if k in found},
+            trace=(
+                {k: found[k].decode() for k in ("traceparent", "tracestate") if k in found}
+                if "traceparent" in found or "tracestate" in found
+                else {}
+            ),
         )
