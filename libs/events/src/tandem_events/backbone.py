@@ -60,6 +60,7 @@ async def attach_backbone(
         settings.kafka_bootstrap,
         client_id=f"{settings.service_name}-relay",
         topic_prefix=settings.topic_prefix,
+        **settings.kafka_options(),
     )
     relay = Relay(
         settings.database_url.get_secret_value(), publisher, name=f"{settings.service_name}-outbox"
@@ -83,6 +84,7 @@ async def attach_backbone(
                 projection,
                 group_id=f"{settings.topic_prefix}tandem.{settings.service_name}.{projection.name}",
                 topic_prefix=settings.topic_prefix,
+                kafka_options=settings.kafka_options(),
             )
             backbone.runners.append(runner)
             runtime.components.append(runner)
@@ -102,6 +104,7 @@ async def _provision(settings: ServiceSettings, projections: Sequence[Projection
             topic_plan(own, consumed, settings.topic_prefix),
             partitions=settings.kafka_partitions,
             replication=settings.kafka_replication_factor,
+            **settings.kafka_options(),
         )
     except Exception as exc:  # the broker may come later; /ready reports it meanwhile
         log.warning("topics not provisioned", error=str(exc))

@@ -28,7 +28,13 @@ def _key_hash(key: bytes) -> int:
 class EventPublisher:
     """Sends envelopes as CloudEvents binary-mode records."""
 
-    def __init__(self, bootstrap: str, client_id: str = "tandem", topic_prefix: str = "") -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        client_id: str = "tandem",
+        topic_prefix: str = "",
+        **options: Any,
+    ) -> None:
         # A prefix lets several environments (or test runs) share one cluster.
         self.topic_prefix = topic_prefix
         self._producer = AIOKafkaProducer(
@@ -39,6 +45,7 @@ class EventPublisher:
             linger_ms=5,
             max_batch_size=512 * 1024,
             request_timeout_ms=30_000,
+            **options,
         )
 
     async def start(self) -> None:

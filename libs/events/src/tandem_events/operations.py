@@ -44,6 +44,7 @@ def add_projection_commands(
                     settings.kafka_bootstrap,
                     by_name[name],
                     topic_prefix=settings.topic_prefix,
+                    kafka_options=settings.kafka_options(),
                 )
             finally:
                 await pool.close()

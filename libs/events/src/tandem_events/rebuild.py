@@ -8,6 +8,7 @@ rebuild's, and the live runner's next compare-and-set fails, so it re-seeks from
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -29,6 +30,7 @@ async def rebuild_projection(
     *,
     topic_prefix: str = "",
     show_progress: bool = True,
+    kafka_options: dict[str, Any] | None = None,
 ) -> int:
     """Replay ``projection`` from the start of its topics; returns the events applied."""
     shadows = {t: SHADOW.format(t) for t in projection.tables}
@@ -36,10 +38,12 @@ async def rebuild_projection(
         for table, shadow in shadows.items():
             await conn.execute(f"DROP TABLE IF EXISTS {shadow}")
             await conn.execute(f"CREATE TABLE {shadow} (LIKE {table} INCLUDING ALL)")
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    options = dict(kafka_options or {})
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, **options)
     await consumer.start()
     try:
-        partitions = await _partitions(bootstrap, [topic_prefix + t for t in projection.topics])
+        topics = [topic_prefix + t for t in projection.topics]
+        partitions = await _partitions(bootstrap, topics, options)
         if not partitions:
             await _swap(pool, projection, shadows, {}, [])
             return 0
@@ -57,8 +61,10 @@ async def rebuild_projection(
     return applied
 
 
-async def _partitions(bootstrap: str, topics: list[str]) -> list[TopicPartition]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def _partitions(
+    bootstrap: str, topics: list[str], options: dict[str, Any]
+) -> list[TopicPartition]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **options)
     await admin.start()
     try:
         existing = set(await admin.list_topics())

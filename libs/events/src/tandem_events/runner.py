@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -58,7 +58,9 @@ class ProjectionRunner:
         group_id: str | None = None,
         max_records: int = 2000,
         topic_prefix: str = "",
+        kafka_options: dict[str, Any] | None = None,
     ) -> None:
+        self._options = dict(kafka_options or {})
         self._pool = pool
         self._bootstrap = bootstrap
         self.projection = projection
@@ -73,7 +75,9 @@ class ProjectionRunner:
 
     async def start(self) -> None:
         """Join the group and start applying in the background."""
-        self._producer = AIOKafkaProducer(bootstrap_servers=self._bootstrap, acks="all")
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=self._bootstrap, acks="all", **self._options
+        )
         await self._producer.start()
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=self._bootstrap,
@@ -82,6 +86,7 @@ class ProjectionRunner:
             auto_offset_reset="earliest",
             max_poll_records=self._max_records,
             fetch_max_bytes=32 * 1024 * 1024,
+            **self._options,
         )
         self._consumer.subscribe(self.topics, listener=_Reseek(self))
         await self._consumer.start()

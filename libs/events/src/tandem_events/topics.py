@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -26,10 +27,15 @@ def topic_plan(
 
 
 async def provision_topics(
-    bootstrap: str, plan: dict[str, dict[str, str]], *, partitions: int, replication: int
+    bootstrap: str,
+    plan: dict[str, dict[str, str]],
+    *,
+    partitions: int,
+    replication: int,
+    **options: Any,
 ) -> list[str]:
     """Create the planned topics that do not exist yet; returns the ones created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **options)
     await admin.start()
     try:
         existing = set(await admin.list_topics())

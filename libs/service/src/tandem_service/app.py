@@ -80,7 +80,9 @@ def create_service_app(
         )
         pool = runtime.pool
         runtime.kafka = KafkaProbe(
-            settings.kafka_bootstrap, settings.kafka_client_id or settings.service_name
+            settings.kafka_bootstrap,
+            settings.kafka_client_id or settings.service_name,
+            **settings.kafka_options(),
         )
         await runtime.kafka.start()
         runtime.checks.setdefault("database", lambda: check_database(pool))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiokafka.client import AIOKafkaClient
 
 from tandem_service.health import CheckResult
@@ -10,8 +12,8 @@ from tandem_service.health import CheckResult
 class KafkaProbe:
     """Keeps one bootstrap connection so ``/ready`` can ask the cluster for metadata."""
 
-    def __init__(self, bootstrap: str, client_id: str) -> None:
-        self._client = AIOKafkaClient(bootstrap_servers=bootstrap, client_id=client_id)
+    def __init__(self, bootstrap: str, client_id: str, **options: Any) -> None:
+        self._client = AIOKafkaClient(bootstrap_servers=bootstrap, client_id=client_id, **options)
         self._started = False
 
     async def start(self) -> None:

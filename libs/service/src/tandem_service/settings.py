@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Self
+from typing import Any, Literal, Self
 
+from aiokafka.helpers import create_ssl_context
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -38,6 +39,10 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_client_id: str | None = None
     topic_prefix: str = ""
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
     kafka_partitions: int = Field(default=3, ge=1, le=1000)
     kafka_replication_factor: int = Field(default=1, ge=1, le=7)
     relay_enabled: bool = True
@@ -49,6 +54,19 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = "tandem-dev"
     jwt_audience: str = "tandem"
     dev_keys_dir: Path = Path(".local/dev-keys")
+
+    def kafka_options(self) -> dict[str, Any]:
+        """Connection options for every aiokafka client: TLS and SASL when configured."""
+        options: dict[str, Any] = {"security_protocol": self.kafka_security_protocol}
+        if self.kafka_security_protocol.endswith("SSL"):
+            options["ssl_context"] = create_ssl_context()
+        if self.kafka_security_protocol.startswith("SASL"):
+            options["sasl_mechanism"] = self.kafka_sasl_mechanism
+            options["sasl_plain_username"] = self.kafka_sasl_username
+            options["sasl_plain_password"] = (
+                self.kafka_sasl_password.get_secret_value() if self.kafka_sasl_password else None
+            )
+        return options
 
     @property
     def is_development(self) -> bool:

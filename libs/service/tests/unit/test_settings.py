@@ -34,3 +34,22 @@ def test_production_with_real_secrets_is_accepted(monkeypatch: pytest.MonkeyPatc
     settings = ServiceSettings()
     assert not settings.is_development
     assert settings.database_url.get_secret_value().endswith("@db/x")
+
+
+def test_kafka_options_carry_sasl_over_tls_when_configured() -> None:
+    settings = ServiceSettings(
+        kafka_security_protocol="SASL_SSL",
+        kafka_sasl_mechanism="SCRAM-SHA-256",
+        kafka_sasl_username="tandem",
+        kafka_sasl_password="s3cret",
+    )
+    options = settings.kafka_options()
+    assert options["security_protocol"] == "SASL_SSL"
+    assert options["sasl_mechanism"] == "SCRAM-SHA-256"
+    assert options["sasl_plain_username"] == "tandem"
+    assert options["sasl_plain_password"] == "s3cret"
+    assert options["ssl_context"] is not None
+
+
+def test_plaintext_kafka_needs_no_options_beyond_the_protocol() -> None:
+    assert ServiceSettings().kafka_options() == {"security_protocol": "PLAINTEXT"}
