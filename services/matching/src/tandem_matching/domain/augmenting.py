@@ -8,7 +8,11 @@ UNMATCHED = -1
 
 
 class _Search:
-    """State of alternating-tree searches, reset only where a search touched it."""
+    """State of alternating-tree searches, reset only where a search touched it.
+
+    Blossoms are kept as a union-find over vertices whose root is the blossom's base, so a
+    shrink costs the length of its cycle, not the size of the tree.
+    """
 
     def __init__(self, n: int, indptr: list[int], neighbours: list[int], mate: list[int]) -> None:
         self.indptr = indptr
@@ -16,18 +20,26 @@ class _Search:
         self.neighbours = neighbours
         self.mate = mate
         self.parent = [UNMATCHED] * n
-        self.base = list(range(n))
+        self.link = list(range(n))
         self.outer = [False] * n
         self.mark = [0] * n
         self.stamp = 0
         self.dead = [False] * n
         self.touched: list[int] = []
 
+    def base(self, x: int) -> int:
+        """Base of the outermost blossom containing x (path halving)."""
+        link = self.link
+        while link[x] != x:
+            link[x] = link[link[x]]
+            x = link[x]
+        return x
+
     def grow(self, root: int) -> bool:
         """Search an augmenting path from exposed `root`; augment and return True if found."""
-        parent, base, mate, outer = self.parent, self.base, self.mate, self.outer
+        parent, link, mate, outer = self.parent, self.link, self.mate, self.outer
         indptr, ends, neighbours, dead = self.indptr, self.ends, self.neighbours, self.dead
-        touched = self.touched
+        base, touched = self.base, self.touched
         outer[root] = True
         touched.append(root)
         queue = [root]
@@ -36,11 +48,12 @@ class _Search:
             v = queue[head]
             head += 1
             for to in neighbours[indptr[v] : ends[v]]:
-                if dead[to] or base[v] == base[to] or mate[v] == to:
+                if dead[to] or mate[v] == to:
                     continue
-                if to == root or (mate[to] != UNMATCHED and parent[mate[to]] != UNMATCHED):
-                    # `to` is outer in this tree: an odd cycle, shrink it into a blossom.
-                    self._shrink(v, to, queue)
+                if outer[to] or (mate[to] != UNMATCHED and parent[mate[to]] != UNMATCHED):
+                    if (v if link[v] == v else base(v)) != (to if link[to] == to else base(to)):
+                        # Both ends outer in this tree: an odd cycle, shrink it into a blossom.
+                        self._shrink(v, to, queue)
                 elif parent[to] == UNMATCHED:
                     parent[to] = v
                     touched.append(to)
@@ -59,42 +72,39 @@ class _Search:
 
     def _shrink(self, v: int, to: int, queue: list[int]) -> None:
         """Contract the blossom closed by edge v-to; its inner vertices become outer."""
-        base, outer = self.base, self.outer
         top = self._common_base(v, to)
-        self.stamp += 1
-        self._mark_path(v, top, to)
-        self._mark_path(to, top, v)
-        stamp, mark = self.stamp, self.mark
-        for i in self.touched:
-            if mark[base[i]] == stamp:
-                base[i] = top
-                if not outer[i]:
-                    outer[i] = True
-                    queue.append(i)
+        self._mark_path(v, top, to, queue)
+        self._mark_path(to, top, v, queue)
 
-    def _mark_path(self, v: int, top: int, child: int) -> None:
-        """Mark the blossom bases from v down to `top`, re-pointing parents along the cycle."""
-        base, mate, parent, mark, stamp = self.base, self.mate, self.parent, self.mark, self.stamp
-        while base[v] != top:
-            mark[base[v]] = stamp
-            mark[base[mate[v]]] = stamp
+    def _mark_path(self, v: int, top: int, child: int, queue: list[int]) -> None:
+        """Merge the blossoms from v down to `top`, re-pointing parents along the cycle."""
+        mate, parent, link, outer, base = self.mate, self.parent, self.link, self.outer, self.base
+        while base(v) != top:
+            m = mate[v]
+            for x in (v, m):
+                r = base(x)
+                if r != top:
+                    link[r] = top
+            if not outer[m]:
+                outer[m] = True
+                queue.append(m)
             parent[v] = child
-            child = mate[v]
-            v = parent[mate[v]]
+            child = m
+            v = parent[m]
 
     def _common_base(self, a: int, b: int) -> int:
         """Lowest common ancestor base of a and b in the alternating tree."""
-        base, mate, parent, mark = self.base, self.mate, self.parent, self.mark
+        mate, parent, mark, base = self.mate, self.parent, self.mark, self.base
         self.stamp += 1
         stamp = self.stamp
         while True:
-            a = base[a]
+            a = base(a)
             mark[a] = stamp
             if mate[a] == UNMATCHED:
                 break
             a = parent[mate[a]]
         while True:
-            b = base[b]
+            b = base(b)
             if mark[b] == stamp:
                 return b
             b = parent[mate[b]]
@@ -113,7 +123,7 @@ class _Search:
         """Undo the labels of the last search on the vertices it touched."""
         for v in self.touched:
             self.parent[v] = UNMATCHED
-            self.base[v] = v
+            self.link[v] = v
             self.outer[v] = False
         self.touched.clear()
 

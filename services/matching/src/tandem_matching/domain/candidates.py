@@ -57,14 +57,19 @@ def build_graph(
 
 
 def _block(
-    features: Features, rows: np.ndarray, cols: np.ndarray, policy: ScoringPolicy,
-    top_k: int | None, *, same: bool,
+    features: Features,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    policy: ScoringPolicy,
+    top_k: int | None,
+    *,
+    same: bool,
 ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Scored edges between two level groups, chunk by chunk."""
     found = []
     right = features.take(cols)
     for start in range(0, rows.size, CHUNK_ROWS):
-        chunk = rows[start:start + CHUNK_ROWS]
+        chunk = rows[start : start + CHUNK_ROWS]
         left = features.take(chunk)
         score = total(components(left, right, policy), policy)
         ok = allowed(left, right, policy) & (chunk[:, None] != cols[None, :])

@@ -41,6 +41,13 @@ def end(state: Pair, *, reason: str, actor: str, now: datetime) -> list[DomainEv
         raise NotFound("no such pair")
     if not state.active:
         raise Conflict(f"pair {state.pair_id} has already ended")
-    return [PairEnded(occurred_at=now, actor_id=actor, pair_id=state.pair_id,
-                      program_id=state.program_id, member_ids=state.member_ids,
-                      reason=reason)]  # type: ignore[arg-type]
+    return [
+        PairEnded(
+            occurred_at=now,
+            actor_id=actor,
+            pair_id=state.pair_id,
+            program_id=state.program_id,
+            member_ids=state.member_ids,
+            reason=reason,
+        )
+    ]  # type: ignore[arg-type]

@@ -72,12 +72,20 @@ def update_profile(state: Participant, event: ProfileUpdated) -> list[DomainEven
     return [event]
 
 
-def withdraw(state: Participant, program_id: str, *, reason: str, actor: str,
-             now: datetime) -> list[DomainEvent]:
+def withdraw(
+    state: Participant, program_id: str, *, reason: str, actor: str, now: datetime
+) -> list[DomainEvent]:
     """Leave the program (the caller ends the person's pairs, one stream each)."""
     state.enrolled_in(program_id)
-    return [ParticipantWithdrew(occurred_at=now, actor_id=actor, program_id=program_id,
-                                person_id=state.person_id, reason=reason)]
+    return [
+        ParticipantWithdrew(
+            occurred_at=now,
+            actor_id=actor,
+            program_id=program_id,
+            person_id=state.person_id,
+            reason=reason,
+        )
+    ]
 
 
 def request_rematch(state: Participant, event: RematchRequested) -> list[DomainEvent]:

@@ -23,8 +23,13 @@ class Personality:
 
     def as_tuple(self) -> tuple[int, int, int, int, int]:
         """The answers in TRAITS order."""
-        return (self.openness, self.conscientiousness, self.extraversion,
-                self.agreeableness, self.emotional_stability)
+        return (
+            self.openness,
+            self.conscientiousness,
+            self.extraversion,
+            self.agreeableness,
+            self.emotional_stability,
+        )
 
 
 @dataclass(frozen=True)
@@ -75,8 +80,9 @@ def utc_offset_hours(timezone: str, on: date | None = None) -> float:
     return offset.total_seconds() / 3600 if offset is not None else 0.0
 
 
-def working_window_utc(timezone: str, start_hour: float, end_hour: float,
-                       on: date | None = None) -> tuple[float, float]:
+def working_window_utc(
+    timezone: str, start_hour: float, end_hour: float, on: date | None = None
+) -> tuple[float, float]:
     """(start in UTC hours 0–24, length in hours) of a local working day."""
     length = (end_hour - start_hour) % 24 or 24.0
     return (start_hour - utc_offset_hours(timezone, on)) % 24, length

@@ -43,8 +43,13 @@ class Program:
     def scoring_policy(self) -> ScoringPolicy:
         """The policy as scoring and the constraints read it."""
         p = self.policy
-        return ScoringPolicy.of(p.weights, max_level_gap=p.max_level_gap, cross_team=p.cross_team,
-                                min_overlap_hours=p.min_overlap_hours, allow_triads=p.allow_triads)
+        return ScoringPolicy.of(
+            p.weights,
+            max_level_gap=p.max_level_gap,
+            cross_team=p.cross_team,
+            min_overlap_hours=p.min_overlap_hours,
+            allow_triads=p.allow_triads,
+        )
 
     def require_open(self) -> None:
         """Refuse commands on a program that does not exist or is closed."""
@@ -57,13 +62,27 @@ class Program:
 def apply_program(state: Program, event: DomainEvent) -> Program:
     """Fold one event into the program."""
     if isinstance(event, ProgramLaunched):
-        return Program(event.program_id, "launched", event.name, event.purpose, event.starts_on,
-                       event.ends_on, event.suggested_cadence_days, event.policy,
-                       event.goal_vocabulary)
+        return Program(
+            event.program_id,
+            "launched",
+            event.name,
+            event.purpose,
+            event.starts_on,
+            event.ends_on,
+            event.suggested_cadence_days,
+            event.policy,
+            event.goal_vocabulary,
+        )
     if isinstance(event, ProgramUpdated):
-        changes = {k: v for k, v in {"ends_on": event.ends_on, "policy": event.policy,
-                                     "suggested_cadence_days": event.suggested_cadence_days}.items()
-                   if v is not None}
+        changes = {
+            k: v
+            for k, v in {
+                "ends_on": event.ends_on,
+                "policy": event.policy,
+                "suggested_cadence_days": event.suggested_cadence_days,
+            }.items()
+            if v is not None
+        }
         return replace(state, **changes)
     if isinstance(event, ProgramClosed):
         return replace(state, status="closed")
@@ -92,5 +111,6 @@ def update(state: Program, event: ProgramUpdated) -> list[DomainEvent]:
 def close(state: Program, *, reason: str, actor: str, now: datetime) -> list[DomainEvent]:
     """Close an open program (its pairs are ended by the caller, one stream each)."""
     state.require_open()
-    return [ProgramClosed(occurred_at=now, actor_id=actor, program_id=state.program_id,
-                          reason=reason)]
+    return [
+        ProgramClosed(occurred_at=now, actor_id=actor, program_id=state.program_id, reason=reason)
+    ]

@@ -22,8 +22,10 @@ def reasons_for(a: Candidate, b: Candidate, policy: ScoringPolicy, limit: int = 
     a_gives = sorted(a.skills_offered & b.skills_sought)
     b_gives = sorted(b.skills_offered & a.skills_sought)
     if a_gives and b_gives:
-        found.append(f"{a.first_name} offers {_listing(a_gives)}, which {b.first_name} wants; "
-                     f"{b.first_name} offers {_listing(b_gives)} in return")
+        found.append(
+            f"{a.first_name} offers {_listing(a_gives)}, which {b.first_name} wants; "
+            f"{b.first_name} offers {_listing(b_gives)} in return"
+        )
     shared_goals = sorted(a.goals & b.goals)
     if shared_goals:
         found.append(f"you both want to work on {_listing(shared_goals)}")
@@ -31,8 +33,12 @@ def reasons_for(a: Candidate, b: Candidate, policy: ScoringPolicy, limit: int = 
         found.append(f"{a.first_name} offers {_listing(a_gives)}, which {b.first_name} wants")
     if b_gives and not a_gives:
         found.append(f"{b.first_name} offers {_listing(b_gives)}, which {a.first_name} wants")
-    if policy.cross_team == "prefer_other_departments" and a.department != b.department \
-            and a.department and b.department:
+    if (
+        policy.cross_team == "prefer_other_departments"
+        and a.department != b.department
+        and a.department
+        and b.department
+    ):
         found.append(f"a bridge between {a.department} and {b.department}")
     if a.meeting_style == b.meeting_style != "either":
         found.append(f"you both like {a.meeting_style} conversations")

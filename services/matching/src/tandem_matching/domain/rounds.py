@@ -49,7 +49,8 @@ def plan_round(
     degree = graph.degree()
     unmatched = {
         ordered[i].person_id: ODD_ONE_OUT if degree[i] else NO_COMPATIBLE_PEER
-        for i in range(len(ordered)) if i not in matched
+        for i in range(len(ordered))
+        if i not in matched
     }
     if policy.allow_triads:
         pairs = _triads(ordered, graph, pairs, unmatched, policy)
@@ -66,27 +67,43 @@ def explain_pair(members: list[Candidate], policy: ScoringPolicy) -> ProposedPai
     if len(members) == 2:
         scored = score_pair(members[0], members[1], policy)
         reasons = reasons_for(members[0], members[1], policy)
-        return ProposedPair((members[0].person_id, members[1].person_id), scored.total,
-                            scored.components, tuple(reasons))
-    duo = [score_pair(x, y, policy) for x, y in
-           ((members[0], members[1]), (members[0], members[2]), (members[1], members[2]))]
+        return ProposedPair(
+            (members[0].person_id, members[1].person_id),
+            scored.total,
+            scored.components,
+            tuple(reasons),
+        )
+    duo = [
+        score_pair(x, y, policy)
+        for x, y in ((members[0], members[1]), (members[0], members[2]), (members[1], members[2]))
+    ]
     components = {k: round(sum(s.components[k] for s in duo) / 3, 3) for k in duo[0].components}
-    return ProposedPair(tuple(m.person_id for m in members),
-                        round(sum(s.total for s in duo) / 3, 2), components,
-                        tuple(triad_reasons(members, policy)))
+    return ProposedPair(
+        tuple(m.person_id for m in members),
+        round(sum(s.total for s in duo) / 3, 2),
+        components,
+        tuple(triad_reasons(members, policy)),
+    )
 
 
 def _triads(
-    ordered: Sequence[Candidate], graph: CandidateGraph, pairs: list[ProposedPair],
-    unmatched: dict[str, str], policy: ScoringPolicy,
+    ordered: Sequence[Candidate],
+    graph: CandidateGraph,
+    pairs: list[ProposedPair],
+    unmatched: dict[str, str],
+    policy: ScoringPolicy,
 ) -> list[ProposedPair]:
     """Give each odd one out a place in the pair they suit best, if both members suit them."""
     index = {c.person_id: i for i, c in enumerate(ordered)}
     weight: dict[tuple[int, int], float] = {}
     odd = {index[p] for p, why in unmatched.items() if why == ODD_ONE_OUT}
     touching = np.isin(graph.us, list(odd)) | np.isin(graph.vs, list(odd))
-    for u, v, w in zip(graph.us[touching].tolist(), graph.vs[touching].tolist(),
-                       graph.ws[touching].tolist(), strict=True):
+    for u, v, w in zip(
+        graph.us[touching].tolist(),
+        graph.vs[touching].tolist(),
+        graph.ws[touching].tolist(),
+        strict=True,
+    ):
         weight[(u, v)] = weight[(v, u)] = w
     taken: set[int] = set()
     result = list(pairs)

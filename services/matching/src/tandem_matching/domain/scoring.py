@@ -16,8 +16,12 @@ from tandem_matching.domain.features import Features, encode, overlap_hours
 from tandem_matching.domain.profile import Candidate
 
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "skills": 0.30, "goals": 0.25, "work_style": 0.20, "personality": 0.15,
-    "cross_team": 0.10, "level_gap": 0.10,
+    "skills": 0.30,
+    "goals": 0.25,
+    "work_style": 0.20,
+    "personality": 0.15,
+    "cross_team": 0.10,
+    "level_gap": 0.10,
 }
 CRITERIA = frozenset(DEFAULT_WEIGHTS)
 _OPENNESS, _CONSCIENTIOUSNESS, _STABILITY = 0, 1, 4
@@ -71,8 +75,11 @@ def components(a: Features, b: Features, policy: ScoringPolicy) -> dict[str, np.
 def total(parts: Mapping[str, np.ndarray], policy: ScoringPolicy) -> np.ndarray:
     """The weighted score in [0, 100], rounded to hundredths (exact on the solver's grid)."""
     w = policy.weights
-    positive = sorted(c for c in CRITERIA - {"level_gap"}
-                      if not (c == "cross_team" and policy.cross_team == "indifferent"))
+    positive = sorted(
+        c
+        for c in CRITERIA - {"level_gap"}
+        if not (c == "cross_team" and policy.cross_team == "indifferent")
+    )
     # Float noise (a·b vs b·a) must not tip a score across a rounding boundary: A–B == B–A.
     parts = {k: np.round(v, 9) for k, v in parts.items()}
     norm = sum(max(0.0, w.get(c, 0.0)) for c in positive) or 1.0
@@ -105,8 +112,7 @@ def _personality(a: Features, b: Features) -> np.ndarray:
     pa, pb = a.personality[:, None, :], b.personality[None, :, :]
     similar = 1 - np.abs(pa - pb) / 4
     steadiest = (np.maximum(pa[..., _STABILITY], pb[..., _STABILITY]) - 1) / 4
-    value = (0.4 * similar[..., _CONSCIENTIOUSNESS] + 0.3 * similar[..., _OPENNESS]
-             + 0.3 * steadiest)
+    value = 0.4 * similar[..., _CONSCIENTIOUSNESS] + 0.3 * similar[..., _OPENNESS] + 0.3 * steadiest
     return np.where(np.isnan(value), 0.5, value)
 
 

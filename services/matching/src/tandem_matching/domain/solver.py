@@ -26,7 +26,7 @@ _FLOAT_EXACT = 2.0**50
 # Largest piece handed to rustworkx (its blossom is about cubic) when exactness is not forced.
 _MAX_PIECE = 4000
 # Above this many people the dual pass costs more than it is worth unless asked for.
-_AUTO_EXACT_LIMIT = 30_000
+_AUTO_EXACT_LIMIT = 5_000
 
 
 @dataclass(frozen=True)
@@ -63,12 +63,17 @@ def solve(
     w, unit, on_grid = _integer_weights(weight, n)
     relaxation = relax(n, u, v, w)
     mate = round_relaxation(relaxation)
-    duals = doubled_duals(relaxation)
-    reduced2 = duals[u] + duals[v] - 2 * w
-    indptr, neighbours, level_ends = _adjacency_by_cost(n, u, v, reduced2)
-    mate = maximise_cardinality(n, indptr, neighbours, mate, level_ends)
     proven = False
-    if exact or (exact is None and n <= _AUTO_EXACT_LIMIT):
+    if not (exact or (exact is None and n <= _AUTO_EXACT_LIMIT)):
+        # At scale the few people the rounding leaves out are re-matched along any augmenting
+        # path: the dual pass would cost more than the weight it saves.
+        indptr, neighbours, level_ends = _adjacency_by_cost(n, u, v, np.zeros_like(w))
+        mate = maximise_cardinality(n, indptr, neighbours, mate)
+    else:
+        duals = doubled_duals(relaxation)
+        reduced2 = duals[u] + duals[v] - 2 * w
+        indptr, neighbours, level_ends = _adjacency_by_cost(n, u, v, reduced2)
+        mate = maximise_cardinality(n, indptr, neighbours, mate, level_ends)
         slack2 = int(duals.sum()) - 2 * _mate_weight(mate, u, v, w, n)
         finished = exact_finish(n, u, v, w, duals, slack2, max_piece=n if exact else _MAX_PIECE)
         if finished is not None:
