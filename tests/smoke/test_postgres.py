@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import asyncpg
+
 from tandem_testkit.databases import DatabaseFactory
 
 

@@ -6,6 +6,7 @@ import importlib
 
 import httpx
 import pytest
+
 from tandem_testkit.databases import DatabaseFactory
 from tandem_testkit.uvicorn_server import serving
 

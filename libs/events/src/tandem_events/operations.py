@@ -1,4 +1,4 @@
-"""Operator commands every service gets for its projections (``rebuild-projection``)."""
+"""Operator commands every service gets: list and rebuild projections, erase a person."""
 
 from __future__ import annotations
 
@@ -6,19 +6,36 @@ import asyncio
 from collections.abc import Callable, Sequence
 
 import typer
-from tandem_service.database import create_pool
-from tandem_service.settings import ServiceSettings
 
 from tandem_events.projection import Projection
 from tandem_events.rebuild import rebuild_projection
+from tandem_events.sealing import PersonKeyring
+from tandem_service.database import create_pool
+from tandem_service.settings import ServiceSettings
 
 
-def add_projection_commands(
+def add_event_commands(
     cli: typer.Typer,
     settings_factory: Callable[[], ServiceSettings],
     projections: Callable[[], Sequence[Projection]],
 ) -> None:
-    """Register ``rebuild-projection NAME`` and ``projections`` on a service's CLI."""
+    """Register ``projections``, ``rebuild-projection NAME`` and ``erase-person ID``."""
+
+    @cli.command("erase-person")
+    def erase_person(person_id: str) -> None:
+        """Crypto-shred a person: destroy their data key, so their sealed text is unreadable."""
+        settings = settings_factory()
+
+        async def run() -> bool:
+            pool = await create_pool(settings.database_url.get_secret_value())
+            try:
+                return await PersonKeyring(pool).erase(person_id)
+            finally:
+                await pool.close()
+
+        had_key = asyncio.run(run())
+        state = "key destroyed" if had_key else "no key held here; marked erased"
+        typer.echo(f"{person_id}: {state} ({settings.service_name})")
 
     @cli.command("projections")
     def list_projections() -> None:

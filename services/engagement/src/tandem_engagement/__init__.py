@@ -1,1 +1,1 @@
-"""The Tandem engagement service: Pair workspaces: cadence, goals, check-ins, feedback, milestones, health."""
+"""The Tandem engagement service: pair workspaces, cadence, goals, check-ins, feedback."""

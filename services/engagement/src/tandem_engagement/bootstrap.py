@@ -5,19 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from tandem_events import STORE_MIGRATIONS
-from tandem_events.backbone import ERROR_HANDLERS, attach_backbone
-from tandem_service.app import Runtime, create_service_app
 
 from tandem_engagement.api import routers
 from tandem_engagement.settings import EngagementSettings
+from tandem_events import STORE_MIGRATIONS
+from tandem_events.backbone import ERROR_HANDLERS, attach_backbone
+from tandem_events.projection import Projection
+from tandem_service.app import Runtime, create_service_app
 
 MIGRATIONS = [STORE_MIGRATIONS, Path(__file__).parent / "migrations"]
+PROJECTIONS: list[Projection] = []
 
 
 async def wire(runtime: Runtime, app: FastAPI) -> None:
     """Attach the event store, relay and projections to the running app."""
-    await attach_backbone(runtime, app, projections=[])
+    await attach_backbone(runtime, app, projections=PROJECTIONS)
 
 
 def build_app(settings: EngagementSettings | None = None) -> FastAPI:

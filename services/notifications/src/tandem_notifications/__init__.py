@@ -1,1 +1,1 @@
-"""The Tandem notifications service: Introductions, reminders, celebrations and nudges: email, webhook, inbox."""
+"""The Tandem notifications service: intros, reminders, celebrations and nudges."""
