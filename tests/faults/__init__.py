@@ -1,0 +1,1 @@
+"""Cross-cutting fault tests on the real servers: crashes, kills and broker outages."""
