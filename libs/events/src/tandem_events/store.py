@@ -149,13 +149,28 @@ class _GroupCommit:
 
     async def submit(self, pending: _Pending) -> bool:
         """Whether the append happened (False: its stream had moved)."""
+        if not self._queue and self._flushing < self._max_flushes:
+            # A free slot and nobody waiting: write inline (no hop through a task).
+            self._flushing += 1
+            try:
+                conn = await self._pool.acquire()
+                try:
+                    return await _append_one(conn, self._source, pending) > 0
+                finally:
+                    _release_soon(self._pool, conn)
+            finally:
+                self._flushing -= 1
+                self._kick()
         self._queue.append(pending)
-        if self._flushing < self._max_flushes:
+        self._kick()
+        return await asyncio.shield(pending.done)
+
+    def _kick(self) -> None:
+        if self._queue and self._flushing < self._max_flushes:
             self._flushing += 1
             task = asyncio.get_running_loop().create_task(self._flush())
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-        return await asyncio.shield(pending.done)
 
     def _take(self) -> list[_Pending]:
         batch: list[_Pending] = []
@@ -178,21 +193,30 @@ class _GroupCommit:
         return batch
 
     async def _flush(self) -> None:
+        # The batch is taken before anything can fail, so a failing flush always settles
+        # (fails) at least one batch and the kick in ``finally`` cannot spin.
+        batch = self._take()
         try:
-            while batch := self._take():
-                try:
-                    async with self._pool.acquire() as conn:
-                        await self._write(conn, batch)
-                except BaseException as exc:
-                    for p in batch:
-                        if not p.done.done():
-                            p.done.set_exception(
-                                exc if isinstance(exc, Exception) else asyncio.CancelledError()
-                            )
-                    if not isinstance(exc, Exception):
-                        raise
+            if not batch:
+                return
+            conn = await self._pool.acquire()
+            try:
+                while batch:  # one connection while the queue keeps filling
+                    await self._write(conn, batch)
+                    batch = self._take()
+            finally:
+                _release_soon(self._pool, conn)
+        except BaseException as exc:
+            for p in batch:
+                if not p.done.done():
+                    p.done.set_exception(
+                        exc if isinstance(exc, Exception) else asyncio.CancelledError()
+                    )
+            if not isinstance(exc, Exception):
+                raise
         finally:
             self._flushing -= 1
+            self._kick()
 
     async def _write(self, conn: asyncpg.Connection, batch: list[_Pending]) -> None:
         if len(batch) == 1:
