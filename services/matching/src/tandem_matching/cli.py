@@ -1,12 +1,14 @@
-"""The ``tandem-matching`` command: serve, migrate, and solve-graph."""
+"""The ``tandem-matching`` command: serve, migrate, the event operations, solve-graph."""
 
 import typer
+
+from tandem_events.operations import add_event_commands
+from tandem_matching.bootstrap import MIGRATIONS, PROJECTIONS, build_app
+from tandem_matching.settings import MatchingSettings
 from tandem_service.service_cli import service_cli
 
-from tandem_matching.bootstrap import MIGRATIONS, build_app
-from tandem_matching.settings import MatchingSettings
-
 app = service_cli("matching", MatchingSettings, build_app, MIGRATIONS)
+add_event_commands(app, MatchingSettings, lambda: PROJECTIONS)
 
 
 @app.command("solve-graph")

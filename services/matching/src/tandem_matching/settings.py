@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pydantic import Field, SecretStr
+
 from tandem_service.settings import ServiceSettings
 
 

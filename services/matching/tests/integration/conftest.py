@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+
 from tandem_matching.bootstrap import MIGRATIONS, build_app
 from tandem_matching.settings import MatchingSettings
 from tandem_service.auth import DevKeyPair, Role, mint_token
@@ -35,8 +36,9 @@ class Service:
         """A client whose bearer token names ``subject`` with ``roles``."""
         headers = {}
         if roles:
-            headers["Authorization"] = "Bearer " + mint_token(self.keys.private_pem, subject,
-                                                              list(roles))
+            headers["Authorization"] = "Bearer " + mint_token(
+                self.keys.private_pem, subject, list(roles)
+            )
         client = httpx.Client(base_url=self.url, headers=headers, timeout=60)
         self.clients.append(client)
         return client
@@ -52,15 +54,21 @@ class Service:
 
 @pytest.fixture(scope="module")
 def service(
-    kafka_bootstrap: str, database_factory: DatabaseFactory,
+    kafka_bootstrap: str,
+    database_factory: DatabaseFactory,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Service]:
     """One service (own database, own topic prefix) per test module."""
     dsn = database_factory.create(MIGRATIONS, prefix="matching")
     keys_dir: Path = tmp_path_factory.mktemp("keys")
     prefix = f"test.{uuid.uuid4().hex[:10]}."
-    settings = MatchingSettings(env="test", database_url=dsn, kafka_bootstrap=kafka_bootstrap,
-                                topic_prefix=prefix, dev_keys_dir=keys_dir)
+    settings = MatchingSettings(
+        env="test",
+        database_url=dsn,
+        kafka_bootstrap=kafka_bootstrap,
+        topic_prefix=prefix,
+        dev_keys_dir=keys_dir,
+    )
     running = Service("", DevKeyPair.load_or_create(keys_dir), prefix, dsn)
     try:
         with serving(build_app(settings)) as url:
@@ -91,30 +99,47 @@ def key() -> dict[str, str]:
 
 def person(person_id: str, **fields: Any) -> dict[str, Any]:
     """A directory entry."""
-    entry: dict[str, Any] = {"person_id": person_id, "name": f"{person_id.title()} Example",
-                             "email": f"{person_id}@example.com", "level": 3,
-                             "department": "Engineering", "timezone": "Europe/Lisbon",
-                             "languages": ["en"]}
+    entry: dict[str, Any] = {
+        "person_id": person_id,
+        "name": f"{person_id.title()} Example",
+        "email": f"{person_id}@example.com",
+        "level": 3,
+        "department": "Engineering",
+        "timezone": "Europe/Lisbon",
+        "languages": ["en"],
+    }
     entry.update(fields)
     return entry
 
 
 def program_body(program_id: str, **fields: Any) -> dict[str, Any]:
     """A program to create."""
-    body: dict[str, Any] = {"program_id": program_id, "name": "Grow together",
-                            "purpose": "career_development", "starts_on": "2026-01-05",
-                            "goal_vocabulary": ["public speaking", "leadership", "sql"]}
+    body: dict[str, Any] = {
+        "program_id": program_id,
+        "name": "Grow together",
+        "purpose": "career_development",
+        "starts_on": "2026-01-05",
+        "goal_vocabulary": ["public speaking", "leadership", "sql"],
+    }
     body.update(fields)
     return body
 
 
 def profile(**fields: Any) -> dict[str, Any]:
     """An enrolment profile."""
-    body: dict[str, Any] = {"skills_offered": ["sql"], "skills_sought": ["public speaking"],
-                            "goals": ["leadership"], "free_tags": ["writing"],
-                            "personality": {"openness": 4, "conscientiousness": 4,
-                                            "extraversion": 2, "agreeableness": 3,
-                                            "emotional_stability": 4}}
+    body: dict[str, Any] = {
+        "skills_offered": ["sql"],
+        "skills_sought": ["public speaking"],
+        "goals": ["leadership"],
+        "free_tags": ["writing"],
+        "personality": {
+            "openness": 4,
+            "conscientiousness": 4,
+            "extraversion": 2,
+            "agreeableness": 3,
+            "emotional_stability": 4,
+        },
+    }
     body.update(fields)
     return body
 
@@ -136,5 +161,6 @@ def import_people(admin: httpx.Client, *entries: dict[str, Any]) -> dict[str, An
 def enrol(service: Service, program_id: str, person_id: str, **fields: Any) -> None:
     """Enrol ``person_id`` as themselves."""
     response = service.participant(person_id).post(
-        f"/programs/{program_id}/enrolment", json=profile(**fields), headers=key())
+        f"/programs/{program_id}/enrolment", json=profile(**fields), headers=key()
+    )
     assert response.status_code == 201, response.text

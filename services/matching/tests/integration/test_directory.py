@@ -14,8 +14,13 @@ csv-dev,Dee Dev,dee@example.com,3,Engineering,Platform,csv-vp,America/New_York,e
 def test_json_import_is_idempotent_by_person_id(service: Service) -> None:
     admin = service.admin()
     people = [person("dir-ana"), person("dir-ben", manager_id="dir-ana")]
-    assert import_people(admin, *people) == {"created": 2, "updated": 0, "unchanged": 0,
-                                             "departed": [], "withdrawn": []}
+    assert import_people(admin, *people) == {
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "departed": [],
+        "withdrawn": [],
+    }
     assert import_people(admin, *people)["unchanged"] == 2
     moved = import_people(admin, person("dir-ben", manager_id="dir-ana", team="Search"))
     assert (moved["updated"], moved["created"]) == (1, 0)
@@ -27,8 +32,9 @@ def test_json_import_is_idempotent_by_person_id(service: Service) -> None:
 
 def test_csv_import_builds_the_manager_chain(service: Service) -> None:
     admin = service.admin()
-    response = admin.post("/directory/people.csv", content=CSV,
-                          headers={"Content-Type": "text/csv", **key()})
+    response = admin.post(
+        "/directory/people.csv", content=CSV, headers={"Content-Type": "text/csv", **key()}
+    )
     assert response.status_code == 200, response.text
     assert response.json()["created"] == 3
     again = admin.post("/directory/people.csv", content=CSV, headers={"Content-Type": "text/csv"})
@@ -40,8 +46,9 @@ def test_csv_import_builds_the_manager_chain(service: Service) -> None:
 
 def test_a_bad_csv_line_is_422_naming_the_line_and_field(service: Service) -> None:
     bad = CSV.replace("csv-dev,Dee Dev,dee@example.com,3", "csv-dev,Dee Dev,dee@example.com,high")
-    response = service.admin().post("/directory/people.csv", content=bad,
-                                    headers={"Content-Type": "text/csv"})
+    response = service.admin().post(
+        "/directory/people.csv", content=bad, headers={"Content-Type": "text/csv"}
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", 2, "level"]
 
@@ -54,7 +61,12 @@ def test_a_departure_withdraws_the_person_from_their_programs(service: Service) 
     gone = import_people(admin, person("dir-leaver", departed_on="2026-02-01"))
     assert gone["departed"] == ["dir-leaver"]
     assert gone["withdrawn"] == ["dir-prog:dir-leaver"]
-    eventually(lambda: [r for r in admin.get("/programs/dir-prog/roster").json()
-                        if r["person_id"] == "dir-leaver" and r["status"] == "withdrawn"])
+    eventually(
+        lambda: [
+            r
+            for r in admin.get("/programs/dir-prog/roster").json()
+            if r["person_id"] == "dir-leaver" and r["status"] == "withdrawn"
+        ]
+    )
     rejoin = service.participant("dir-leaver").post("/programs/dir-prog/enrolment", json={})
     assert rejoin.status_code == 404

@@ -12,14 +12,24 @@ from .conftest import Service, create_program, eventually, key, program_body
 
 def test_a_program_is_created_updated_and_closed(service: Service) -> None:
     admin = service.admin()
-    create_program(admin, "lifecycle", policy={"max_level_gap": 2, "cross_team": "indifferent",
-                                               "weights": {"skills": 0.5, "goals": 0.5}})
+    create_program(
+        admin,
+        "lifecycle",
+        policy={
+            "max_level_gap": 2,
+            "cross_team": "indifferent",
+            "weights": {"skills": 0.5, "goals": 0.5},
+        },
+    )
     shown = admin.get("/programs/lifecycle").json()
     assert shown["status"] == "launched"
     assert shown["policy"]["max_level_gap"] == 2
     assert shown["purpose"] == "career_development"
-    changed = admin.patch("/programs/lifecycle", json={"description": "Now with triads",
-                                                       "expected_version": 1}, headers=key())
+    changed = admin.patch(
+        "/programs/lifecycle",
+        json={"description": "Now with triads", "expected_version": 1},
+        headers=key(),
+    )
     assert changed.status_code == 200, changed.text
     assert changed.json()["version"] == 2
     eventually(lambda: admin.get("/programs/lifecycle").json()["description"] == "Now with triads")
@@ -40,8 +50,12 @@ def test_bad_input_is_422_with_the_field_and_unknown_is_404(service: Service) ->
     assert {e["loc"][-1] for e in missing.json()["detail"]} >= {"starts_on"}
     assert admin.get("/programs/nope").status_code == 404
     assert admin.post("/programs/nope/close", json={}).status_code == 404
-    assert admin.post("/programs", json=program_body("early", starts_on="2026-05-01",
-                                                     ends_on="2026-01-01")).status_code == 409
+    assert (
+        admin.post(
+            "/programs", json=program_body("early", starts_on="2026-05-01", ends_on="2026-01-01")
+        ).status_code
+        == 409
+    )
 
 
 async def test_a_retried_command_appends_once(service: Service) -> None:
@@ -57,10 +71,17 @@ async def test_a_retried_command_appends_once(service: Service) -> None:
     assert replay.json()["id"] == generated.json()["id"]
     conn = await asyncpg.connect(service.dsn)
     try:
-        assert await conn.fetchval(
-            "SELECT count(*) FROM events WHERE stream_id = 'program-retry'") == 1
-        assert await conn.fetchval("SELECT count(*) FROM events WHERE stream_id = $1",
-                                   "program-" + generated.json()["id"]) == 1
+        assert (
+            await conn.fetchval("SELECT count(*) FROM events WHERE stream_id = 'program-retry'")
+            == 1
+        )
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM events WHERE stream_id = $1",
+                "program-" + generated.json()["id"],
+            )
+            == 1
+        )
     finally:
         await conn.close()
     assert admin.post("/programs", json=program_body("retry"), headers=key()).status_code == 409
@@ -74,8 +95,11 @@ def test_concurrent_updates_from_the_same_version_one_wins_one_gets_409(
     create_program(admin, program_id)
 
     def update(n: int) -> int:
-        return admin.patch(f"/programs/{program_id}", json={
-            "description": f"edit {n}", "expected_version": 1}, headers=key()).status_code
+        return admin.patch(
+            f"/programs/{program_id}",
+            json={"description": f"edit {n}", "expected_version": 1},
+            headers=key(),
+        ).status_code
 
     with ThreadPoolExecutor(4) as pool:
         codes = sorted(pool.map(update, range(4)))

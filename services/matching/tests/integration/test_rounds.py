@@ -19,25 +19,38 @@ def _pool(service: Service, tag: str, count: int, **program: Any) -> tuple[str, 
     program_id = f"{tag}-{uuid.uuid4().hex[:6]}"
     create_program(admin, program_id, **program)
     ids = [f"{program_id}-p{i}" for i in range(count)]
-    import_people(admin, *(person(pid, department="Sales" if i % 2 else "Engineering")
-                           for i, pid in enumerate(ids)))
+    import_people(
+        admin,
+        *(person(pid, department="Sales" if i % 2 else "Engineering") for i, pid in enumerate(ids)),
+    )
     for i, pid in enumerate(ids):
-        enrol(service, program_id, pid, skills_offered=["sql"] if i % 2 else ["public speaking"],
-              skills_sought=["public speaking"] if i % 2 else ["sql"])
+        enrol(
+            service,
+            program_id,
+            pid,
+            skills_offered=["sql"] if i % 2 else ["public speaking"],
+            skills_sought=["public speaking"] if i % 2 else ["sql"],
+        )
     return program_id, ids
 
 
 def _pairs(service: Service, program_id: str, count: int) -> list[dict[str, Any]]:
     admin = service.admin()
-    return eventually(lambda: (p := admin.get(f"/programs/{program_id}/pairs").json())
-                      and len(p) >= count and p)
+    return eventually(
+        lambda: (p := admin.get(f"/programs/{program_id}/pairs").json()) and len(p) >= count and p
+    )
 
 
-async def _records(service: Service, bootstrap: str, program_id: str,
-                   wanted: dict[str, int]) -> list[Any]:
+async def _records(
+    service: Service, bootstrap: str, program_id: str, wanted: dict[str, int]
+) -> list[Any]:
     """The program's records on the service's topic, once ``wanted`` counts by type are seen."""
-    consumer = AIOKafkaConsumer(service.prefix + "matching.events", bootstrap_servers=bootstrap,
-                                auto_offset_reset="earliest", group_id=None)
+    consumer = AIOKafkaConsumer(
+        service.prefix + "matching.events",
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        group_id=None,
+    )
     await consumer.start()
     found: list[Any] = []
 
@@ -48,15 +61,17 @@ async def _records(service: Service, bootstrap: str, program_id: str,
         async with asyncio.timeout(45):
             while any(count(t) < n for t, n in wanted.items()):
                 for batch in (await consumer.getmany(timeout_ms=500)).values():
-                    found.extend(r for r in batch
-                                 if orjson.loads(r.value).get("program_id") == program_id)
+                    found.extend(
+                        r for r in batch if orjson.loads(r.value).get("program_id") == program_id
+                    )
     finally:
         await consumer.stop()
     return found
 
 
 async def test_preview_records_nothing_and_commit_publishes_cloudevents(
-    service: Service, kafka_bootstrap: str,
+    service: Service,
+    kafka_bootstrap: str,
 ) -> None:
     admin = service.admin()
     program_id, ids = _pool(service, "commit", 4, policy={"allow_triads": False})
@@ -72,9 +87,14 @@ async def test_preview_records_nothing_and_commit_publishes_cloudevents(
         assert set(pair["components"]) >= {"skills", "goals", "work_style", "personality"}
     conn = await asyncpg.connect(service.dsn)
     try:
-        assert await conn.fetchval("SELECT count(*) FROM events WHERE event_type LIKE "
-                                   "'%PairCreated%' AND payload->>'program_id' = $1",
-                                   program_id) == 0
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM events WHERE event_type LIKE "
+                "'%PairCreated%' AND payload->>'program_id' = $1",
+                program_id,
+            )
+            == 0
+        )
     finally:
         await conn.close()
     committed = admin.post(f"/programs/{program_id}/rounds", headers=key())
@@ -86,9 +106,16 @@ async def test_preview_records_nothing_and_commit_publishes_cloudevents(
     history = eventually(lambda: admin.get(f"/programs/{program_id}/rounds").json())
     assert history[0]["round_id"] == round_["round_id"]
 
-    mine = await _records(service, kafka_bootstrap, program_id, {
-        "tandem.matching.MatchRoundCompleted.v1": 1, "tandem.matching.PairCreated.v1": 2,
-        "tandem.matching.ParticipantEnrolled.v1": 5})
+    mine = await _records(
+        service,
+        kafka_bootstrap,
+        program_id,
+        {
+            "tandem.matching.MatchRoundCompleted.v1": 1,
+            "tandem.matching.PairCreated.v1": 2,
+            "tandem.matching.ParticipantEnrolled.v1": 5,
+        },
+    )
     by_type: dict[str, list[Any]] = {}
     for record in mine:
         headers = dict(record.headers)
@@ -96,16 +123,23 @@ async def test_preview_records_nothing_and_commit_publishes_cloudevents(
         assert headers["ce_source"] == b"/tandem/matching"
         assert headers["ce_id"]
         by_type.setdefault(headers["ce_type"].decode(), []).append(record)
-        for trait in (b"openness", b"conscientiousness", b"extraversion", b"agreeableness",
-                      b"emotional_stability"):
+        for trait in (
+            b"openness",
+            b"conscientiousness",
+            b"extraversion",
+            b"agreeableness",
+            b"emotional_stability",
+        ):
             assert trait not in record.value
     completed = by_type["tandem.matching.MatchRoundCompleted.v1"]
     assert [r.key for r in completed] == [program_id.encode()]
     created = by_type["tandem.matching.PairCreated.v1"]
     assert sorted(r.key.decode() for r in created) == sorted(round_["pair_ids"])
     assert len(by_type["tandem.matching.ParticipantEnrolled.v1"]) == 5
-    assert all(r.key.decode() in {*ids, f"{program_id}-far"}
-               for r in by_type["tandem.matching.ParticipantEnrolled.v1"])
+    assert all(
+        r.key.decode() in {*ids, f"{program_id}-far"}
+        for r in by_type["tandem.matching.ParticipantEnrolled.v1"]
+    )
 
 
 def test_participants_see_only_their_own_pairs_without_components(service: Service) -> None:
@@ -133,19 +167,29 @@ def test_a_pair_by_hand_needs_an_override_to_break_a_constraint(service: Service
     fine = admin.post(f"/programs/{program_id}/pairs", json={"member_ids": ids}, headers=key())
     assert fine.status_code == 201, fine.text
     assert fine.json()["pair"]["reasons"]
-    busy = admin.post(f"/programs/{program_id}/pairs", json={"member_ids": [ids[0], boss],
-                                                             "override_reason": "asked"})
+    busy = admin.post(
+        f"/programs/{program_id}/pairs",
+        json={"member_ids": [ids[0], boss], "override_reason": "asked"},
+    )
     assert busy.status_code == 409  # ids[0] is already paired
     admin.post(f"/pairs/{fine.json()['id']}/end", json={"reason": "admin"}, headers=key())
-    forced = admin.post(f"/programs/{program_id}/pairs", json={
-        "member_ids": [ids[0], boss], "override_reason": "they asked for it"}, headers=key())
+    forced = admin.post(
+        f"/programs/{program_id}/pairs",
+        json={"member_ids": [ids[0], boss], "override_reason": "they asked for it"},
+        headers=key(),
+    )
     assert forced.status_code == 201, forced.text
     pairs = _pairs(service, program_id, 2)
     shown = {p["pair_id"]: p for p in pairs}
     assert shown[forced.json()["id"]]["override_reason"] == "they asked for it"
     assert shown[forced.json()["id"]]["manual"] is True
-    eventually(lambda: [p for p in admin.get(f"/programs/{program_id}/pairs").json()
-                        if p["pair_id"] == fine.json()["id"] and p["end_reason"] == "admin"])
+    eventually(
+        lambda: [
+            p
+            for p in admin.get(f"/programs/{program_id}/pairs").json()
+            if p["pair_id"] == fine.json()["id"] and p["end_reason"] == "admin"
+        ]
+    )
     assert admin.post(f"/pairs/{fine.json()['id']}/end", json={}).status_code == 409
     assert admin.post("/pairs/nope/end", json={}).status_code == 404
 
@@ -159,13 +203,20 @@ def test_a_rematch_is_answered_in_the_next_round_never_with_the_same_partner(
     (pair,) = _pairs(service, program_id, 1)
     stranger = service.participant("someone-else")
     assert stranger.post(f"/pairs/{pair['pair_id']}/rematch", json={}).status_code == 403
-    asked = service.participant(ids[0]).post(f"/pairs/{pair['pair_id']}/rematch",
-                                             json={"reason": "schedule"}, headers=key())
+    asked = service.participant(ids[0]).post(
+        f"/pairs/{pair['pair_id']}/rematch", json={"reason": "schedule"}, headers=key()
+    )
     assert asked.status_code == 201, asked.text
-    eventually(lambda: [r for r in admin.get(f"/programs/{program_id}/roster").json()
-                        if r["person_id"] == ids[0] and r["rematch_requested"]])
-    eventually(lambda: admin.get(f"/programs/{program_id}/pairs").json()[0]["end_reason"]
-               == "rematch")
+    eventually(
+        lambda: [
+            r
+            for r in admin.get(f"/programs/{program_id}/roster").json()
+            if r["person_id"] == ids[0] and r["rematch_requested"]
+        ]
+    )
+    eventually(
+        lambda: admin.get(f"/programs/{program_id}/pairs").json()[0]["end_reason"] == "rematch"
+    )
     alone = admin.post(f"/programs/{program_id}/rounds/preview").json()
     assert alone["pairs"] == []  # they may not meet again
     newcomers = [f"{program_id}-new{i}" for i in range(2)]
@@ -177,8 +228,13 @@ def test_a_rematch_is_answered_in_the_next_round_never_with_the_same_partner(
     for new_pair in second["pairs"]:
         assert set(new_pair["member_ids"]) != set(ids)
         assert len(set(new_pair["member_ids"]) & set(ids)) == 1
-    eventually(lambda: not any(r["rematch_requested"]
-                               for r in admin.get(f"/programs/{program_id}/roster").json()))
+    eventually(
+        lambda: (
+            not any(
+                r["rematch_requested"] for r in admin.get(f"/programs/{program_id}/roster").json()
+            )
+        )
+    )
 
 
 def test_closing_a_program_and_withdrawing_end_pairs(service: Service) -> None:
@@ -186,15 +242,24 @@ def test_closing_a_program_and_withdrawing_end_pairs(service: Service) -> None:
     program_id, ids = _pool(service, "close", 4)
     admin.post(f"/programs/{program_id}/rounds", headers=key())
     pairs = _pairs(service, program_id, 2)
-    service.participant(ids[0]).post(f"/programs/{program_id}/enrolment/withdraw", json={},
-                                     headers=key())
+    service.participant(ids[0]).post(
+        f"/programs/{program_id}/enrolment/withdraw", json={}, headers=key()
+    )
     left = next(p for p in pairs if ids[0] in p["member_ids"])
-    eventually(lambda: [p for p in admin.get(f"/programs/{program_id}/pairs").json()
-                        if p["pair_id"] == left["pair_id"] and p["end_reason"] == "withdrawal"])
+    eventually(
+        lambda: [
+            p
+            for p in admin.get(f"/programs/{program_id}/pairs").json()
+            if p["pair_id"] == left["pair_id"] and p["end_reason"] == "withdrawal"
+        ]
+    )
     admin.post(f"/programs/{program_id}/close", json={"reason": "season over"}, headers=key())
-    ended = eventually(lambda: all(p["status"] == "ended" for p in
-                                   admin.get(f"/programs/{program_id}/pairs").json())
-                       and admin.get(f"/programs/{program_id}/pairs").json())
+    ended = eventually(
+        lambda: (
+            all(p["status"] == "ended" for p in admin.get(f"/programs/{program_id}/pairs").json())
+            and admin.get(f"/programs/{program_id}/pairs").json()
+        )
+    )
     assert sorted(p["end_reason"] for p in ended) == ["program_closed", "withdrawal"]
     assert admin.post(f"/programs/{program_id}/rounds", headers=key()).status_code == 409
 
@@ -213,9 +278,13 @@ async def test_a_retried_commit_records_one_round(service: Service) -> None:
     try:
         counts = await conn.fetch(
             "SELECT event_type, count(*) AS n FROM events WHERE payload->>'program_id' = $1"
-            " AND event_type NOT LIKE '%Enrolled%' GROUP BY 1 ORDER BY 1", program_id)
+            " AND event_type NOT LIKE '%Enrolled%' GROUP BY 1 ORDER BY 1",
+            program_id,
+        )
     finally:
         await conn.close()
     assert {r["event_type"]: r["n"] for r in counts} == {
-        "tandem.matching.MatchRoundCompleted.v1": 1, "tandem.matching.PairCreated.v1": 1,
-        "tandem.matching.ProgramLaunched.v1": 1}
+        "tandem.matching.MatchRoundCompleted.v1": 1,
+        "tandem.matching.PairCreated.v1": 1,
+        "tandem.matching.ProgramLaunched.v1": 1,
+    }

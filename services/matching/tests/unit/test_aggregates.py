@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from functools import reduce
 
 import pytest
+
 from tandem_events.catalog.matching import (
     MatchingPolicy,
     PairCreated,
@@ -24,10 +25,16 @@ NOW = datetime(2026, 11, 24, 9, tzinfo=UTC)
 
 
 def launched(program_id: str = "p1") -> ProgramLaunched:
-    return ProgramLaunched(occurred_at=NOW, actor_id="admin", program_id=program_id,
-                           name="Grow", purpose="onboarding", starts_on=date(2026, 12, 1),
-                           suggested_cadence_days=14,
-                           policy=MatchingPolicy(max_level_gap=2, weights={"skills": 1.0}))
+    return ProgramLaunched(
+        occurred_at=NOW,
+        actor_id="admin",
+        program_id=program_id,
+        name="Grow",
+        purpose="onboarding",
+        starts_on=date(2026, 12, 1),
+        suggested_cadence_days=14,
+        policy=MatchingPolicy(max_level_gap=2, weights={"skills": 1.0}),
+    )
 
 
 def test_a_program_launches_once_updates_and_closes() -> None:
@@ -40,12 +47,14 @@ def test_a_program_launches_once_updates_and_closes() -> None:
     assert state.scoring_policy().weights["goals"] == 0.25  # defaults fill the rest
     with pytest.raises(Conflict):
         programs.launch(state, launched())
-    update = ProgramUpdated(occurred_at=NOW, actor_id="a", program_id="p1",
-                            suggested_cadence_days=7)
+    update = ProgramUpdated(
+        occurred_at=NOW, actor_id="a", program_id="p1", suggested_cadence_days=7
+    )
     state = reduce(programs.apply_program, programs.update(state, update), state)
     assert state.suggested_cadence_days == 7
-    state = reduce(programs.apply_program,
-                   programs.close(state, reason="done", actor="a", now=NOW), state)
+    state = reduce(
+        programs.apply_program, programs.close(state, reason="done", actor="a", now=NOW), state
+    )
     assert state.status == "closed"
     with pytest.raises(Conflict):
         programs.close(state, reason="", actor="a", now=NOW)
@@ -60,8 +69,14 @@ def test_a_program_cannot_end_before_it_starts() -> None:
 
 
 def enrolled(person: str = "ana", program: str = "p1") -> ParticipantEnrolled:
-    return ParticipantEnrolled(occurred_at=NOW, actor_id=person, program_id=program,
-                               person_id=person, level=3, profile=ParticipantProfile())
+    return ParticipantEnrolled(
+        occurred_at=NOW,
+        actor_id=person,
+        program_id=program,
+        person_id=person,
+        level=3,
+        profile=ParticipantProfile(),
+    )
 
 
 def test_a_participant_enrols_withdraws_and_may_come_back() -> None:
@@ -69,20 +84,33 @@ def test_a_participant_enrols_withdraws_and_may_come_back() -> None:
     state = reduce(participants.apply_participant, participants.enrol(state, enrolled()), state)
     with pytest.raises(Conflict):
         participants.enrol(state, enrolled())
-    state = reduce(participants.apply_participant,
-                   participants.withdraw(state, "p1", reason="", actor="ana", now=NOW), state)
+    state = reduce(
+        participants.apply_participant,
+        participants.withdraw(state, "p1", reason="", actor="ana", now=NOW),
+        state,
+    )
     assert state.enrolments["p1"].status == "withdrawn"
     with pytest.raises(NotFound):
         participants.withdraw(state, "p1", reason="", actor="ana", now=NOW)
     with pytest.raises(NotFound):
-        participants.request_rematch(state, RematchRequested(
-            occurred_at=NOW, actor_id="ana", program_id="p1", person_id="ana", pair_id="x"))
+        participants.request_rematch(
+            state,
+            RematchRequested(
+                occurred_at=NOW, actor_id="ana", program_id="p1", person_id="ana", pair_id="x"
+            ),
+        )
     assert participants.enrol(state, enrolled())  # again, after withdrawing
 
 
 def test_a_pair_ends_once() -> None:
-    created = PairCreated(occurred_at=NOW, actor_id="a", pair_id="x", program_id="p1",
-                          member_ids=("ana", "ben"), score=50)
+    created = PairCreated(
+        occurred_at=NOW,
+        actor_id="a",
+        pair_id="x",
+        program_id="p1",
+        member_ids=("ana", "ben"),
+        score=50,
+    )
     state = pairs.apply_pair(pairs.Pair(), created)
     (ended,) = pairs.end(state, reason="rematch", actor="ana", now=NOW)
     assert ended.member_ids == ("ana", "ben")

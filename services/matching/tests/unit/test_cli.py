@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tandem_matching.cli import app
 from typer.testing import CliRunner
+
+from tandem_matching.cli import app
 
 
 def test_solve_graph_prints_the_matching(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import itertools
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from tandem_matching.domain.constraints import violations
 from tandem_matching.domain.profile import Candidate
 from tandem_matching.domain.rounds import NO_COMPATIBLE_PEER, ODD_ONE_OUT, plan_round
@@ -16,8 +17,9 @@ from .candidates_strategy import person, pools
 policies = st.builds(
     ScoringPolicy.of,
     max_level_gap=st.integers(0, 2),
-    cross_team=st.sampled_from(["prefer_other_departments", "prefer_same_department",
-                                "indifferent"]),
+    cross_team=st.sampled_from(
+        ["prefer_other_departments", "prefer_same_department", "indifferent"]
+    ),
     min_overlap_hours=st.sampled_from([0.0, 2.0, 4.0]),
     allow_triads=st.booleans(),
 )
@@ -50,8 +52,12 @@ def test_unmatched_reasons_say_whether_anyone_was_compatible(
 ) -> None:
     plan = plan_round(pool, policy)
     for pid, reason in plan.unmatched.items():
-        compatible = [o for o in pool if o.person_id != pid
-                      and not violations(next(c for c in pool if c.person_id == pid), o, policy)]
+        compatible = [
+            o
+            for o in pool
+            if o.person_id != pid
+            and not violations(next(c for c in pool if c.person_id == pid), o, policy)
+        ]
         assert reason == (ODD_ONE_OUT if compatible else NO_COMPATIBLE_PEER)
 
 
@@ -85,7 +91,14 @@ def test_a_person_nobody_may_meet_is_reported_as_such() -> None:
 
 
 def test_the_same_pool_gives_the_same_round_whatever_its_order() -> None:
-    pool = [person(f"p{i}", level=i % 3, skills_offered=frozenset({"sql"}) if i % 2 else
-                   frozenset(), skills_sought=frozenset({"sql"})) for i in range(9)]
+    pool = [
+        person(
+            f"p{i}",
+            level=i % 3,
+            skills_offered=frozenset({"sql"}) if i % 2 else frozenset(),
+            skills_sought=frozenset({"sql"}),
+        )
+        for i in range(9)
+    ]
     policy = ScoringPolicy.of(max_level_gap=1)
     assert plan_round(pool, policy) == plan_round(list(reversed(pool)), policy)

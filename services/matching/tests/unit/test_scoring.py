@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import given, settings
+
 from tandem_matching.domain.candidates import build_graph
 from tandem_matching.domain.constraints import violations
 from tandem_matching.domain.profile import Candidate, Personality, working_window_utc
@@ -25,8 +26,12 @@ def test_scores_are_symmetric_bounded_and_match_the_graph(pool: list[Candidate])
         assert one.total == other.total == w
         assert 0 <= one.total <= 100
         assert all(0 <= value <= 2 for value in one.components.values())
-    allowed = {(min(i, j), max(i, j)) for i in range(len(pool)) for j in range(len(pool))
-               if i != j and not violations(pool[i], pool[j], POLICY)}
+    allowed = {
+        (min(i, j), max(i, j))
+        for i in range(len(pool))
+        for j in range(len(pool))
+        if i != j and not violations(pool[i], pool[j], POLICY)
+    }
     assert set(zip(graph.us.tolist(), graph.vs.tolist(), strict=True)) == allowed
 
 
@@ -66,14 +71,23 @@ def test_hard_constraints_are_named_in_plain_words() -> None:
     assert any("no language" in v for v in found)
     assert any("overlap" in v for v in found)
     assert violations(person("a", previous_partners=frozenset({"b"})), person("b"), POLICY) == [
-        "they were already partners in this program"]
+        "they were already partners in this program"
+    ]
 
 
 def test_reasons_name_skills_and_goals_in_plain_words() -> None:
-    ana = person("ana", name="Ana Lima", skills_offered=frozenset({"sql"}),
-                 goals=frozenset({"public speaking"}))
-    ben = person("ben", name="Ben Ode", skills_sought=frozenset({"sql"}),
-                 goals=frozenset({"public speaking"}))
+    ana = person(
+        "ana",
+        name="Ana Lima",
+        skills_offered=frozenset({"sql"}),
+        goals=frozenset({"public speaking"}),
+    )
+    ben = person(
+        "ben",
+        name="Ben Ode",
+        skills_sought=frozenset({"sql"}),
+        goals=frozenset({"public speaking"}),
+    )
     reasons = reasons_for(ana, ben, POLICY)
     assert "you both want to work on public speaking" in reasons
     assert "Ana offers sql, which Ben wants" in reasons
@@ -89,10 +103,15 @@ def test_working_windows_wrap_around_midnight() -> None:
 
 def test_large_pools_stay_sparse() -> None:
     rng = np.random.default_rng(7)
-    pool = [person(f"p{i}", level=int(rng.integers(1, 6)),
-                   skills_offered=frozenset({f"s{int(k)}" for k in rng.integers(0, 40, 3)}),
-                   skills_sought=frozenset({f"s{int(k)}" for k in rng.integers(0, 40, 3)}))
-            for i in range(3000)]
+    pool = [
+        person(
+            f"p{i}",
+            level=int(rng.integers(1, 6)),
+            skills_offered=frozenset({f"s{int(k)}" for k in rng.integers(0, 40, 3)}),
+            skills_sought=frozenset({f"s{int(k)}" for k in rng.integers(0, 40, 3)}),
+        )
+        for i in range(3000)
+    ]
     graph = build_graph(pool, POLICY, top_k=20)
     assert graph.us.size <= 3000 * 20 * 2
     assert (graph.degree() > 0).all()

@@ -5,5 +5,9 @@ from fastapi import APIRouter
 from tandem_matching.api import directory, enrolment, pairs, programs, rounds
 
 routers: list[APIRouter] = [
-    programs.router, directory.router, enrolment.router, rounds.router, pairs.router,
+    programs.router,
+    directory.router,
+    enrolment.router,
+    rounds.router,
+    pairs.router,
 ]

@@ -7,10 +7,10 @@ from typing import Annotated
 import asyncpg
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
-from tandem_service.auth import Caller, Role, require_roles
 
 from tandem_matching.domain.errors import DomainError
 from tandem_matching.handlers.context import CommandContext
+from tandem_service.auth import Caller, Role, require_roles
 
 
 def _commands(request: Request) -> CommandContext:

@@ -8,8 +8,8 @@ import io
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import TypeAdapter, ValidationError
-from tandem_events.backbone import IdempotencyKey
 
+from tandem_events.backbone import IdempotencyKey
 from tandem_matching.api.deps import Admin, Commands, Reads
 from tandem_matching.api.schemas_people import ImportSummary, PersonIn, PersonPublic
 from tandem_matching.handlers.context import CommandContext
@@ -18,28 +18,42 @@ from tandem_matching.handlers.enrolment import withdraw
 
 router = APIRouter(prefix="/directory", tags=["directory"])
 _ROWS = TypeAdapter(list[PersonIn])
-CSV_BODY = {"requestBody": {"required": True, "content": {"text/csv": {"schema": {
-    "type": "string", "description": "Header: person_id,name,email,level,department,team,"
-    "manager_id,timezone,languages (separated by ';'),departed_on"}}}}}
+CSV_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {
+                "schema": {
+                    "type": "string",
+                    "description": "Header: person_id,name,email,level,department,team,"
+                    "manager_id,timezone,languages (separated by ';'),departed_on",
+                }
+            }
+        },
+    }
+}
 
 
 @router.post("/people", response_model=ImportSummary)
-async def import_json(body: list[PersonIn], caller: Admin, commands: Commands,
-                      key: IdempotencyKey = None) -> ImportSummary:
+async def import_json(
+    body: list[PersonIn], caller: Admin, commands: Commands, key: IdempotencyKey = None
+) -> ImportSummary:
     """Import people from a JSON list; importing the same people twice changes nothing."""
     return await _import(commands, body, caller.subject, key)
 
 
 @router.post("/people.csv", response_model=ImportSummary, openapi_extra=CSV_BODY)
-async def import_csv(request: Request, caller: Admin, commands: Commands,
-                     key: IdempotencyKey = None) -> ImportSummary:
+async def import_csv(
+    request: Request, caller: Admin, commands: Commands, key: IdempotencyKey = None
+) -> ImportSummary:
     """Import people from a CSV upload (a header line, then one person per line)."""
     text = (await request.body()).decode("utf-8-sig", errors="replace")
     rows = []
     for row in csv.DictReader(io.StringIO(text)):
         cleaned = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-        cleaned["languages"] = [x.strip() for x in cleaned.get("languages", "").split(";")
-                                if x.strip()]  # type: ignore[assignment]
+        cleaned["languages"] = [
+            x.strip() for x in cleaned.get("languages", "").split(";") if x.strip()
+        ]  # type: ignore[assignment]
         rows.append({k: v for k, v in cleaned.items() if v not in ("", None)})
     try:
         people = _ROWS.validate_python(rows)
@@ -62,19 +76,29 @@ async def get_person(person_id: str, _: Admin, reads: Reads) -> dict[str, object
     return {**fields, "manager_chain": chain}
 
 
-async def _import(commands: CommandContext, people: list[PersonIn], actor: str,
-                  key: str | None) -> ImportSummary:
-    entries = [DirectoryEntry(**{**p.model_dump(), "languages": tuple(p.languages)})
-               for p in people]
+async def _import(
+    commands: CommandContext, people: list[PersonIn], actor: str, key: str | None
+) -> ImportSummary:
+    entries = [
+        DirectoryEntry(**{**p.model_dump(), "languages": tuple(p.languages)}) for p in people
+    ]
     result = await import_people(commands, entries)
     withdrawn = []
     if result.departed:
         rows = await commands.pool.fetch(
             "SELECT program_id, person_id FROM enrolments WHERE status = 'enrolled'"
-            " AND person_id = ANY($1::text[]) ORDER BY 1, 2", result.departed)
+            " AND person_id = ANY($1::text[]) ORDER BY 1, 2",
+            result.departed,
+        )
         for row in rows:
             derived = f"{key}/departure/{row['program_id']}/{row['person_id']}" if key else None
-            await withdraw(commands, row["program_id"], row["person_id"],
-                           "left the organisation", actor, derived)
+            await withdraw(
+                commands,
+                row["program_id"],
+                row["person_id"],
+                "left the organisation",
+                actor,
+                derived,
+            )
             withdrawn.append(f"{row['program_id']}:{row['person_id']}")
     return ImportSummary(**result.__dict__, withdrawn=withdrawn)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from fastapi import APIRouter, status
-from tandem_events.backbone import IdempotencyKey
 
+from tandem_events.backbone import IdempotencyKey
 from tandem_matching.api.deps import Admin, Commands, Reads
 from tandem_matching.api.schemas_pairs import RoundCommitted, RoundPreview, RoundPublic
 from tandem_matching.handlers.rounds import commit_round, preview_round
@@ -22,15 +22,21 @@ async def preview(program_id: str, _: Admin, commands: Commands) -> dict[str, ob
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RoundCommitted)
-async def commit(program_id: str, caller: Admin, commands: Commands,
-                 key: IdempotencyKey = None) -> RoundCommitted:
+async def commit(
+    program_id: str, caller: Admin, commands: Commands, key: IdempotencyKey = None
+) -> RoundCommitted:
     """Run the round and record it: MatchRoundCompleted and one PairCreated per pair."""
     done = await commit_round(commands, program_id, caller.subject, key)
     if done.plan is None:
         return RoundCommitted(round_id=done.round_id, pair_ids=done.pair_ids, replayed=True)
     plan = asdict(done.plan)
-    return RoundCommitted(round_id=done.round_id, pair_ids=done.pair_ids, pairs=plan["pairs"],
-                          unmatched=plan["unmatched"], total_score=plan["total_score"])
+    return RoundCommitted(
+        round_id=done.round_id,
+        pair_ids=done.pair_ids,
+        pairs=plan["pairs"],
+        unmatched=plan["unmatched"],
+        total_score=plan["total_score"],
+    )
 
 
 @router.get("", response_model=list[RoundPublic])

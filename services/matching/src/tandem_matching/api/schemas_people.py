@@ -16,8 +16,9 @@ def _known_zone(value: str | None) -> str | None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {value!r}; use an IANA name such as "
-                         "Europe/Lisbon") from None
+        raise ValueError(
+            f"unknown time zone {value!r}; use an IANA name such as Europe/Lisbon"
+        ) from None
     return value
 
 
@@ -50,8 +51,9 @@ class ImportSummary(BaseModel):
     updated: int
     unchanged: int
     departed: list[str]
-    withdrawn: list[str] = Field(default_factory=list,
-                                 description="program:person enrolments ended by departures")
+    withdrawn: list[str] = Field(
+        default_factory=list, description="program:person enrolments ended by departures"
+    )
 
 
 class PersonPublic(PersonIn):
@@ -88,14 +90,18 @@ class ProfileIn(BaseModel):
 
     skills_offered: list[str] = Field(default_factory=list, max_length=30)
     skills_sought: list[str] = Field(default_factory=list, max_length=30)
-    goals: list[str] = Field(default_factory=list, max_length=20,
-                             description="Goals from the program's vocabulary")
-    free_tags: list[str] = Field(default_factory=list, max_length=20,
-                                 description="Goals in your own words")
-    languages: list[str] = Field(default_factory=list, max_length=10,
-                                 description="Defaults to the directory's languages")
-    timezone: Zone | None = Field(default=None, max_length=64,
-                                 description="Defaults to the directory's time zone")
+    goals: list[str] = Field(
+        default_factory=list, max_length=20, description="Goals from the program's vocabulary"
+    )
+    free_tags: list[str] = Field(
+        default_factory=list, max_length=20, description="Goals in your own words"
+    )
+    languages: list[str] = Field(
+        default_factory=list, max_length=10, description="Defaults to the directory's languages"
+    )
+    timezone: Zone | None = Field(
+        default=None, max_length=64, description="Defaults to the directory's time zone"
+    )
     meeting_style: Literal["sync", "async", "either"] = "either"
     meeting_minutes: int = Field(default=30, ge=10, le=240)
     every_days: int = Field(default=14, ge=1, le=90)

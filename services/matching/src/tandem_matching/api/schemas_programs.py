@@ -6,8 +6,8 @@ from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from tandem_events.catalog.matching import MatchingPolicy
 
+from tandem_events.catalog.matching import MatchingPolicy
 from tandem_matching.domain.scoring import CRITERIA, DEFAULT_WEIGHTS
 
 Tag = str
@@ -21,10 +21,12 @@ class PolicyIn(BaseModel):
     weights: dict[str, float] = Field(
         default_factory=lambda: dict(DEFAULT_WEIGHTS),
         description=f"Weight of each criterion ({', '.join(sorted(CRITERIA))}); "
-                    "level_gap weighs the penalty.")
+        "level_gap weighs the penalty.",
+    )
     max_level_gap: int = Field(default=1, ge=0, le=10)
-    cross_team: Literal["prefer_other_departments", "prefer_same_department",
-                        "indifferent"] = "prefer_other_departments"
+    cross_team: Literal["prefer_other_departments", "prefer_same_department", "indifferent"] = (
+        "prefer_other_departments"
+    )
     allow_triads: bool = True
     min_overlap_hours: float = Field(default=2.0, ge=0, le=24)
 
@@ -49,11 +51,15 @@ class ProgramCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    program_id: str | None = Field(default=None, min_length=1, max_length=64,
-                                   pattern=r"^[A-Za-z0-9_.-]+$")
+    program_id: str | None = Field(
+        default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$"
+    )
     name: str = Field(min_length=1, max_length=200)
-    purpose: str = Field(min_length=1, max_length=200, description=(
-        "onboarding, career_development, team_cohesion, or your own words"))
+    purpose: str = Field(
+        min_length=1,
+        max_length=200,
+        description=("onboarding, career_development, team_cohesion, or your own words"),
+    )
     description: str = Field(default="", max_length=4000)
     starts_on: date
     ends_on: date | None = None

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.matching import PairCreated, PairEnded
-
 from tandem_matching.domain.errors import Conflict, NotFound
 
 

@@ -13,7 +13,6 @@ from tandem_events.catalog.matching import (
     ProfileUpdated,
     RematchRequested,
 )
-
 from tandem_matching.domain.errors import Conflict, NotFound
 
 

@@ -13,7 +13,6 @@ from tandem_events.catalog.matching import (
     ProgramLaunched,
     ProgramUpdated,
 )
-
 from tandem_matching.domain.errors import Conflict, NotFound
 from tandem_matching.domain.scoring import ScoringPolicy
 

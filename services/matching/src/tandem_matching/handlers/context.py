@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import ParamSpec, TypeVar
 
 import asyncpg
+
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.store import AppendResult, EventStore
 
@@ -44,18 +45,26 @@ class CommandContext:
         if key is None:
             return None
         async with self.pool.acquire() as conn:
-            row = await conn.fetchrow("SELECT stream_id, version FROM command_idempotency "
-                                      "WHERE idempotency_key = $1", key)
+            row = await conn.fetchrow(
+                "SELECT stream_id, version FROM command_idempotency WHERE idempotency_key = $1", key
+            )
         return AppendResult(row["stream_id"], row["version"], replayed=True) if row else None
 
     async def append(
-        self, conn: asyncpg.Connection, stream: str, version: int, events: list[DomainEvent],
-        key: str | None, *, primary: bool = False,
+        self,
+        conn: asyncpg.Connection,
+        stream: str,
+        version: int,
+        events: list[DomainEvent],
+        key: str | None,
+        *,
+        primary: bool = False,
     ) -> AppendResult:
         """Append in ``conn``'s transaction; secondary streams get a key derived per stream."""
         stream_key = key if primary or key is None else f"{key}/{stream}"
-        return await self.store.append(stream, version, events, idempotency_key=stream_key,
-                                       conn=conn)
+        return await self.store.append(
+            stream, version, events, idempotency_key=stream_key, conn=conn
+        )
 
 
 def retried(handler: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:

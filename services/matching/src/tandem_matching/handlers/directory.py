@@ -73,9 +73,14 @@ async def import_people(ctx: CommandContext, entries: Sequence[DirectoryEntry]) 
     latest = {e.person_id: e for e in entries}  # the last line about a person wins
     rows = list(latest.values())
     columns = [
-        [r.person_id for r in rows], [r.name for r in rows], [r.email for r in rows],
-        [r.level for r in rows], [r.department for r in rows], [r.team for r in rows],
-        [r.manager_id for r in rows], [r.timezone for r in rows],
+        [r.person_id for r in rows],
+        [r.name for r in rows],
+        [r.email for r in rows],
+        [r.level for r in rows],
+        [r.department for r in rows],
+        [r.team for r in rows],
+        [r.manager_id for r in rows],
+        [r.timezone for r in rows],
         ["{" + ",".join(_quoted(x) for x in r.languages) + "}" for r in rows],
         [r.departed_on for r in rows],
     ]

@@ -5,24 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import asyncpg
+
 from tandem_events.catalog.matching import (
-    PairEnded,
     ParticipantEnrolled,
     ParticipantProfile,
     ProfileUpdated,
-    RematchRequested,
 )
 from tandem_events.store import AppendResult
-
-from tandem_matching.domain import pair as pairs
 from tandem_matching.domain import participant as participants
-from tandem_matching.domain.errors import Conflict, NotFound
-from tandem_matching.domain.pair import pair_stream
+from tandem_matching.domain.errors import NotFound
 from tandem_matching.domain.participant import Participant, apply_participant, person_stream
 from tandem_matching.domain.profile import Personality
 from tandem_matching.handlers.context import CommandContext, retried
 from tandem_matching.handlers.directory import person_entry
-from tandem_matching.handlers.pairs import end_pairs, pair_of_member
+from tandem_matching.handlers.pairs import end_pairs
 from tandem_matching.handlers.programs import load_program
 
 _SAVE = """
@@ -44,14 +40,18 @@ class PrivateAnswers:
 
 async def load_participant(ctx: CommandContext, person_id: str) -> tuple[Participant, int]:
     """The person's enrolments and their stream version."""
-    return await ctx.store.load(person_stream(person_id), Participant(person_id),
-                                apply_participant)
+    return await ctx.store.load(person_stream(person_id), Participant(person_id), apply_participant)
 
 
 @retried
-async def enrol(ctx: CommandContext, program_id: str, person_id: str,
-                profile: ParticipantProfile, private: PrivateAnswers,
-                key: str | None) -> AppendResult:
+async def enrol(
+    ctx: CommandContext,
+    program_id: str,
+    person_id: str,
+    profile: ParticipantProfile,
+    private: PrivateAnswers,
+    key: str | None,
+) -> AppendResult:
     """Opt in to an open program; the person must be in the directory and still here."""
     if done := await ctx.earlier(key):
         return done
@@ -62,82 +62,94 @@ async def enrol(ctx: CommandContext, program_id: str, person_id: str,
     if person is None or person["departed_on"] is not None:
         raise NotFound(f"{person_id} is not in the people directory")
     state, version = await load_participant(ctx, person_id)
-    events = participants.enrol(state, ParticipantEnrolled(
-        occurred_at=ctx.now(), actor_id=person_id, program_id=program_id, person_id=person_id,
-        level=person["level"], department=person["department"], profile=profile))
+    events = participants.enrol(
+        state,
+        ParticipantEnrolled(
+            occurred_at=ctx.now(),
+            actor_id=person_id,
+            program_id=program_id,
+            person_id=person_id,
+            level=person["level"],
+            department=person["department"],
+            profile=profile,
+        ),
+    )
     async with ctx.transaction() as conn:
-        result = await ctx.append(conn, person_stream(person_id), version, events, key,
-                                  primary=True)
+        result = await ctx.append(
+            conn, person_stream(person_id), version, events, key, primary=True
+        )
         await _save(conn, program_id, person_id, profile, private)
         return result
 
 
 @retried
-async def update_profile(ctx: CommandContext, program_id: str, person_id: str,
-                         profile: ParticipantProfile, private: PrivateAnswers,
-                         key: str | None) -> AppendResult:
+async def update_profile(
+    ctx: CommandContext,
+    program_id: str,
+    person_id: str,
+    profile: ParticipantProfile,
+    private: PrivateAnswers,
+    key: str | None,
+) -> AppendResult:
     """Replace the profile (and private answers) of a current enrolment."""
     if done := await ctx.earlier(key):
         return done
     state, version = await load_participant(ctx, person_id)
-    events = participants.update_profile(state, ProfileUpdated(
-        occurred_at=ctx.now(), actor_id=person_id, program_id=program_id, person_id=person_id,
-        profile=profile))
+    events = participants.update_profile(
+        state,
+        ProfileUpdated(
+            occurred_at=ctx.now(),
+            actor_id=person_id,
+            program_id=program_id,
+            person_id=person_id,
+            profile=profile,
+        ),
+    )
     async with ctx.transaction() as conn:
-        result = await ctx.append(conn, person_stream(person_id), version, events, key,
-                                  primary=True)
+        result = await ctx.append(
+            conn, person_stream(person_id), version, events, key, primary=True
+        )
         await _save(conn, program_id, person_id, profile, private)
         return result
 
 
 @retried
-async def withdraw(ctx: CommandContext, program_id: str, person_id: str, reason: str,
-                   actor: str, key: str | None) -> AppendResult:
+async def withdraw(
+    ctx: CommandContext, program_id: str, person_id: str, reason: str, actor: str, key: str | None
+) -> AppendResult:
     """Leave the program; the person's active pairs end with reason ``withdrawal``."""
     if done := await ctx.earlier(key):
         return done
     state, version = await load_participant(ctx, person_id)
     events = participants.withdraw(state, program_id, reason=reason, actor=actor, now=ctx.now())
     async with ctx.transaction() as conn:
-        result = await ctx.append(conn, person_stream(person_id), version, events, key,
-                                  primary=True)
-        await conn.execute("UPDATE enrolments SET status = 'withdrawn', rematch_requested = false,"
-                           " updated_at = now() WHERE program_id = $1 AND person_id = $2",
-                           program_id, person_id)
+        result = await ctx.append(
+            conn, person_stream(person_id), version, events, key, primary=True
+        )
+        await conn.execute(
+            "UPDATE enrolments SET status = 'withdrawn', rematch_requested = false,"
+            " updated_at = now() WHERE program_id = $1 AND person_id = $2",
+            program_id,
+            person_id,
+        )
         await end_pairs(ctx, conn, program_id, person_id, "withdrawal", actor, key)
         return result
 
 
-@retried
-async def request_rematch(ctx: CommandContext, pair_id: str, person_id: str, reason: str,
-                          key: str | None) -> AppendResult:
-    """A member asks for new partners: the pair ends now, the next round answers."""
-    if done := await ctx.earlier(key):
-        return done
-    pair, pair_version = await pair_of_member(ctx, pair_id, person_id)
-    if not pair.pair_id:
-        raise NotFound(f"no pair {pair_id}")
-    if not pair.active:
-        raise Conflict(f"pair {pair_id} has already ended")
-    state, version = await load_participant(ctx, person_id)
-    events = participants.request_rematch(state, RematchRequested(
-        occurred_at=ctx.now(), actor_id=person_id, program_id=pair.program_id,
-        person_id=person_id, pair_id=pair_id, reason=reason))  # type: ignore[arg-type]
-    ended: list[PairEnded] = pairs.end(pair, reason="rematch", actor=person_id,
-                                       now=ctx.now())  # type: ignore[assignment]
-    async with ctx.transaction() as conn:
-        result = await ctx.append(conn, person_stream(person_id), version, events, key,
-                                  primary=True)
-        await ctx.append(conn, pair_stream(pair_id), pair_version, list(ended), key)
-        await conn.execute("UPDATE pair_index SET active = false WHERE pair_id = $1", pair_id)
-        await conn.execute("UPDATE enrolments SET rematch_requested = true "
-                           "WHERE program_id = $1 AND person_id = ANY($2::text[])",
-                           pair.program_id, list(pair.member_ids))
-        return result
-
-
-async def _save(conn: asyncpg.Connection, program_id: str, person_id: str,
-                profile: ParticipantProfile, private: PrivateAnswers) -> None:
+async def _save(
+    conn: asyncpg.Connection,
+    program_id: str,
+    person_id: str,
+    profile: ParticipantProfile,
+    private: PrivateAnswers,
+) -> None:
     personality = list(private.personality.as_tuple()) if private.personality else None
-    await conn.execute(_SAVE, program_id, person_id, profile.model_dump(mode="json"),
-                       personality, private.work_start, private.work_end)
+    await conn.execute(
+        _SAVE,
+        program_id,
+        person_id,
+        profile.model_dump(mode="json"),
+        personality,
+        private.work_start,
+        private.work_end,
+    )

@@ -28,8 +28,12 @@ ORDER BY e.person_id
 
 
 async def load_pool(
-    conn: asyncpg.Connection, program_id: str, *, only: Sequence[str] | None = None,
-    include_busy: bool = False, today: date | None = None,
+    conn: asyncpg.Connection,
+    program_id: str,
+    *,
+    only: Sequence[str] | None = None,
+    include_busy: bool = False,
+    today: date | None = None,
 ) -> list[Candidate]:
     """Enrolled, present people of the program; by default only those not in an active pair."""
     rows = await conn.fetch(_ENROLLED, program_id, list(only) if only is not None else None)
@@ -40,17 +44,20 @@ async def load_pool(
     partners: dict[str, set[str]] = {pid: set() for pid in ids}
     for pair in await conn.fetch(
         "SELECT member_ids FROM pair_index WHERE program_id = $1 AND member_ids && $2::text[]",
-        program_id, ids,
+        program_id,
+        ids,
     ):
         for member in pair["member_ids"]:
             if member in partners:
                 partners[member].update(m for m in pair["member_ids"] if m != member)
-    return [_candidate(r, chains.get(r["person_id"], []), partners[r["person_id"]], today)
-            for r in rows]
+    return [
+        _candidate(r, chains.get(r["person_id"], []), partners[r["person_id"]], today) for r in rows
+    ]
 
 
-def _candidate(row: asyncpg.Record, chain: list[str], partners: set[str],
-               today: date | None) -> Candidate:
+def _candidate(
+    row: asyncpg.Record, chain: list[str], partners: set[str], today: date | None
+) -> Candidate:
     profile = row["profile"]
     timezone = profile.get("timezone") or row["timezone"]
     if timezone == "UTC" and row["timezone"]:
@@ -58,8 +65,11 @@ def _candidate(row: asyncpg.Record, chain: list[str], partners: set[str],
     start, hours = working_window_utc(timezone, row["work_start"], row["work_end"], today)
     traits = row["personality"]
     return Candidate(
-        person_id=row["person_id"], name=row["name"], level=row["level"],
-        department=row["department"], team=row["team"],
+        person_id=row["person_id"],
+        name=row["name"],
+        level=row["level"],
+        department=row["department"],
+        team=row["team"],
         skills_offered=normalise_tags(profile.get("skills_offered")),
         skills_sought=normalise_tags(profile.get("skills_sought")),
         goals=normalise_tags(profile.get("goals")),
@@ -68,7 +78,9 @@ def _candidate(row: asyncpg.Record, chain: list[str], partners: set[str],
         meeting_minutes=profile.get("meeting_minutes", 30),
         every_days=profile.get("every_days", 14),
         time_of_day=profile.get("time_of_day", "any"),
-        utc_start=start, work_hours=hours,
+        utc_start=start,
+        work_hours=hours,
         personality=Personality(*traits) if traits else None,
-        manager_chain=frozenset(chain), previous_partners=frozenset(partners),
+        manager_chain=frozenset(chain),
+        previous_partners=frozenset(partners),
     )

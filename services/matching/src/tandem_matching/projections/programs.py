@@ -29,33 +29,60 @@ class ProgramCatalog:
                 " starts_on, ends_on, suggested_cadence_days, policy, goal_vocabulary, launched_at)"
                 " VALUES ($1, $2, $3, $4, 'launched', $5, $6, $7, $8, $9, $10)"
                 " ON CONFLICT (program_id) DO NOTHING",
-                event.program_id, event.name, event.purpose, event.description, event.starts_on,
-                event.ends_on, event.suggested_cadence_days, event.policy.model_dump(mode="json"),
-                list(event.goal_vocabulary), event.occurred_at)
+                event.program_id,
+                event.name,
+                event.purpose,
+                event.description,
+                event.starts_on,
+                event.ends_on,
+                event.suggested_cadence_days,
+                event.policy.model_dump(mode="json"),
+                list(event.goal_vocabulary),
+                event.occurred_at,
+            )
         elif isinstance(event, ProgramUpdated):
             policy = event.policy.model_dump(mode="json") if event.policy else None
-            await self._require(ctx, f"UPDATE {programs} SET description ="
-                                " coalesce($2, description), ends_on = coalesce($3, ends_on),"
-                                " suggested_cadence_days = coalesce($4, suggested_cadence_days),"
-                                " policy = coalesce($5, policy) WHERE program_id = $1 RETURNING 1",
-                                event.program_id, event.description, event.ends_on,
-                                event.suggested_cadence_days, policy)
+            await self._require(
+                ctx,
+                f"UPDATE {programs} SET description ="
+                " coalesce($2, description), ends_on = coalesce($3, ends_on),"
+                " suggested_cadence_days = coalesce($4, suggested_cadence_days),"
+                " policy = coalesce($5, policy) WHERE program_id = $1 RETURNING 1",
+                event.program_id,
+                event.description,
+                event.ends_on,
+                event.suggested_cadence_days,
+                policy,
+            )
         elif isinstance(event, ProgramClosed):
-            await self._require(ctx, f"UPDATE {programs} SET status = 'closed', closed_at = $2"
-                                " WHERE program_id = $1 RETURNING 1",
-                                event.program_id, event.occurred_at)
+            await self._require(
+                ctx,
+                f"UPDATE {programs} SET status = 'closed', closed_at = $2"
+                " WHERE program_id = $1 RETURNING 1",
+                event.program_id,
+                event.occurred_at,
+            )
         elif isinstance(event, MatchRoundCompleted):
             await ctx.conn.execute(
                 f"INSERT INTO {rounds} (round_id, program_id, pair_ids, unmatched, total_score,"
                 " exact, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
                 " ON CONFLICT (round_id) DO NOTHING",
-                event.round_id, event.program_id, list(event.pair_ids), dict(event.unmatched),
-                event.total_score, event.exact, event.occurred_at)
+                event.round_id,
+                event.program_id,
+                list(event.pair_ids),
+                dict(event.unmatched),
+                event.total_score,
+                event.exact,
+                event.occurred_at,
+            )
             await ctx.conn.execute(
                 f"UPDATE {programs} SET rounds = (SELECT count(*) FROM {rounds}"
-                " WHERE program_id = $1) WHERE program_id = $1", event.program_id)
+                " WHERE program_id = $1) WHERE program_id = $1",
+                event.program_id,
+            )
 
-    async def _require(self, ctx: ProjectionContext, sql: str, program_id: str,
-                       *args: object) -> None:
+    async def _require(
+        self, ctx: ProjectionContext, sql: str, program_id: str, *args: object
+    ) -> None:
         if await ctx.conn.fetchval(sql, program_id, *args) is None:
             raise WaitFor(f"ProgramLaunched {program_id}")

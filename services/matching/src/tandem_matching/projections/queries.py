@@ -26,8 +26,9 @@ async def programs(pool: asyncpg.Pool) -> list[dict[str, Any]]:
 
 async def program(pool: asyncpg.Pool, program_id: str) -> dict[str, Any] | None:
     """One program."""
-    return _dict(await pool.fetchrow("SELECT * FROM program_view WHERE program_id = $1",
-                                     program_id))
+    return _dict(
+        await pool.fetchrow("SELECT * FROM program_view WHERE program_id = $1", program_id)
+    )
 
 
 async def roster(pool: asyncpg.Pool, program_id: str) -> list[dict[str, Any]]:
@@ -38,27 +39,40 @@ async def roster(pool: asyncpg.Pool, program_id: str) -> list[dict[str, Any]]:
 
 async def enrolment(pool: asyncpg.Pool, program_id: str, person_id: str) -> dict[str, Any] | None:
     """One enrolment from the roster."""
-    return _dict(await pool.fetchrow(f"{_ROSTER} WHERE program_id = $1 AND person_id = $2",
-                                     program_id, person_id))
+    return _dict(
+        await pool.fetchrow(
+            f"{_ROSTER} WHERE program_id = $1 AND person_id = $2", program_id, person_id
+        )
+    )
 
 
-async def private_answers(pool: asyncpg.Pool, program_id: str,
-                          person_id: str) -> dict[str, Any] | None:
+async def private_answers(
+    pool: asyncpg.Pool, program_id: str, person_id: str
+) -> dict[str, Any] | None:
     """The person's own private answers (shown to them alone)."""
-    return _dict(await pool.fetchrow(
-        "SELECT personality, work_start, work_end FROM enrolments"
-        " WHERE program_id = $1 AND person_id = $2", program_id, person_id))
+    return _dict(
+        await pool.fetchrow(
+            "SELECT personality, work_start, work_end FROM enrolments"
+            " WHERE program_id = $1 AND person_id = $2",
+            program_id,
+            person_id,
+        )
+    )
 
 
-async def pairs(pool: asyncpg.Pool, program_id: str | None, member: str | None,
-                *, with_components: bool) -> list[dict[str, Any]]:
+async def pairs(
+    pool: asyncpg.Pool, program_id: str | None, member: str | None, *, with_components: bool
+) -> list[dict[str, Any]]:
     """Pairs of a program and/or of a member; score components only when asked for."""
     rows = await pool.fetch(
         "SELECT v.*, CASE WHEN $3 THEN i.components END AS components"
         " FROM pair_view v LEFT JOIN pair_index i USING (pair_id)"
         " WHERE ($1::text IS NULL OR v.program_id = $1)"
         " AND ($2::text IS NULL OR $2 = ANY(v.member_ids)) ORDER BY v.created_at, v.pair_id",
-        program_id, member, with_components)
+        program_id,
+        member,
+        with_components,
+    )
     return [dict(r) for r in rows]
 
 
@@ -69,6 +83,7 @@ async def pair(pool: asyncpg.Pool, pair_id: str) -> dict[str, Any] | None:
 
 async def rounds(pool: asyncpg.Pool, program_id: str) -> list[dict[str, Any]]:
     """The program's match history, oldest first."""
-    rows = await pool.fetch("SELECT * FROM round_view WHERE program_id = $1"
-                            " ORDER BY completed_at", program_id)
+    rows = await pool.fetch(
+        "SELECT * FROM round_view WHERE program_id = $1 ORDER BY completed_at", program_id
+    )
     return [dict(r) for r in rows]

@@ -31,29 +31,56 @@ class Roster:
                 " ON CONFLICT (program_id, person_id) DO UPDATE SET status = 'enrolled',"
                 " level = $3, department = $4, profile = $5, enrolled_at = $6,"
                 " withdrawn_at = NULL",
-                event.program_id, event.person_id, event.level, event.department,
-                event.profile.model_dump(mode="json"), event.occurred_at)
+                event.program_id,
+                event.person_id,
+                event.level,
+                event.department,
+                event.profile.model_dump(mode="json"),
+                event.occurred_at,
+            )
         elif isinstance(event, ProfileUpdated):
-            await self._require(ctx, f"UPDATE {roster} SET profile = $3", event,
-                                event.profile.model_dump(mode="json"))
+            await self._require(
+                ctx,
+                f"UPDATE {roster} SET profile = $3",
+                event,
+                event.profile.model_dump(mode="json"),
+            )
         elif isinstance(event, ParticipantWithdrew):
-            await self._require(ctx, f"UPDATE {roster} SET status = 'withdrawn',"
-                                " withdrawn_at = $3", event, event.occurred_at)
+            await self._require(
+                ctx,
+                f"UPDATE {roster} SET status = 'withdrawn', withdrawn_at = $3",
+                event,
+                event.occurred_at,
+            )
         elif isinstance(event, RematchRequested):
-            await self._require(ctx, f"UPDATE {roster} SET rematch_requested_at ="
-                                " greatest(rematch_requested_at, $3)", event, event.occurred_at)
+            await self._require(
+                ctx,
+                f"UPDATE {roster} SET rematch_requested_at = greatest(rematch_requested_at, $3)",
+                event,
+                event.occurred_at,
+            )
         elif isinstance(event, PairCreated):
             # Keyed by pair, so it may come before or after the members' own events.
             await ctx.conn.execute(
                 f"UPDATE {roster} SET last_paired_at = greatest(last_paired_at, $3)"
                 " WHERE program_id = $1 AND person_id = ANY($2::text[])",
-                event.program_id, list(event.member_ids), event.occurred_at)
+                event.program_id,
+                list(event.member_ids),
+                event.occurred_at,
+            )
 
-    async def _require(self, ctx: ProjectionContext, update: str,
-                       event: ProfileUpdated | ParticipantWithdrew | RematchRequested,
-                       value: object) -> None:
+    async def _require(
+        self,
+        ctx: ProjectionContext,
+        update: str,
+        event: ProfileUpdated | ParticipantWithdrew | RematchRequested,
+        value: object,
+    ) -> None:
         found = await ctx.conn.fetchval(
             f"{update} WHERE program_id = $1 AND person_id = $2 RETURNING 1",
-            event.program_id, event.person_id, value)
+            event.program_id,
+            event.person_id,
+            value,
+        )
         if found is None:
             raise WaitFor(f"ParticipantEnrolled {event.person_id} in {event.program_id}")
