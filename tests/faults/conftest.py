@@ -7,6 +7,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+
 from tandem_events import STORE_MIGRATIONS
 from tandem_service.database import create_pool
 from tandem_testkit.databases import DatabaseFactory

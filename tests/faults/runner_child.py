@@ -6,6 +6,7 @@ import asyncio
 import sys
 
 from activity import PairActivity  # this script's folder is first on sys.path
+
 from tandem_events.runner import ProjectionRunner
 from tandem_service.database import create_pool
 

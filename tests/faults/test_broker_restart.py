@@ -12,6 +12,7 @@ import contextlib
 
 import asyncpg
 import pytest
+
 from tandem_events.kafka_producer import EventPublisher, ensure_topics
 from tandem_events.relay import Relay
 from tandem_events.runner import ProjectionRunner

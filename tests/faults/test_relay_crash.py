@@ -17,6 +17,7 @@ from pathlib import Path
 import asyncpg
 import orjson
 from aiokafka import AIOKafkaConsumer
+
 from tandem_events.kafka_producer import ensure_topics
 from tandem_events.runner import ProjectionRunner
 from tandem_events.store import EventStore

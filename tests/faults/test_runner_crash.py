@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import asyncpg
+
 from tandem_events.envelope import Envelope
 from tandem_events.kafka_producer import EventPublisher, ensure_topics
 

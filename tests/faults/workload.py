@@ -10,6 +10,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord
+
 from tandem_events.catalog.engagement import CheckInLogged
 from tandem_events.catalog.matching import PairCreated
 from tandem_events.store import EventStore
