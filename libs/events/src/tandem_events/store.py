@@ -273,27 +273,39 @@ class _GroupCommit:
 
 
 async def _append_one(conn: asyncpg.Connection, source: str, p: _Pending) -> int:
-    envelopes = p.envelopes
+    if conn.is_in_transaction():
+        # Inside the caller's transaction a lost race must not abort the caller's work:
+        # a savepoint confines the unique violation to this statement.
+        try:
+            async with conn.transaction():
+                return await _append_statement(conn, source, p)
+        except asyncpg.UniqueViolationError:
+            return 0
     try:
-        return int(
-            await conn.fetchval(
-                _APPEND,
-                p.stream_id,
-                p.expected,
-                p.new_version,
-                p.key,
-                source,
-                [e.id for e in envelopes],
-                [e.type for e in envelopes],
-                [e.topic for e in envelopes],
-                [e.key for e in envelopes],
-                [e.time for e in envelopes],
-                envelopes[0].trace,
-                [e.data for e in envelopes],
-            )
-        )
+        return await _append_statement(conn, source, p)
     except asyncpg.UniqueViolationError:
         return 0  # a concurrent twin with the same key or version won the race
+
+
+async def _append_statement(conn: asyncpg.Connection, source: str, p: _Pending) -> int:
+    envelopes = p.envelopes
+    return int(
+        await conn.fetchval(
+            _APPEND,
+            p.stream_id,
+            p.expected,
+            p.new_version,
+            p.key,
+            source,
+            [e.id for e in envelopes],
+            [e.type for e in envelopes],
+            [e.topic for e in envelopes],
+            [e.key for e in envelopes],
+            [e.time for e in envelopes],
+            envelopes[0].trace,
+            [e.data for e in envelopes],
+        )
+    )
 
 
 class EventStore:

@@ -118,3 +118,39 @@ async def test_a_v1_event_in_the_store_reads_as_the_current_model(pool: asyncpg.
     event = stored.event()
     assert isinstance(event, FeedbackGiven)
     assert (event.helpfulness, event.kind) == (5, "general")
+
+
+async def test_a_lost_race_inside_the_callers_transaction_leaves_it_usable(
+    pool: asyncpg.Pool,
+) -> None:
+    store = EventStore(pool, "/tandem/test")
+    twin = await pool.acquire()
+    caller = await pool.acquire()
+    try:
+        twin_tx = twin.transaction()
+        await twin_tx.start()
+        await store.append("pair-twin", 0, [check_in("pair-twin")], idempotency_key="k", conn=twin)
+        async with caller.transaction():
+            await caller.execute("CREATE TEMP TABLE side_effect (n int)")
+            # The caller's insert of the same key blocks on the twin's uncommitted row...
+            racing = asyncio.create_task(
+                store.append(
+                    "pair-elsewhere",
+                    0,
+                    [check_in("pair-elsewhere")],
+                    idempotency_key="k",
+                    conn=caller,
+                )
+            )
+            await asyncio.sleep(0.3)
+            assert not racing.done()
+            await twin_tx.commit()  # ...and fails with a unique violation once it commits.
+            result = await racing
+            assert result.replayed
+            await caller.execute("INSERT INTO side_effect VALUES (1)")
+            assert await caller.fetchval("SELECT count(*) FROM side_effect") == 1
+    finally:
+        await pool.release(twin)
+        await pool.release(caller)
+    assert len(await store.read_stream("pair-twin")) == 1
+    assert await store.read_stream("pair-elsewhere") == []
