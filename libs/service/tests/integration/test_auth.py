@@ -14,6 +14,7 @@ import httpx
 import jwt
 import pytest
 from fastapi import Depends, FastAPI
+
 from tandem_service.auth import Caller, DevKeyPair, Role, TokenVerifier, mint_token, require_roles
 from tandem_service.auth.keys import DEV_KEY_ID
 from tandem_testkit.uvicorn_server import serving

@@ -1,5 +1,6 @@
 import pytest
 from pydantic import ValidationError
+
 from tandem_service.settings import ServiceSettings
 
 
