@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from tandem_testkit.servers import read_stack_env, repo_root
 from tandem_testkit.uvicorn_server import free_port
 

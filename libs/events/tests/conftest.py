@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 
 import asyncpg
 import pytest
+
 from tandem_events import STORE_MIGRATIONS
 from tandem_events.catalog.engagement import CheckInLogged
 from tandem_service.database import create_pool

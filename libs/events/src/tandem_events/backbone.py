@@ -12,10 +12,6 @@ from typing import Annotated
 
 from fastapi import FastAPI, Header, Request
 from fastapi.responses import JSONResponse
-from tandem_service.app import ExceptionHandler, Runtime
-from tandem_service.health import CheckResult, ReadinessCheck
-from tandem_service.logging import get_logger
-from tandem_service.settings import ServiceSettings
 
 from tandem_events.catalog import TOPICS
 from tandem_events.errors import ConcurrencyError
@@ -25,6 +21,10 @@ from tandem_events.relay import Relay
 from tandem_events.runner import ProjectionRunner
 from tandem_events.store import EventStore
 from tandem_events.topics import provision_topics, topic_plan
+from tandem_service.app import ExceptionHandler, Runtime
+from tandem_service.health import CheckResult, ReadinessCheck
+from tandem_service.logging import get_logger
+from tandem_service.settings import ServiceSettings
 
 log = get_logger("tandem.backbone")
 

@@ -17,12 +17,12 @@ import asyncpg
 import orjson
 from opentelemetry import trace
 from prometheus_client import Counter, Gauge
-from tandem_service.database import connect
-from tandem_service.logging import get_logger
 
 from tandem_events.envelope import record_headers
 from tandem_events.kafka_producer import EventPublisher, WireRecord
 from tandem_events.tracing import context_from, tracer
+from tandem_service.database import connect
+from tandem_service.logging import get_logger
 
 PUBLISHED = Counter("tandem_relay_published_total", "Events the relay published", ["relay"])
 LEADER = Gauge("tandem_relay_leader", "1 while this instance holds the relay lease", ["relay"])

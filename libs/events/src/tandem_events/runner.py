@@ -18,8 +18,6 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListen
 from aiokafka.structs import ConsumerRecord
 from opentelemetry import trace
 from prometheus_client import Counter, Gauge
-from tandem_service.health import CheckResult
-from tandem_service.logging import get_logger
 
 from tandem_events.dead_letters import DeadLetters
 from tandem_events.envelope import Envelope
@@ -27,6 +25,8 @@ from tandem_events.errors import EventError
 from tandem_events.parking import ParkingLot
 from tandem_events.projection import Projection, ProjectionContext, WaitFor
 from tandem_events.tracing import context_from_headers, tracer
+from tandem_service.health import CheckResult
+from tandem_service.logging import get_logger
 
 Record: TypeAlias = ConsumerRecord[bytes, bytes]
 LAG = Gauge("tandem_consumer_lag", "Records not yet applied", ["consumer", "topic", "partition"])

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 import pytest
+
 from tandem_events.catalog.matching import PairCreated
 from tandem_events.relay import Relay
 from tandem_service.database import create_pool

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import faust
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
 from tandem_events.catalog.engagement import CheckInLogged
 from tandem_events.envelope import Envelope
 from tandem_events.faust_stream import cloudevents_topic, typed_events

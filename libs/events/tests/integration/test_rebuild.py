@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 
 import asyncpg
+
 from tandem_events.envelope import Envelope
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.rebuild import rebuild_projection

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer
+
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.relay import Relay
 from tandem_events.store import EventStore

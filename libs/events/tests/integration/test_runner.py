@@ -8,6 +8,7 @@ from collections.abc import Callable
 import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
 from tandem_events.envelope import Envelope
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.runner import OffsetsMoved, ProjectionRunner

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer
+
 from tandem_events.catalog.engagement import CheckInLogged
 from tandem_events.envelope import Envelope
 from tandem_events.errors import EventError, TextErased

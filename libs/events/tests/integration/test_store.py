@@ -6,6 +6,7 @@ import asyncio
 
 import asyncpg
 import pytest
+
 from tandem_events.catalog.engagement import CheckInLogged
 from tandem_events.errors import ConcurrencyError
 from tandem_events.store import EventStore

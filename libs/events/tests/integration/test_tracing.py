@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.relay import Relay
 from tandem_events.runner import ProjectionRunner

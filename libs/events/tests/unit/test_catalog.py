@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import orjson
 import pytest
+
 from tandem_events.catalog import EVENT_TYPES, TOPICS
 from tandem_events.catalog.engagement import CheckInLogged, FeedbackGiven
 from tandem_events.envelope import Envelope

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 from jsonschema import Draft202012Validator
+from typer.testing import CliRunner
+
 from tandem_events.catalog import EVENT_TYPES, TOPICS
 from tandem_events.catalog.engagement import CheckInLogged, FeedbackGivenV1
 from tandem_events.cli import app
@@ -22,7 +24,6 @@ from tandem_events.schemas import (
     render,
 )
 from tandem_events.schemas_asyncapi import asyncapi_problems
-from typer.testing import CliRunner
 
 DOCS = Path(__file__).parents[4] / "docs" / "events"
 SEALED = "sealed:v1:person-1:c2VjcmV0"

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 import pytest
 from pydantic import BaseModel
+
 from tandem_events.schemas import compatibility_problems
 from tandem_events.schemas_compat import breaking_changes
 

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+
 from tandem_events.catalog import TOPICS
 from tandem_events.catalog.engagement import CheckInLogged, FeedbackGivenV1
 from tandem_events.envelope import Envelope

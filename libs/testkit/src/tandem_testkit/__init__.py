@@ -1,1 +1,1 @@
-"""Test fixtures on real servers: Kafka and PostgreSQL from env, testcontainers or the native stack."""
+"""Test fixtures on real servers: Kafka and PostgreSQL from env, containers or the native stack."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
+
 from tandem_service.database import apply_migrations
 
 # Serialises template creation across pytest-xdist workers.
