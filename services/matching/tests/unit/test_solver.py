@@ -8,6 +8,7 @@ import pytest
 import rustworkx as rx
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from tandem_matching.domain.solver import Matching, solve
 
 Graph = tuple[int, list[tuple[int, int, float]]]

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from tandem_matching.graph_cli import solve_graph_main
 
 

@@ -14,7 +14,7 @@ class _Search:
     shrink costs the length of its cycle, not the size of the tree.
     """
 
-    def __init__(self, n: int, indptr: list[int], neighbours: list[int], mate: list[int]) -> None:
+    def __init__(self, n: int, indptr: list[int], neighbours: np.ndarray, mate: list[int]) -> None:
         self.indptr = indptr
         self.ends = indptr[1:]
         self.neighbours = neighbours
@@ -47,7 +47,9 @@ class _Search:
         while head < len(queue):
             v = queue[head]
             head += 1
-            for to in neighbours[indptr[v] : ends[v]]:
+            # Slicing the numpy array per visited vertex: searches touch few vertices, and a
+            # Python list of all arcs would cost hundreds of MB at 100k people.
+            for to in neighbours[indptr[v] : ends[v]].tolist():
                 if dead[to] or mate[v] == to:
                     continue
                 if outer[to] or (mate[to] != UNMATCHED and parent[mate[to]] != UNMATCHED):
@@ -145,7 +147,7 @@ def maximise_cardinality(
     degree = np.diff(indptr)
     if not np.any((mate == UNMATCHED) & (degree > 0)):
         return mate.copy()
-    search = _Search(n, indptr.tolist(), neighbours.tolist(), mates)
+    search = _Search(n, indptr.tolist(), neighbours, mates)
     for ends in level_ends or [indptr[1:]]:
         search.ends = ends.tolist()
         search.dead = [False] * n

@@ -27,13 +27,19 @@ def relax(n: int, us: np.ndarray, vs: np.ndarray, w: np.ndarray) -> Relaxation:
     A self-arc of weight 0 per person stands for "unmatched", so a full assignment always
     exists; each cycle of the assignment is an edge (2-cycle) or a half-integral odd/even cycle.
     """
-    nodes = np.arange(n, dtype=np.int64)
-    tail = np.concatenate([us, vs, nodes])
-    head = np.concatenate([vs, us, nodes])
+    nodes = np.arange(n, dtype=np.int32)
+    tail = np.concatenate([us.astype(np.int32), vs.astype(np.int32), nodes])
+    head = np.concatenate([vs.astype(np.int32), us.astype(np.int32), nodes])
     weight = np.concatenate([w, w, np.zeros(n, dtype=np.int64)])
+    # Arcs sorted by tail give the CSR arrays directly (no COO copies: memory at 100k people).
+    order = np.argsort(tail, kind="stable")
+    tail, head, weight = tail[order], head[order], weight[order]
+    del order
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tail, minlength=n), out=indptr[1:])
     # +1 everywhere: explicit zeros must stay arcs; a full assignment uses exactly n arcs,
     # so the shift changes no choice.
-    biadjacency = sp.csr_matrix(((weight + 1).astype(np.float64), (tail, head)), shape=(n, n))
+    biadjacency = sp.csr_matrix(((weight + 1).astype(np.float64), head, indptr), shape=(n, n))
     rows, cols = min_weight_full_bipartite_matching(biadjacency, maximize=True)
     del biadjacency
     successor = np.empty(n, dtype=np.int64)

@@ -25,8 +25,10 @@ from tandem_matching.domain.rounding import exact_finish, round_relaxation
 _FLOAT_EXACT = 2.0**50
 # Largest piece handed to rustworkx (its blossom is about cubic) when exactness is not forced.
 _MAX_PIECE = 4000
-# Above this many people the dual pass costs more than it is worth unless asked for.
+# Above this many people the exact finish costs more than rustworkx's n^2 term allows.
 _AUTO_EXACT_LIMIT = 5_000
+# Up to this many people duals guide the augmenting paths (about 0.2 s at 10k people).
+_DUALS_LIMIT = 30_000
 
 
 @dataclass(frozen=True)
@@ -63,23 +65,26 @@ def solve(
     w, unit, on_grid = _integer_weights(weight, n)
     relaxation = relax(n, u, v, w)
     mate = round_relaxation(relaxation)
+    bound2 = relaxation.bound2
     proven = False
-    if not (exact or (exact is None and n <= _AUTO_EXACT_LIMIT)):
+    if exact is not True and n > _DUALS_LIMIT:
         # At scale the few people the rounding leaves out are re-matched along any augmenting
         # path: the dual pass would cost more than the weight it saves.
-        indptr, neighbours, level_ends = _adjacency_by_cost(n, u, v, np.zeros_like(w))
+        del relaxation
+        indptr, neighbours = _adjacency(n, u, v)
         mate = maximise_cardinality(n, indptr, neighbours, mate)
     else:
         duals = doubled_duals(relaxation)
         reduced2 = duals[u] + duals[v] - 2 * w
         indptr, neighbours, level_ends = _adjacency_by_cost(n, u, v, reduced2)
         mate = maximise_cardinality(n, indptr, neighbours, mate, level_ends)
+    if exact or (exact is None and n <= _AUTO_EXACT_LIMIT):
         slack2 = int(duals.sum()) - 2 * _mate_weight(mate, u, v, w, n)
         finished = exact_finish(n, u, v, w, duals, slack2, max_piece=n if exact else _MAX_PIECE)
         if finished is not None:
             mate, proven = finished, True
     return _as_matching(
-        mate, u, v, weight, n, exact=proven and on_grid, upper_bound=relaxation.bound2 / 2 * unit
+        mate, u, v, weight, n, exact=proven and on_grid, upper_bound=bound2 / 2 * unit
     )
 
 
@@ -126,6 +131,15 @@ def _integer_weights(weight: np.ndarray, n: int) -> tuple[np.ndarray, float, boo
     # the rounded weights, so it is not claimed as exact.
     factor = _FLOAT_EXACT / (n + 1) / top
     return np.rint(weight * factor).astype(np.int64), 1.0 / factor, False
+
+
+def _adjacency(n: int, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """CSR adjacency of the undirected graph (int32 neighbours to save memory at scale)."""
+    tails = np.concatenate([u, v]).astype(np.int32)
+    order = np.argsort(tails, kind="stable")
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tails, minlength=n), out=indptr[1:])
+    return indptr, np.concatenate([v, u]).astype(np.int32)[order]
 
 
 def _adjacency_by_cost(
