@@ -15,6 +15,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from tandem_events.dedup import claim
 from tandem_events.envelope import Envelope
 from tandem_events.errors import EventError
 from tandem_events.projection import Projection, ProjectionContext, WaitFor
@@ -35,6 +36,9 @@ async def rebuild_projection(
     """Replay ``projection`` from the start of its topics; returns the events applied."""
     shadows = {t: SHADOW.format(t) for t in projection.tables}
     async with pool.acquire() as conn:
+        await conn.execute(
+            "DELETE FROM projection_applied WHERE projection = $1", SHADOW.format(projection.name)
+        )
         for table, shadow in shadows.items():
             await conn.execute(f"DROP TABLE IF EXISTS {shadow}")
             await conn.execute(f"CREATE TABLE {shadow} (LIKE {table} INCLUDING ALL)")
@@ -106,14 +110,26 @@ async def _replay(
                 positions[tp] = records[-1].offset + 1
             async with pool.acquire() as conn, conn.transaction():
                 ctx = ProjectionContext(conn, shadows)
+                envelopes = []
                 for record in wanted:
                     try:
-                        envelope = Envelope.from_record(
-                            record.topic, record.key, record.value, record.headers
+                        envelopes.append(
+                            Envelope.from_record(
+                                record.topic, record.key, record.value, record.headers
+                            )
                         )
-                        applied += await _apply(ctx, projection, envelope, parked)
                     except EventError:
                         continue  # already dead-lettered by the live runner
+                firsts = await claim(
+                    conn, SHADOW.format(projection.name), [e.id for e in envelopes]
+                )
+                for envelope, first in zip(envelopes, firsts, strict=True):
+                    if not first:
+                        continue  # a copy republished after a relay crash
+                    try:
+                        applied += await _apply(ctx, projection, envelope, parked)
+                    except EventError:
+                        continue
                 for envelope in list(parked):
                     if await _apply(ctx, projection, envelope, None):
                         parked.remove(envelope)
@@ -155,6 +171,12 @@ async def _swap(
             await recreate(conn)
         for table in shadows:
             await conn.execute(f"DROP TABLE {RETIRED.format(table)} CASCADE")
+        await conn.execute("DELETE FROM projection_applied WHERE projection = $1", projection.name)
+        await conn.execute(
+            "UPDATE projection_applied SET projection = $1 WHERE projection = $2",
+            projection.name,
+            SHADOW.format(projection.name),
+        )
         await conn.execute("DELETE FROM projection_offsets WHERE projection = $1", projection.name)
         await conn.executemany(
             "INSERT INTO projection_offsets (projection, topic, partition, next_offset) "

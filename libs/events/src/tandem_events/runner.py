@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -20,6 +21,7 @@ from opentelemetry import trace
 from prometheus_client import Counter, Gauge
 
 from tandem_events.dead_letters import DeadLetters
+from tandem_events.dedup import claim, forget_old
 from tandem_events.envelope import Envelope
 from tandem_events.errors import EventError
 from tandem_events.parking import ParkingLot
@@ -32,6 +34,7 @@ Record: TypeAlias = ConsumerRecord[bytes, bytes]
 LAG = Gauge("tandem_consumer_lag", "Records not yet applied", ["consumer", "topic", "partition"])
 APPLIED = Counter("tandem_projection_applied_total", "Events applied", ["projection"])
 log = get_logger("tandem.projection")
+PRUNE_EVERY_SECONDS = 3600
 
 
 class OffsetsMoved(Exception):
@@ -131,6 +134,7 @@ class ProjectionRunner:
 
     async def _run(self) -> None:
         assert self._consumer is not None
+        pruned_at = 0.0
         while True:
             try:
                 batches = await self._consumer.getmany(timeout_ms=500)
@@ -138,6 +142,9 @@ class ProjectionRunner:
                     await self.process(batches)
                 await self.parking.retry(self._pool, self._dead)
                 self._measure_lag()
+                if time.monotonic() - pruned_at > PRUNE_EVERY_SECONDS:
+                    await forget_old(self._pool, self.projection.name)
+                    pruned_at = time.monotonic()
             except asyncio.CancelledError:
                 raise
             except OffsetsMoved:
@@ -166,14 +173,14 @@ class ProjectionRunner:
         async with self._pool.acquire() as conn:
             try:
                 async with conn.transaction():
-                    await self._apply_all(conn, good, isolate=False)
+                    await self._apply_all(conn, await self._first_copies(conn, good), isolate=False)
                     await self._save_offsets(conn, batches)
             except (OffsetsMoved, asyncpg.PostgresConnectionError, OSError):
                 raise
             except Exception:
                 # One event broke the batch: redo it with a savepoint per event to find it.
                 async with conn.transaction():
-                    await self._apply_all(conn, good, isolate=True)
+                    await self._apply_all(conn, await self._first_copies(conn, good), isolate=True)
                     await self._save_offsets(conn, batches)
         APPLIED.labels(self.projection.name).inc(len(good))
         if self._consumer is not None:
@@ -184,6 +191,11 @@ class ProjectionRunner:
         for tp, records in batches.items():
             applied_to = records[-1].offset + 1
             self._lag[tp] = max(0, self._highwater(tp, applied_to) - applied_to)
+
+    async def _first_copies(self, conn: asyncpg.Connection, items: list[Decoded]) -> list[Decoded]:
+        """Drop events this projection applied before (republished after a relay crash)."""
+        first = await claim(conn, self.projection.name, [i.envelope.id for i in items])
+        return [item for item, new in zip(items, first, strict=True) if new]
 
     async def _apply_all(
         self, conn: asyncpg.Connection, items: list[Decoded], *, isolate: bool

@@ -192,3 +192,33 @@ async def _dead_letter_reasons(bootstrap: str, topic: str, expected: int) -> lis
     finally:
         await consumer.stop()
     return [reasons[offset] for offset in sorted(reasons)]
+
+
+async def test_an_event_republished_at_a_new_offset_is_applied_once(
+    activity_pool: asyncpg.Pool, kafka_bootstrap: str, topic_name: Callable[[str], str]
+) -> None:
+    prefix = topic_name("republish") + "."
+    publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
+    await publisher.start()
+    once = Envelope.wrap(check_in("pair-r", 1), SOURCE)
+    # What a relay crash between publishing and saving its progress leaves on the topic.
+    await publisher.publish([Envelope.wrap(pair_created("pair-r"), SOURCE), once])
+    await publisher.publish([once, Envelope.wrap(check_in("pair-r", 2), SOURCE)])
+    runner = ProjectionRunner(
+        activity_pool, kafka_bootstrap, PairActivity(), group_id=prefix + "g", topic_prefix=prefix
+    )
+    await runner.start()
+    try:
+
+        async def three_applied() -> bool:
+            applied = await activity_pool.fetchval(
+                "SELECT count(*) FROM projection_applied WHERE projection = 'pair_activity'"
+            )
+            return bool(applied == 3)
+
+        await wait_for(three_applied)
+        await asyncio.sleep(1.0)
+        assert await check_ins(activity_pool, "pair-r") == 2
+    finally:
+        await runner.stop()
+        await publisher.stop()
