@@ -41,5 +41,5 @@ class Projection(Protocol):
     tables: Sequence[str]
 
     async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
-        """Apply one event; must be idempotent per aggregate and raise WaitFor when early."""
+        """Apply one event (the runner calls it once per event id); raise WaitFor when early."""
         ...
