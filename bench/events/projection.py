@@ -15,6 +15,7 @@ runner with the decode/apply changes proposed for runner.py) as ``projection_eps
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import sys
 from pathlib import Path
@@ -33,6 +34,7 @@ from _common import (
     scratch_database,
 )
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.engagement import CheckInLogged
 from tandem_events.envelope import Envelope
@@ -57,7 +59,7 @@ class PairCheckIns:
 
     async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
         assert isinstance(event, CheckInLogged)
-        await ctx.conn.execute(_UPSERT.format(table=ctx.table(TABLE)), *_row(event))
+        await ctx.conn.execute(_upsert(ctx.table(TABLE)), *_row(event))
 
 
 _UPSERT = (
@@ -65,6 +67,11 @@ _UPSERT = (
     "ON CONFLICT (pair_id) DO UPDATE SET check_ins = {table}.check_ins + 1, "
     "minutes = {table}.minutes + EXCLUDED.minutes, last_check_in = EXCLUDED.last_check_in"
 )
+
+
+@functools.lru_cache(maxsize=8)
+def _upsert(table: str) -> str:
+    return _UPSERT.format(table=table)
 
 
 def _row(event: CheckInLogged) -> tuple[str, int, str]:

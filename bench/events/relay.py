@@ -29,6 +29,7 @@ from _common import (
     scratch_database,
 )
 from aiokafka import AIOKafkaConsumer, TopicPartition
+
 from tandem_events.kafka_producer import EventPublisher, ensure_topics
 from tandem_events.relay import Relay
 from tandem_service.database import connect, create_pool
