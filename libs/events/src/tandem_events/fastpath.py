@@ -16,15 +16,13 @@ event is left as it is); see docs/performance.md for the proposal to fold it int
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from typing import Any
 
 import asyncpg
 from aiokafka import TopicPartition
 
 from tandem_events.projection import ProjectionContext
-from tandem_events.runner import Decoded, OffsetsMoved, ProjectionRunner, Record, log
+from tandem_events.runner import Decoded, ProjectionRunner, Record
 
 
 class WriteBehind:
@@ -130,39 +128,31 @@ class FastProjectionRunner(ProjectionRunner):
 
     batch_target = 10_000
 
-    async def _gather(self) -> dict[TopicPartition, list[Record]]:
+    async def start(self) -> None:
+        """Start as the stock runner does, with the consumer's fetch made to gather."""
+        await super().start()
+        # No await between the stock start() and this line: the runner task has not run yet.
         assert self._consumer is not None
-        batches: dict[TopicPartition, list[Record]] = await self._consumer.getmany(timeout_ms=500)
-        total = sum(len(r) for r in batches.values())
-        while batches and total < self.batch_target:
-            more = await self._consumer.getmany(timeout_ms=0)
-            if not more:
-                break
-            for tp, records in more.items():
-                batches.setdefault(tp, []).extend(records)
-                total += len(records)
-        return batches
+        one_fetch = self._consumer.getmany
+        target = self.batch_target
 
-    async def _run(self) -> None:  # the stock loop, fetching with _gather
-        assert self._consumer is not None
-        while True:
-            try:
-                batches = await self._gather()
-                if batches:
-                    await self.process(batches)
-                await self.parking.retry(self._pool, self._dead)
-                self._measure_lag()
-            except asyncio.CancelledError:
-                raise
-            except OffsetsMoved:
-                await self.seek_to_stored(self._consumer.assignment())
-            except Exception as exc:  # database away: wait, re-seek, go on
-                log.warning(
-                    "projection batch failed", projection=self.projection.name, error=str(exc)
-                )
-                await asyncio.sleep(1.0)
-                with contextlib.suppress(Exception):
-                    await self.seek_to_stored(self._consumer.assignment())
+        async def gather(
+            *partitions: TopicPartition, timeout_ms: int = 0, max_records: int | None = None
+        ) -> dict[TopicPartition, list[Record]]:
+            batches: dict[TopicPartition, list[Record]] = await one_fetch(
+                *partitions, timeout_ms=timeout_ms, max_records=max_records
+            )
+            total = sum(len(r) for r in batches.values())
+            while batches and total < target:
+                more = await one_fetch(*partitions, timeout_ms=0, max_records=max_records)
+                if not more:
+                    break
+                for tp, records in more.items():
+                    batches.setdefault(tp, []).extend(records)
+                    total += len(records)
+            return batches
+
+        self._consumer.getmany = gather
 
     async def _apply_all(
         self, conn: asyncpg.Connection, items: list[Decoded], *, isolate: bool
