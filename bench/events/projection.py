@@ -6,10 +6,8 @@ values, raw aiokafka record batches; not timed) to a fresh prefixed topic, then 
 transaction as the projected rows) reach the end of every partition: lag 0. The projection
 upserts one row per aggregate per event.
 
-``--fastpath`` also measures ``tandem_events.fastpath.FastProjectionRunner`` (the stock
-runner with the decode/apply changes proposed for runner.py) as ``projection_eps_fastpath``.
 
-    .venv/bin/python bench/events/projection.py [--quick] [--events N] [--fastpath]
+    .venv/bin/python bench/events/projection.py [--quick] [--events N]
 """
 
 from __future__ import annotations
@@ -183,7 +181,7 @@ async def catch_up(
     return events / elapsed
 
 
-async def measure(dsn: str, events: int, aggregates: int, fast: bool, bar: Any) -> dict[str, Any]:
+async def measure(dsn: str, events: int, aggregates: int, bar: Any) -> dict[str, Any]:
     bootstrap = kafka_bootstrap()
     prefix = f"bench.{run_id()}."
     await ensure_topics(bootstrap, [prefix + TOPIC], partitions=PARTITIONS)
@@ -195,12 +193,6 @@ async def measure(dsn: str, events: int, aggregates: int, fast: bool, bar: Any) 
             await catch_up(dsn, bootstrap, prefix, events, "runner", ProjectionRunner, bar), 1
         )
     }
-    if fast:
-        from tandem_events.fastpath import FastProjectionRunner
-
-        out["projection_eps_fastpath"] = round(
-            await catch_up(dsn, bootstrap, prefix, events, "fastpath", FastProjectionRunner, bar), 1
-        )
     return out
 
 
@@ -208,12 +200,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     p = parser(__doc__ or "")
     p.add_argument("--events", type=int, default=None)
     p.add_argument("--aggregates", type=int, default=10_000)
-    p.add_argument("--fastpath", action="store_true")
     args = p.parse_args(argv)
     events = args.events or (5_000 if args.quick else 1_000_000)
     aggregates = min(args.aggregates, events)
     with scratch_database("bench_events") as dsn, progress() as bar:
-        figures = asyncio.run(measure(dsn, events, aggregates, args.fastpath, bar))
+        figures = asyncio.run(measure(dsn, events, aggregates, bar))
     detail = {
         "projection": {
             "events": events,

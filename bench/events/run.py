@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     for name, bench, extra in (
         ("commands", append, []),
         ("relay", relay, []),
-        ("projection", projection, ["--fastpath"]),
+        ("projection", projection, []),
     ):
         console.rule(f"[bold]events: {name}")
         figures.update(bench.main([*passed, *extra]))

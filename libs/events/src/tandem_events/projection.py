@@ -41,5 +41,9 @@ class Projection(Protocol):
     tables: Sequence[str]
 
     async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
-        """Apply one event (the runner calls it once per event id); raise WaitFor when early."""
+        """Apply one event (once per event id); raise WaitFor when early.
+
+        Writes through ``ctx.conn.execute`` may be queued until the batch commits (their
+        status string is empty); read with ``fetch*`` when the handler needs an answer.
+        """
         ...

@@ -22,7 +22,6 @@ KEYS = (
     "append_ratio_8",
     "relay_eps",
     "projection_eps",
-    "projection_eps_fastpath",
 )
 
 

@@ -1,4 +1,4 @@
-"""A faster apply path for projection runners: write-behind statements, pipelined per batch.
+"""Write-behind statements for projection handlers, pipelined per batch.
 
 The stock runner awaits one database round trip per event (``await conn.execute(...)`` in
 the handler). A projection's writes need no answer, so inside a batch transaction they can be
@@ -9,9 +9,8 @@ queued and sent together: :class:`WriteBehind` stands in for the connection, que
 so a handler always sees its own earlier writes. The runner flushes before it saves the
 offsets in the same transaction: the exactly-once effect is unchanged.
 
-:class:`FastProjectionRunner` is the stock :class:`~tandem_events.runner.ProjectionRunner`
-with that one change to the unisolated pass (the per-event savepoint pass that finds a bad
-event is left as it is); see docs/performance.md for the proposal to fold it into runner.py.
+The consequence for handlers: ``execute`` returns an empty status (the statement has not run
+yet); a handler that needs an answer reads it with ``fetch*``, which flushes first.
 """
 
 from __future__ import annotations
@@ -19,10 +18,6 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-from aiokafka import TopicPartition
-
-from tandem_events.projection import ProjectionContext
-from tandem_events.runner import Decoded, ProjectionRunner, Record
 
 
 class WriteBehind:
@@ -114,54 +109,3 @@ class _FlushingTransaction:
         else:
             self._owner._queue.clear()  # the savepoint rolls back: so do its queued writes
         return await self._inner.__aexit__(*exc)
-
-
-class FastProjectionRunner(ProjectionRunner):
-    """The stock runner with two changes: bigger batches, write-behind statements.
-
-    * Each transaction takes what the consumer has already fetched, up to ``batch_target``
-      records, instead of one ``getmany`` worth: the per-batch costs (a commit with its WAL
-      flush, one offset upsert per partition, the informational Kafka commit) are shared by
-      thousands of events instead of a few hundred.
-    * The unisolated pass applies through :class:`WriteBehind`.
-    """
-
-    batch_target = 10_000
-
-    async def start(self) -> None:
-        """Start as the stock runner does, with the consumer's fetch made to gather."""
-        await super().start()
-        # No await between the stock start() and this line: the runner task has not run yet.
-        assert self._consumer is not None
-        one_fetch = self._consumer.getmany
-        target = self.batch_target
-
-        async def gather(
-            *partitions: TopicPartition, timeout_ms: int = 0, max_records: int | None = None
-        ) -> dict[TopicPartition, list[Record]]:
-            batches: dict[TopicPartition, list[Record]] = await one_fetch(
-                *partitions, timeout_ms=timeout_ms, max_records=max_records
-            )
-            total = sum(len(r) for r in batches.values())
-            while batches and total < target:
-                more = await one_fetch(*partitions, timeout_ms=0, max_records=max_records)
-                if not more:
-                    break
-                for tp, records in more.items():
-                    batches.setdefault(tp, []).extend(records)
-                    total += len(records)
-            return batches
-
-        self._consumer.getmany = gather
-
-    async def _apply_all(
-        self, conn: asyncpg.Connection, items: list[Decoded], *, isolate: bool
-    ) -> None:
-        if isolate:  # finding the one bad event needs a savepoint (and an answer) per event
-            await super()._apply_all(conn, items, isolate=True)
-            return
-        behind = WriteBehind(conn)
-        ctx = ProjectionContext(behind)
-        for item in items:
-            await self._apply_one(ctx, item)
-        await behind.flush()  # before the offsets, in the same transaction
