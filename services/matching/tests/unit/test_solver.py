@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -9,6 +11,7 @@ import rustworkx as rx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tandem_matching.domain import solver
 from tandem_matching.domain.solver import Matching, solve
 
 Graph = tuple[int, list[tuple[int, int, float]]]
@@ -27,11 +30,13 @@ def graphs(draw: st.DrawFn, max_nodes: int = 14, decimals: int = 2) -> Graph:
     return n, edges
 
 
-def _solve(graph: Graph, exact: bool | None = None) -> Matching:
+def _solve(graph: Graph, exact: bool | None = None, *, direct: bool = False) -> Matching:
+    """Solve; unless `direct`, force the relaxation path even on graphs this small."""
     n, edges = graph
-    return solve(
-        n, [e[0] for e in edges], [e[1] for e in edges], [e[2] for e in edges], exact=exact
-    )
+    with patch.object(solver, "_DIRECT_EDGES", solver._DIRECT_EDGES if direct else 0):
+        return solve(
+            n, [e[0] for e in edges], [e[1] for e in edges], [e[2] for e in edges], exact=exact
+        )
 
 
 def _best_weights(edges: list[tuple[int, int, float]]) -> dict[tuple[int, int], float]:
@@ -123,7 +128,7 @@ def test_approximate_regime_is_maximum_and_near_optimal(n: int, degree: int, see
 
 def test_weights_off_the_decimal_grid_are_not_claimed_exact() -> None:
     """Irrational-looking weights are rounded to fixed point; the result says so."""
-    result = solve(4, [0, 1, 2, 0], [1, 2, 3, 3], [1 / 3, 2 / 3, 1 / 7, 0.5])
+    result = _solve((4, [(0, 1, 1 / 3), (1, 2, 2 / 3), (2, 3, 1 / 7), (0, 3, 0.5)]))
     assert result.cardinality == 2
     assert result.weight == pytest.approx(2 / 3 + 0.5)
     assert not result.exact
@@ -134,6 +139,15 @@ def test_cardinality_comes_before_weight() -> None:
     result = solve(4, [0, 1, 2], [1, 2, 3], [1.0, 100.0, 1.0])
     assert sorted(result.pairs) == [(0, 1), (2, 3)]
     assert result.weight == 2.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(graphs(max_nodes=20))
+def test_small_graph_shortcut_is_exact(graph: Graph) -> None:
+    """The direct rustworkx path for tiny graphs gives the same optimum."""
+    result = _solve(graph, direct=True)
+    _assert_valid(graph, result)
+    assert (result.cardinality, result.weight) == pytest.approx(_networkx_optimum(graph))
 
 
 def test_empty_and_edgeless_graphs() -> None:

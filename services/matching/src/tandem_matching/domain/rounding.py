@@ -100,11 +100,11 @@ def exact_finish(
     order = np.argsort(piece[kept_u], kind="stable")
     bounds = np.searchsorted(piece[kept_u][order], np.unique(piece[kept_u]))
     for chunk in np.split(order, bounds[1:]) if order.size else []:
-        _solve_piece(kept_u[chunk], kept_v[chunk], kept_w[chunk], mate)
+        solve_piece(kept_u[chunk], kept_v[chunk], kept_w[chunk], mate)
     return mate
 
 
-def _solve_piece(us: np.ndarray, vs: np.ndarray, w: np.ndarray, mate: np.ndarray) -> None:
+def solve_piece(us: np.ndarray, vs: np.ndarray, w: np.ndarray, mate: np.ndarray) -> None:
     """Exact max-cardinality max-weight matching of one connected piece, written into `mate`."""
     if us.size == 1:
         a, b = int(us[0]), int(vs[0])
