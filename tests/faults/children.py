@@ -23,7 +23,10 @@ class Child:
         """Launch (again)."""
         with self._log.open("ab") as out:
             self._proc = subprocess.Popen(
-                self._cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                self._cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
 

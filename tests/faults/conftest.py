@@ -11,9 +11,8 @@ import pytest
 from tandem_events import STORE_MIGRATIONS
 from tandem_service.database import create_pool
 from tandem_testkit.databases import DatabaseFactory
+from tandem_testkit.pair_activity import MIGRATIONS
 from tandem_testkit.private_kafka import PrivateKafka
-
-from .activity import MIGRATIONS
 
 
 @pytest.fixture

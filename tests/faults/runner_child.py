@@ -5,17 +5,15 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from activity import PairActivity  # this script's folder is first on sys.path
-
 from tandem_events.runner import ProjectionRunner
 from tandem_service.database import create_pool
+from tandem_testkit.pair_activity import PairActivity
 
 
 async def main(dsn: str, bootstrap: str, prefix: str, group: str) -> None:
     """Project forever; the test ends this process with SIGKILL."""
     pool = await create_pool(dsn)
-    runner = ProjectionRunner(pool, bootstrap, PairActivity(), group_id=group,
-                              topic_prefix=prefix)
+    runner = ProjectionRunner(pool, bootstrap, PairActivity(), group_id=group, topic_prefix=prefix)
     await runner.start()
     print("runner started", flush=True)
     await asyncio.Event().wait()

@@ -17,9 +17,9 @@ from tandem_events.kafka_producer import EventPublisher, ensure_topics
 from tandem_events.relay import Relay
 from tandem_events.runner import ProjectionRunner
 from tandem_events.store import EventStore
+from tandem_testkit.pair_activity import PairActivity
 from tandem_testkit.private_kafka import PrivateKafka
 
-from .activity import PairActivity
 from .workload import (
     SOURCE,
     TOPICS,
@@ -42,8 +42,11 @@ OUTAGE = 3.0  # seconds the broker stays down
 
 @pytest.mark.parametrize("crash", ["kill", "stop"])
 async def test_broker_down_and_back_while_publishing_loses_nothing(
-    events_dsn: str, events_pool: asyncpg.Pool, activity_pool: asyncpg.Pool,
-    private_kafka: PrivateKafka, crash: str,
+    events_dsn: str,
+    events_pool: asyncpg.Pool,
+    activity_pool: asyncpg.Pool,
+    private_kafka: PrivateKafka,
+    crash: str,
 ) -> None:
     bootstrap = private_kafka.bootstrap
     await ensure_topics(bootstrap, list(TOPICS))  # so the runner is assigned both at once
@@ -68,14 +71,20 @@ async def test_broker_down_and_back_while_publishing_loses_nothing(
         assert await relay_pending(events_pool) > 0, "the outage held nothing back"
         await asyncio.to_thread(private_kafka.restart)
         total = await appending
-        await wait_until(lambda: relay_caught_up(events_pool), 60,
-                         "the relay to publish everything after the broker came back")
+        await wait_until(
+            lambda: relay_caught_up(events_pool),
+            60,
+            "the relay to publish everything after the broker came back",
+        )
         records = await read_topics(bootstrap, list(TOPICS))
         ids = ce_ids(records)
         assert set(ids) == await stored_ids(events_pool), "events lost (or foreign ones seen)"
         assert len(set(ids)) == total
-        await wait_until(lambda: runner_caught_up(activity_pool, len(ids)), 60,
-                         "the projection runner to apply every record")
+        await wait_until(
+            lambda: runner_caught_up(activity_pool, len(ids)),
+            60,
+            "the projection runner to apply every record",
+        )
     finally:
         appending.cancel()
         with contextlib.suppress(asyncio.CancelledError):

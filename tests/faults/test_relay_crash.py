@@ -21,8 +21,8 @@ from aiokafka import AIOKafkaConsumer
 from tandem_events.kafka_producer import ensure_topics
 from tandem_events.runner import ProjectionRunner
 from tandem_events.store import EventStore
+from tandem_testkit.pair_activity import PairActivity
 
-from .activity import PairActivity
 from .children import Child
 from .workload import (
     SOURCE,
@@ -47,16 +47,26 @@ BACKLOG = 5 * BATCH
 
 
 async def test_relay_killed_mid_batch_resumes_without_loss(
-    events_dsn: str, events_pool: asyncpg.Pool, activity_pool: asyncpg.Pool,
-    kafka_bootstrap: str, topic_name: Callable[[str], str], tmp_path: Path,
+    events_dsn: str,
+    events_pool: asyncpg.Pool,
+    activity_pool: asyncpg.Pool,
+    kafka_bootstrap: str,
+    topic_name: Callable[[str], str],
+    tmp_path: Path,
 ) -> None:
     prefix = topic_name("relay-kill") + "."
     topics = [prefix + t for t in TOPICS]
     await ensure_topics(kafka_bootstrap, topics)  # high watermarks readable from the start
-    relay = Child("relay_child.py", [events_dsn, kafka_bootstrap, prefix, str(BATCH)],
-                  tmp_path / "relay.log")
-    runner = ProjectionRunner(activity_pool, kafka_bootstrap, PairActivity(),
-                              group_id=prefix + "activity", topic_prefix=prefix)
+    relay = Child(
+        "relay_child.py", [events_dsn, kafka_bootstrap, prefix, str(BATCH)], tmp_path / "relay.log"
+    )
+    runner = ProjectionRunner(
+        activity_pool,
+        kafka_bootstrap,
+        PairActivity(),
+        group_id=prefix + "activity",
+        topic_prefix=prefix,
+    )
     store = EventStore(events_pool, SOURCE)
     appending = asyncio.create_task(append_workload(store, PAIRS, CHECK_INS, chunk=7))
     await runner.start()  # the projection follows the topics through the crash
@@ -64,12 +74,12 @@ async def test_relay_killed_mid_batch_resumes_without_loss(
         # Start behind the writers, so the relay is busy with full batches when killed.
         await wait_until(lambda: _at_least(events_pool, BACKLOG), 30, "a backlog to build up")
         relay.start()
-        on_wire = await kill_after_publish_before_save(relay, events_pool, kafka_bootstrap,
-                                                       topics)
+        on_wire = await kill_after_publish_before_save(relay, events_pool, kafka_bootstrap, topics)
         relay.start()
         total = await appending
-        await wait_until(lambda: relay_caught_up(events_pool), 60,
-                         "the restarted relay to publish everything")
+        await wait_until(
+            lambda: relay_caught_up(events_pool), 60, "the restarted relay to publish everything"
+        )
         records = await read_topics(kafka_bootstrap, topics)
 
         # No loss, nothing foreign.
@@ -85,8 +95,11 @@ async def test_relay_killed_mid_batch_resumes_without_loss(
         assert_pair_order(records)
 
         # The projection converges to what the store says, as after a clean run.
-        await wait_until(lambda: runner_caught_up(activity_pool, len(ids)), 60,
-                         "the projection runner to apply every record")
+        await wait_until(
+            lambda: runner_caught_up(activity_pool, len(ids)),
+            60,
+            "the projection runner to apply every record",
+        )
     finally:
         relay.kill()
         appending.cancel()

@@ -22,25 +22,38 @@ PAIRS, CHECK_INS = 400, 49  # 20,000 records
 
 
 async def test_runner_killed_mid_backlog_applies_every_event_exactly_once(
-    activity_dsn: str, activity_pool: asyncpg.Pool, kafka_bootstrap: str,
-    topic_name: Callable[[str], str], tmp_path: Path,
+    activity_dsn: str,
+    activity_pool: asyncpg.Pool,
+    kafka_bootstrap: str,
+    topic_name: Callable[[str], str],
+    tmp_path: Path,
 ) -> None:
     prefix = topic_name("runner-kill") + "."
     await ensure_topics(kafka_bootstrap, [prefix + t for t in TOPICS])
     total = await publish_backlog(kafka_bootstrap, prefix)
-    runner = Child("runner_child.py", [activity_dsn, kafka_bootstrap, prefix, prefix + "group"],
-                   tmp_path / "runner.log")
+    runner = Child(
+        "runner_child.py",
+        [activity_dsn, kafka_bootstrap, prefix, prefix + "group"],
+        tmp_path / "runner.log",
+    )
     runner.start()
     try:
         # Kill well inside the backlog: some batches committed, most still to come.
-        await wait_until(lambda: _applied_between(activity_pool, total // 5, total // 2, runner),
-                         45, "the runner to be partway through the backlog", every=0.02)
+        await wait_until(
+            lambda: _applied_between(activity_pool, total // 5, total // 2, runner),
+            45,
+            "the runner to be partway through the backlog",
+            every=0.02,
+        )
         runner.kill()
         at_kill = await _applied(activity_pool)
         assert at_kill < total, "the runner finished before it could be killed"
         runner.start()  # same consumer group: it must resume from the database's offsets
-        await wait_until(lambda: _done(activity_pool, total, runner), 60,
-                         "the restarted runner to apply the whole backlog")
+        await wait_until(
+            lambda: _done(activity_pool, total, runner),
+            60,
+            "the restarted runner to apply the whole backlog",
+        )
     finally:
         runner.kill()
     projected = await projected_activity(activity_pool)
@@ -60,10 +73,13 @@ async def publish_backlog(bootstrap: str, prefix: str) -> int:
         pairs = [Envelope.wrap(pair_created(f"pair-{p}"), SOURCE) for p in range(PAIRS)]
         await publisher.publish(pairs)
         for n in range(1, CHECK_INS + 1, 7):
-            await publisher.publish([
-                Envelope.wrap(check_in(f"pair-{p}", i), SOURCE)
-                for p in range(PAIRS) for i in range(n, min(n + 7, CHECK_INS + 1))
-            ])
+            await publisher.publish(
+                [
+                    Envelope.wrap(check_in(f"pair-{p}", i), SOURCE)
+                    for p in range(PAIRS)
+                    for i in range(n, min(n + 7, CHECK_INS + 1))
+                ]
+            )
     finally:
         await publisher.stop()
     return PAIRS * (1 + CHECK_INS)

@@ -23,19 +23,35 @@ WHEN = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 def pair_created(pair_id: str) -> PairCreated:
     """A pair of two members."""
-    return PairCreated(occurred_at=WHEN, actor_id="admin", pair_id=pair_id,
-                       program_id="prog-faults", member_ids=("ana", "ben"), score=70.0)
+    return PairCreated(
+        occurred_at=WHEN,
+        actor_id="admin",
+        pair_id=pair_id,
+        program_id="prog-faults",
+        member_ids=("ana", "ben"),
+        score=70.0,
+    )
 
 
 def check_in(pair_id: str, n: int) -> CheckInLogged:
     """The pair's ``n``-th check-in (``n`` is in the id, so order can be checked)."""
-    return CheckInLogged(occurred_at=WHEN, actor_id="ana", pair_id=pair_id,
-                         check_in_id=f"{pair_id}-c{n}", met_on=date(2026, 11, 24),
-                         duration_minutes=30)
+    return CheckInLogged(
+        occurred_at=WHEN,
+        actor_id="ana",
+        pair_id=pair_id,
+        check_in_id=f"{pair_id}-c{n}",
+        met_on=date(2026, 11, 24),
+        duration_minutes=30,
+    )
 
 
 async def append_workload(
-    store: EventStore, pairs: int, check_ins: int, *, chunk: int, writers: int = 8,
+    store: EventStore,
+    pairs: int,
+    check_ins: int,
+    *,
+    chunk: int,
+    writers: int = 8,
     pause: float = 0.0,
 ) -> int:
     """Append, per pair, a PairCreated then ``check_ins`` check-ins ``chunk`` at a time.
@@ -48,8 +64,11 @@ async def append_workload(
 
     async def append(p: int, first: int) -> None:
         pair = f"pair-{p}"
-        events = ([pair_created(pair)] if first == 0 else
-                  [check_in(pair, n) for n in range(first, min(first + chunk, check_ins + 1))])
+        events = (
+            [pair_created(pair)]
+            if first == 0
+            else [check_in(pair, n) for n in range(first, min(first + chunk, check_ins + 1))]
+        )
         async with gate:
             await store.append(pair, version[p], events)
         version[p] += len(events)
@@ -65,7 +84,8 @@ async def expected_activity(pool: asyncpg.Pool) -> dict[str, int]:
     rows = await pool.fetch(
         "SELECT record_key, count(*) FILTER (WHERE event_type = $2) AS check_ins FROM events "
         "GROUP BY record_key HAVING bool_or(event_type = $1)",
-        PairCreated.type_name(), CheckInLogged.type_name(),
+        PairCreated.type_name(),
+        CheckInLogged.type_name(),
     )
     return {r["record_key"]: r["check_ins"] for r in rows}
 
@@ -83,10 +103,13 @@ async def stored_ids(pool: asyncpg.Pool) -> set[str]:
 
 async def relay_pending(pool: asyncpg.Pool, relay: str = "outbox") -> int:
     """Stored events after the relay's recorded progress (all of them before its first save)."""
-    return int(await pool.fetchval(
-        "SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM relay_progress p "
-        "WHERE p.relay = $1 AND (e.tx_id, e.position) <= (p.tx_id, p.position))", relay,
-    ))
+    return int(
+        await pool.fetchval(
+            "SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM relay_progress p "
+            "WHERE p.relay = $1 AND (e.tx_id, e.position) <= (p.tx_id, p.position))",
+            relay,
+        )
+    )
 
 
 async def relay_caught_up(pool: asyncpg.Pool) -> bool:
@@ -110,8 +133,9 @@ async def runner_caught_up(pool: asyncpg.Pool, records: int) -> bool:
 
 async def read_topics(bootstrap: str, topics: list[str], timeout: float = 30) -> list[Record]:
     """Every record now on ``topics``, partition by partition in offset order."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                                fetch_max_bytes=32 * 1024 * 1024)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_bytes=32 * 1024 * 1024
+    )
     await consumer.start()
     try:
         tps = await partitions(bootstrap, topics)
@@ -136,8 +160,12 @@ async def partitions(bootstrap: str, topics: list[str]) -> list[TopicPartition]:
         described = await admin.describe_topics(topics)
     finally:
         await admin.close()
-    found = [TopicPartition(t["topic"], p["partition"])
-             for t in described if t["error_code"] == 0 for p in t["partitions"]]
+    found = [
+        TopicPartition(t["topic"], p["partition"])
+        for t in described
+        if t["error_code"] == 0
+        for p in t["partitions"]
+    ]
     assert {tp.topic for tp in found} == set(topics), f"missing topics among {topics}"
     return sorted(found)
 

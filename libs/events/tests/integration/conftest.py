@@ -13,8 +13,7 @@ from tandem_events.catalog.matching import PairCreated
 from tandem_events.relay import Relay
 from tandem_service.database import create_pool
 from tandem_testkit.databases import DatabaseFactory
-
-from .projection_fixture import MIGRATIONS
+from tandem_testkit.pair_activity import MIGRATIONS
 
 SOURCE = "/tandem/test"
 

@@ -11,10 +11,10 @@ from tandem_events.envelope import Envelope
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.rebuild import rebuild_projection
 from tandem_events.runner import ProjectionRunner
+from tandem_testkit.pair_activity import PairActivity
 
 from ..conftest import check_in
 from .conftest import SOURCE, pair_created, wait_for
-from .projection_fixture import PairActivity
 
 
 async def test_rebuild_replays_into_a_shadow_and_swaps_while_the_runner_goes_on(

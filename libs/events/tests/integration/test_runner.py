@@ -12,10 +12,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from tandem_events.envelope import Envelope
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.runner import OffsetsMoved, ProjectionRunner
+from tandem_testkit.pair_activity import PairActivity
 
 from ..conftest import check_in
 from .conftest import SOURCE, pair_created, wait_for
-from .projection_fixture import PairActivity
 
 
 async def check_ins(pool: asyncpg.Pool, pair_id: str) -> int | None:

@@ -18,11 +18,11 @@ from tandem_events.runner import ProjectionRunner
 from tandem_events.store import EventStore
 from tandem_service.database import connect, create_pool
 from tandem_service.telemetry import configure_tracing
+from tandem_testkit.pair_activity import PairActivity
 from tandem_testkit.uvicorn_server import serving
 
 from ..conftest import check_in
 from .conftest import pair_created, relay_everything, wait_for
-from .projection_fixture import PairActivity
 
 
 async def test_trace_id_flows_from_request_to_projection(
