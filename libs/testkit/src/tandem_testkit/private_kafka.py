@@ -54,7 +54,7 @@ def answers(port: int, timeout: float = 2.0) -> bool:
             correlation, error = struct.unpack(">ih", _recv(s, size)[:6])
     except (OSError, struct.error):
         return False
-    return correlation == 0x7A4D and error == 0
+    return bool(correlation == 0x7A4D and error == 0)
 
 
 def _recv(s: socket.socket, n: int) -> bytes:
