@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.matching import (
     ParticipantEnrolled,
     ParticipantProfile,
@@ -74,6 +75,20 @@ async def enrol(
             profile=profile,
         ),
     )
+    return await _record(ctx, program_id, person_id, version, events, profile, private, key)
+
+
+async def _record(
+    ctx: CommandContext,
+    program_id: str,
+    person_id: str,
+    version: int,
+    events: list[DomainEvent],
+    profile: ParticipantProfile,
+    private: PrivateAnswers,
+    key: str | None,
+) -> AppendResult:
+    """Append the person's events and keep their private answers, in one transaction."""
     async with ctx.transaction() as conn:
         result = await ctx.append(
             conn, person_stream(person_id), version, events, key, primary=True
@@ -105,12 +120,7 @@ async def update_profile(
             profile=profile,
         ),
     )
-    async with ctx.transaction() as conn:
-        result = await ctx.append(
-            conn, person_stream(person_id), version, events, key, primary=True
-        )
-        await _save(conn, program_id, person_id, profile, private)
-        return result
+    return await _record(ctx, program_id, person_id, version, events, profile, private, key)
 
 
 @retried
