@@ -116,7 +116,10 @@ class Envelope:
             raise InvalidEnvelope(f"malformed record: {exc}") from exc
         if not isinstance(data, dict):
             raise InvalidEnvelope("the record value is not a JSON object")
-        return cls(
+        # Consumers read hundreds of thousands of these: fill the frozen instance's fields
+        # directly rather than through the dataclass __init__ (one object.__setattr__ each).
+        envelope = object.__new__(cls)
+        envelope.__dict__.update(
             id=found["ce_id"].decode(),
             type=found["ce_type"].decode(),
             source=found["ce_source"].decode(),
@@ -130,4 +133,6 @@ class Envelope:
                 if "traceparent" in found or "tracestate" in found
                 else {}
             ),
+            _event=None,
         )
+        return envelope
