@@ -102,6 +102,10 @@ def start() -> None:
                 sys.exit(f"error: {name} did not become ready; log tail:\n" + "\n".join(tail))
             time.sleep(0.5)
         print(f"{name:14} ready  http://127.0.0.1:{port}  (API docs: /docs, metrics: /metrics)")
+    print(
+        "\na token for the APIs:  uv run tandem dev-token --role program_admin --sub admin-1"
+        "\nlogs: .local/logs/   stop everything: make down"
+    )
 
 
 def stop() -> None:
