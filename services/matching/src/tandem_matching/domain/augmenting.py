@@ -75,18 +75,21 @@ class _Search:
     def _shrink(self, v: int, to: int, queue: list[int]) -> None:
         """Contract the blossom closed by edge v-to; its inner vertices become outer."""
         top = self._common_base(v, to)
-        self._mark_path(v, top, to, queue)
-        self._mark_path(to, top, v, queue)
+        merged: list[int] = []
+        self._mark_path(v, top, to, queue, merged)
+        self._mark_path(to, top, v, queue, merged)
+        # Merge only after both walks: merging during a walk would make a sub-blossom look like
+        # `top` and end the walk before it reaches (and makes outer) the sub-blossom's mate.
+        for r in merged:
+            self.link[r] = top
 
-    def _mark_path(self, v: int, top: int, child: int, queue: list[int]) -> None:
-        """Merge the blossoms from v down to `top`, re-pointing parents along the cycle."""
-        mate, parent, link, outer, base = self.mate, self.parent, self.link, self.outer, self.base
+    def _mark_path(self, v: int, top: int, child: int, queue: list[int], merged: list[int]) -> None:
+        """Walk the blossom's side from v down to `top`, re-pointing parents along the cycle."""
+        mate, parent, outer, base = self.mate, self.parent, self.outer, self.base
         while base(v) != top:
             m = mate[v]
-            for x in (v, m):
-                r = base(x)
-                if r != top:
-                    link[r] = top
+            merged.append(base(v))
+            merged.append(base(m))
             if not outer[m]:
                 outer[m] = True
                 queue.append(m)
