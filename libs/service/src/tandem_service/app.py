@@ -13,7 +13,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from tandem_service.auth import DevKeyPair, TokenVerifier
 from tandem_service.database import check_database, create_pool
-from tandem_service.health import CheckResult, ReadinessCheck, health_router
+from tandem_service.health import ReadinessCheck, health_router
 from tandem_service.kafka import KafkaProbe
 from tandem_service.logging import configure_logging, get_logger
 from tandem_service.metrics import http_metrics_middleware, metrics_router
@@ -118,12 +118,3 @@ def create_service_app(
         app.include_router(router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
     return app
-
-
-def always_ready() -> ReadinessCheck:
-    """A check that passes; for components with nothing to report yet."""
-
-    async def check() -> CheckResult:
-        return CheckResult(True)
-
-    return check

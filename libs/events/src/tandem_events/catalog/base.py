@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Annotated, Any, ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, ValidationError
@@ -63,11 +62,6 @@ class DomainEvent(BaseModel):
         """The aggregate id this event belongs to (the Kafka record key)."""
         return str(getattr(self, self.key_field))
 
-    @property
-    def when(self) -> datetime:
-        """When it happened."""
-        return self.occurred_at
-
 
 class EventTypes:
     """Every known event model, by type name; the current version of each event name."""
@@ -108,10 +102,6 @@ class EventTypes:
     def all(self) -> list[type[DomainEvent]]:
         """Every registered model (all versions), sorted by type name."""
         return [self._by_type[k] for k in sorted(self._by_type)]
-
-    def current_models(self) -> list[type[DomainEvent]]:
-        """Only the newest version of each event."""
-        return sorted(self._current.values(), key=lambda m: m.type_name())
 
 
 EVENT_TYPES = EventTypes()

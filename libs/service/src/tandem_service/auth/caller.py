@@ -26,7 +26,3 @@ class Caller:
     def has_any(self, *roles: Role) -> bool:
         """True when the caller holds at least one of ``roles``."""
         return not self.roles.isdisjoint(roles)
-
-    def is_person(self, person_id: str) -> bool:
-        """True when the caller is that person (participants see only themselves)."""
-        return self.subject == person_id
