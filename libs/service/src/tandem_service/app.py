@@ -4,40 +4,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-import asyncpg
 from fastapi import APIRouter, FastAPI, Request, Response
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from tandem_service.auth import DevKeyPair, TokenVerifier
 from tandem_service.database import check_database, create_pool
-from tandem_service.health import ReadinessCheck, health_router
+from tandem_service.health_routes import health_router
 from tandem_service.kafka import KafkaProbe
 from tandem_service.logging import configure_logging, get_logger
 from tandem_service.metrics import http_metrics_middleware, metrics_router
+from tandem_service.runtime import Runtime
 from tandem_service.settings import ServiceSettings
 from tandem_service.telemetry import configure_tracing
-
-
-class Component(Protocol):
-    """Something a service runs beside its HTTP API (a relay, a consumer)."""
-
-    async def start(self) -> None: ...
-    async def stop(self) -> None: ...
-
-
-@dataclass
-class Runtime:
-    """What the lifespan opens: the pool, the Kafka probe and the service's components."""
-
-    settings: ServiceSettings
-    pool: asyncpg.Pool | None = None
-    kafka: KafkaProbe | None = None
-    components: list[Component] = field(default_factory=list)
-    checks: dict[str, ReadinessCheck] = field(default_factory=dict)
-
 
 StartHook = Callable[[Runtime, FastAPI], Awaitable[None]]
 ExceptionHandler = Callable[[Request, Any], Coroutine[Any, Any, Response]]
