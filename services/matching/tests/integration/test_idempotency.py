@@ -41,6 +41,11 @@ async def test_another_caller_and_another_operation_may_use_the_same_key(
     headers = {"Idempotency-Key": "k-shared"}
     made = admin.post("/programs", json=program_body("idem-d"), headers=headers)
     assert made.status_code == 201, made.text
+    other_admin = service.admin("admin-2").post(
+        "/programs", json=program_body("idem-e"), headers=headers
+    )
+    assert other_admin.status_code == 201, other_admin.text
+    assert other_admin.json()["replayed"] is False
     imported = admin.post("/directory/people", json=[person("joao")], headers=headers)
     assert imported.status_code == 200, imported.text
     assert imported.json()["created"] == 1
