@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from tandem_service.auth import DevKeyPair, TokenVerifier
@@ -17,6 +18,7 @@ from tandem_service.logging import configure_logging, get_logger
 from tandem_service.metrics import http_metrics_middleware, metrics_router
 from tandem_service.runtime import Runtime
 from tandem_service.settings import ServiceSettings
+from tandem_service.storable_text import StorableTextOnly
 from tandem_service.telemetry import configure_tracing
 
 StartHook = Callable[[Runtime, FastAPI], Awaitable[None]]
@@ -36,6 +38,12 @@ def token_verifier_for(settings: ServiceSettings) -> TokenVerifier:
         jwks_url=settings.jwt_jwks_url,
         public_pem=public_pem,
     )
+
+
+async def internal_error(_: Request, exc: Exception) -> Response:
+    """An unhandled error: JSON like every other answer, the details only in the log."""
+    get_logger("tandem.app").error("unhandled error", error=repr(exc), exc_info=exc)
+    return JSONResponse({"detail": "internal server error"}, status_code=500)
 
 
 def create_service_app(
@@ -81,16 +89,21 @@ def create_service_app(
             await pool.close()
             log.info("service stopped")
 
+    handlers: dict[int | type[Exception], ExceptionHandler] = {Exception: internal_error}
+    for kind, handler in (exception_handlers or {}).items():
+        handlers[kind] = handler
     app = FastAPI(
         title=title,
         description=description,
         version="0.1.0",
         lifespan=lifespan,
-        exception_handlers=dict(exception_handlers or {}),  # type: ignore[arg-type]
+        exception_handlers=handlers,
     )
     app.state.runtime = runtime
     app.state.settings = settings
     app.state.token_verifier = token_verifier_for(settings)
+    app.add_middleware(StorableTextOnly)
+    # Added last, so outermost: it also counts the 422s above and the 500s of unhandled errors.
     app.middleware("http")(http_metrics_middleware(settings.service_name))
     app.include_router(health_router(runtime.checks))
     app.include_router(metrics_router)
