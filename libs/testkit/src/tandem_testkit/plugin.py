@@ -9,9 +9,18 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tandem_testkit.backbone_fixtures import (
+    activity_dsn,
+    activity_pool,
+    events_dsn,
+    events_pool,
+    private_kafka,
+)
 from tandem_testkit.databases import DatabaseFactory
 from tandem_testkit.eventually import fresh_key
 from tandem_testkit.servers import Servers, locate_servers
+
+__all__ = ["activity_dsn", "activity_pool", "events_dsn", "events_pool", "private_kafka"]
 
 if TYPE_CHECKING:  # the web stack loads only for tests that start a service
     from tandem_service.bootstrap import ServiceDefinition
