@@ -137,23 +137,38 @@ class EventStore:
         )
         return AppendResult(row["stream_id"], row["version"], replayed=True) if row else None
 
-    async def read_stream(self, stream_id: str, after_version: int = 0) -> list[RecordedEvent]:
-        """The stream's events in version order."""
-        conn = await self._pool.acquire()
+    async def read_stream(
+        self, stream_id: str, after_version: int = 0, *, conn: asyncpg.Connection | None = None
+    ) -> list[RecordedEvent]:
+        """The stream's events in version order (through ``conn`` when given)."""
+        if conn is not None:
+            return [
+                recorded(row) for row in await conn.fetch(_READ_STREAM, stream_id, after_version)
+            ]
+        own = await self._pool.acquire()
         try:
-            rows = await conn.fetch(_READ_STREAM, stream_id, after_version)
+            rows = await own.fetch(_READ_STREAM, stream_id, after_version)
         finally:
             # The pool's reset query on release is one more round trip: run it off the
             # caller's path (the connection goes back to the pool right after it).
-            release_soon(self._pool, conn)
+            release_soon(self._pool, own)
         return [recorded(row) for row in rows]
 
     async def load(
-        self, stream_id: str, initial: A, apply: Callable[[A, DomainEvent], A]
+        self,
+        stream_id: str,
+        initial: A,
+        apply: Callable[[A, DomainEvent], A],
+        *,
+        conn: asyncpg.Connection | None = None,
     ) -> tuple[A, int]:
-        """Fold the stream into an aggregate with ``apply``; returns it and its version."""
+        """Fold the stream into an aggregate with ``apply``; returns it and its version.
+
+        Pass ``conn`` to read inside a transaction that already holds a connection (waiting
+        for a second one from the pool could starve it).
+        """
         state, version = initial, 0
-        for item in await self.read_stream(stream_id):
+        for item in await self.read_stream(stream_id, conn=conn):
             state, version = apply(state, item.event()), item.version
         return state, version
 

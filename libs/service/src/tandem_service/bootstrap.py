@@ -3,6 +3,7 @@ migrations, write-side adapter and error handlers; the helper builds its app fro
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,19 +38,23 @@ class ServiceDefinition:
 
     name: str
     settings: type[ServiceSettings]
-    title: str
     description: str
     routers: Sequence[APIRouter] = ()
     projections: Sequence[Projection] = ()
-    migrations: Path | None = None
+    migrations: Path | None = None  # default: ``migrations/`` beside the settings module
     tables: Callable[[asyncpg.Connection], Any] = _no_tables
     error_handlers: Mapping[type[Exception], ExceptionHandler] = field(default_factory=dict)
 
     @property
+    def title(self) -> str:
+        """The API's title."""
+        return f"Tandem {self.name}"
+
+    @property
     def all_migrations(self) -> list[Path]:
         """The store's, the kit's and the service's own migrations, in that order."""
-        own = [self.migrations] if self.migrations is not None else []
-        return [*KIT_MIGRATIONS, *own]
+        own = self.migrations or Path(inspect.getfile(self.settings)).parent / "migrations"
+        return [*KIT_MIGRATIONS, own]
 
     def build_app(self, settings: ServiceSettings | None = None) -> FastAPI:
         """The service's FastAPI application."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 
@@ -11,6 +12,7 @@ import pytest
 from pydantic import BaseModel
 
 from tandem_events.catalog.engagement import CheckInLogged
+from tandem_events.errors import ConcurrencyError
 from tandem_events.store import EventStore
 from tandem_service.bootstrap import KIT_MIGRATIONS
 from tandem_service.commands import CommandContext, CommandRequest, StoredResponse, run_command
@@ -100,3 +102,24 @@ async def test_racing_twins_with_one_key_append_once_and_answer_alike(pool: asyn
     assert {t.body["version"] for t in twins} == {1}
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM events WHERE stream_id = 'pair-race'") == 1
+
+
+async def test_commands_beyond_the_pool_size_do_not_starve_it(dsn: str) -> None:
+    small = await create_pool(dsn, max_size=2)
+    try:
+        ctx = CommandContext.on_postgres(small, EventStore(small, "/tandem/kit"), lambda conn: None)
+
+        async def handle(c: CommandContext[None]) -> int:
+            _, version = await c.load("pair-busy", 0, lambda n, _: n + 1)
+            await asyncio.sleep(0.05)  # every runner holds its connection while others load
+            async with c.transaction() as tx:
+                return (await tx.append("pair-busy", version, [check_in("pair-busy")])).version
+
+        async def one(n: int) -> None:
+            with contextlib.suppress(ConcurrencyError):  # a lost race is a 409, not a hang
+                await run_command(ctx, req(key=f"k{n}"), handle, lambda v: Done(version=v))
+
+        async with asyncio.timeout(20):
+            await asyncio.gather(*(one(n) for n in range(6)))
+    finally:
+        await small.close()

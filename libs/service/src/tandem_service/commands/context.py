@@ -38,7 +38,7 @@ class StreamStore(Protocol):
     ) -> Appended: ...
 
     async def load(
-        self, stream_id: str, initial: A, apply: Callable[[A, Any], A]
+        self, stream_id: str, initial: A, apply: Callable[[A, Any], A], *, conn: Any = None
     ) -> tuple[A, int]: ...
 
 
@@ -107,8 +107,13 @@ class CommandContext(Generic[W]):
         return self.clock()
 
     async def load(self, stream_id: str, initial: A, apply: Callable[[A, Any], A]) -> tuple[A, int]:
-        """Fold a stream into an aggregate; returns it and the stream's version."""
-        return await self.store.load(stream_id, initial, apply)
+        """Fold a stream into an aggregate; returns it and the stream's version.
+
+        Inside the runner's transaction it reads on that transaction's connection: a command
+        never holds one pooled connection while waiting for another.
+        """
+        conn = self.current.conn if self.current is not None else None
+        return await self.store.load(stream_id, initial, apply, conn=conn)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction[W]]:

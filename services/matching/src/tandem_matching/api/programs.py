@@ -37,15 +37,10 @@ async def create_program(
     body: ProgramCreate, caller: Admin, commands: Commands, command: IdempotencyKey
 ) -> JSONResponse:
     """Create and launch a program with its purpose, dates, cadence and matching policy."""
+    fields = body.model_dump(exclude={"policy", "goal_vocabulary"})
     launch = handlers.LaunchProgram(
+        **fields,
         actor=caller.subject,
-        program_id=body.program_id,
-        name=body.name,
-        purpose=body.purpose,
-        description=body.description,
-        starts_on=body.starts_on,
-        ends_on=body.ends_on,
-        suggested_cadence_days=body.suggested_cadence_days,
         policy=body.policy.as_event(),
         goal_vocabulary=tuple(body.goal_vocabulary),
     )
@@ -76,14 +71,12 @@ async def change_program(
     command: IdempotencyKey,
 ) -> JSONResponse:
     """Change description, end date, cadence or policy; 409 if ``expected_version`` is stale."""
+    changes = body.model_dump(exclude={"policy"})
     update = handlers.UpdateProgram(
+        **changes,
         actor=caller.subject,
         program_id=program_id,
-        description=body.description,
-        ends_on=body.ends_on,
-        suggested_cadence_days=body.suggested_cadence_days,
         policy=body.policy.as_event() if body.policy else None,
-        expected_version=body.expected_version,
     )
     return await run(
         commands, command, lambda c: handlers.update_program(c, update), accepted(program_id)
