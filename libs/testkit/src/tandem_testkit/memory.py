@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from tandem_events.errors import ConcurrencyError
+from tandem_service.commands import StreamStore
 
 A = TypeVar("A")
 
@@ -37,12 +38,18 @@ class InMemoryStreams:
         stream.extend(events)
         return MemoryAppend(stream_id, len(stream))
 
-    async def load(self, stream_id: str, initial: A, apply: Callable[[A, Any], A]) -> tuple[A, int]:
+    async def load(
+        self, stream_id: str, initial: A, apply: Callable[[A, Any], A], *, conn: Any = None
+    ) -> tuple[A, int]:
         """Fold the stream into an aggregate; returns it and its version."""
         state = initial
         for event in self.streams.get(stream_id, []):
             state = apply(state, event)
         return state, len(self.streams.get(stream_id, []))
+
+    def as_store(self) -> StreamStore:
+        """This fake, checked against the port the handlers use."""
+        return self
 
     def events(self, stream_id: str) -> list[Any]:
         """What the stream holds."""
