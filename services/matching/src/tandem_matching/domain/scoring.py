@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -38,10 +39,10 @@ class ScoringPolicy:
     allow_triads: bool = True
 
     @classmethod
-    def of(cls, weights: Mapping[str, float] | None = None, **rest: object) -> ScoringPolicy:
+    def of(cls, weights: Mapping[str, float] | None = None, **rest: Any) -> ScoringPolicy:
         """A policy whose weights are the defaults overridden by ``weights``."""
         merged = {**DEFAULT_WEIGHTS, **{k: float(v) for k, v in (weights or {}).items()}}
-        return cls(weights=merged, **rest)  # type: ignore[arg-type]
+        return cls(weights=merged, **rest)
 
 
 @dataclass(frozen=True)
