@@ -1,11 +1,9 @@
 """Settings of the analytics service (``TANDEM_*`` environment variables)."""
 
-from typing import ClassVar
-
 from tandem_service.settings import ServiceDeclaration, ServiceSettings
 
 
 class AnalyticsSettings(ServiceSettings):
-    """The analytics service's settings; name, port and database default to its registry entry."""
+    """The analytics service's settings; its registry entry gives name, port and database."""
 
-    declaration: ClassVar[ServiceDeclaration | None] = ServiceDeclaration.of_package("tandem_analytics")
+    declaration = ServiceDeclaration.of_package("tandem_analytics")

@@ -1,11 +1,9 @@
 """Settings of the engagement service (``TANDEM_*`` environment variables)."""
 
-from typing import ClassVar
-
 from tandem_service.settings import ServiceDeclaration, ServiceSettings
 
 
 class EngagementSettings(ServiceSettings):
-    """The engagement service's settings; name, port and database default to its registry entry."""
+    """The engagement service's settings; its registry entry gives name, port and database."""
 
-    declaration: ClassVar[ServiceDeclaration | None] = ServiceDeclaration.of_package("tandem_engagement")
+    declaration = ServiceDeclaration.of_package("tandem_engagement")
