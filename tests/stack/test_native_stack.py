@@ -27,6 +27,8 @@ def scratch() -> Iterator[Path]:
     # Under the repository's .local (not /tmp): the PostgreSQL user must be able to reach it.
     scratch = root / ".local" / f"scratch-{uuid.uuid4().hex[:8]}"
     shutil.copytree(root / "deploy" / "local", scratch / "deploy" / "local")
+    # The stack creates a database per service that the registry declares.
+    (scratch / "services").symlink_to(root / "services")
     (scratch / ".local" / "kafka").mkdir(parents=True)
     (scratch / ".local" / "kafka" / "libs").symlink_to(root / ".local" / "kafka" / "libs")
     yield scratch
