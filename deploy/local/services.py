@@ -117,7 +117,8 @@ def start() -> None:
             time.sleep(0.5)
         print(f"{name:14} ready  http://127.0.0.1:{port}  (API docs: /docs, metrics: /metrics)")
     print(
-        "\na token for the APIs:  uv run --no-sync tandem dev-token --role program_admin --sub admin-1"
+        "\na token for the APIs:  "
+        "uv run --no-sync tandem dev-token --role program_admin --sub admin-1"
         "\nlogs: .local/logs/   stop everything: make down"
     )
 

@@ -8,8 +8,8 @@ from nativestack.config import ADMIN, ANALYST, PG_SUPERUSER, services
 from nativestack.postgres import pg_socket_dir
 from nativestack.processes import run
 
-# The analyst's guard rails; what the analyst may read is granted by the analytics
-# service's own migrations (views only), not by the stack.
+# The analyst's guard rails. What it may read is granted by the migrations of the service
+# that owns the database (views only), never by the stack.
 ANALYST_TIMEOUT = "5s"
 
 
