@@ -118,9 +118,7 @@ async def test_a_transaction_that_wrote_first_and_appends_late_keeps_stream_orde
         async with pool.acquire() as mine, mine.transaction():
             await store.append("person-o", 0, [check_in("person-o")], conn=mine)  # id taken
             await store.append("pair-s", 1, [check_in("pair-s", 2)])  # another writer, commits
-            version = await mine.fetchval(
-                "SELECT version FROM streams WHERE stream_id = 'pair-s'"
-            )
+            version = await mine.fetchval("SELECT version FROM streams WHERE stream_id = 'pair-s'")
             await store.append("pair-s", version, [check_in("pair-s", 3)], conn=mine)
         await relay_everything(relay, conn, pool)
     finally:
