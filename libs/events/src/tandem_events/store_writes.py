@@ -235,7 +235,7 @@ class GroupCommit:
                 if attempt == MAX_RETRIES - 1:
                     raise
                 RETRIED.inc()
-                await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))
+                await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 - jitter
         raise AssertionError("unreachable")
 
     def _arguments(self, batch: list[Pending]) -> list[Any]:
@@ -297,7 +297,7 @@ async def append_one(conn: asyncpg.Connection, source: str, p: Pending) -> int:
             if attempt == MAX_RETRIES - 1:
                 raise
             RETRIED.inc()
-            await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))
+            await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 - jitter
     raise AssertionError("unreachable")
 
 
