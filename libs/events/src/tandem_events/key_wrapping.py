@@ -15,9 +15,8 @@ from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from tandem_events.backbone_settings import BackboneSettings
 from tandem_events.errors import EventError
 
 
@@ -73,21 +72,13 @@ def _aad(person_id: str) -> bytes:
     return b"tandem-data-key:" + person_id.encode()
 
 
-class KeyringSettings(BaseSettings):
-    """The keyring's own settings (``TANDEM_KEY_ENCRYPTION_KEY[_PREVIOUS]``, base64)."""
-
-    model_config = SettingsConfigDict(env_prefix="TANDEM_", env_file=None, extra="ignore")
-
-    key_encryption_key: SecretStr | None = None
-    key_encryption_key_previous: SecretStr | None = None  # comma-separated, during a rotation
-
-    def wrapper(self) -> SecretKeyWrapper | None:
-        """The wrapper these settings describe, or None when no KEK is set."""
-        if self.key_encryption_key is None:
-            return None
-        previous = self.key_encryption_key_previous
-        older = previous.get_secret_value().split(",") if previous else []
-        return SecretKeyWrapper(
-            base64.b64decode(self.key_encryption_key.get_secret_value()),
-            [base64.b64decode(k) for k in older if k.strip()],
-        )
+def wrapper_from(settings: BackboneSettings) -> SecretKeyWrapper | None:
+    """The wrapper the settings describe, or None when no KEK is set."""
+    if settings.key_encryption_key is None:
+        return None
+    previous = settings.key_encryption_key_previous
+    older = previous.get_secret_value().split(",") if previous else []
+    return SecretKeyWrapper(
+        base64.b64decode(settings.key_encryption_key.get_secret_value()),
+        [base64.b64decode(k) for k in older if k.strip()],
+    )

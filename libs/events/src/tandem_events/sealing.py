@@ -23,8 +23,9 @@ import asyncpg
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from tandem_events.backbone_settings import BackboneSettings
 from tandem_events.errors import EventError, TextErased
-from tandem_events.key_wrapping import KeyringSettings, KeyUnavailable, KeyWrapper
+from tandem_events.key_wrapping import KeyUnavailable, KeyWrapper, wrapper_from
 
 PREFIX = "sealed:v1:"
 
@@ -56,7 +57,7 @@ class PersonKeyring:
 
     def __init__(self, pool: asyncpg.Pool, wrapper: KeyWrapper | None = None) -> None:
         self._pool = pool
-        self._wrapper = wrapper if wrapper is not None else KeyringSettings().wrapper()
+        self._wrapper = wrapper if wrapper is not None else wrapper_from(BackboneSettings())
 
     async def seal(self, person_id: str, text: str) -> str:
         """Encrypt ``text`` with ``person_id``'s key, creating the key on first use."""
