@@ -9,6 +9,7 @@ savepoint: an event that fails for another reason is dead-lettered alone and the
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -26,6 +27,8 @@ from tandem_events.projection import Projection, ProjectionContext, WaitFor
 DEFAULT_HORIZON = timedelta(hours=48)
 DEFAULT_RECHECK = timedelta(minutes=1)
 MAX_RECHECK = timedelta(minutes=30)
+# With nothing parked, look again this often anyway: replay-dead-letters parks from outside.
+LOOK_EVERY_SECONDS = 5.0
 
 # Errors of the database or the network: the retry pass is rolled back and runs again later;
 # they say nothing about the event, so it is never dead-lettered for them.
@@ -85,7 +88,9 @@ class ParkingLot:
         self._recheck = recheck
         self._per_loop = per_loop
         self._maybe_parked = True  # unknown at start: look once
+        self._looked_at = 0.0
         self._arrived: set[str] = set()
+        self.parked_now: set[str] = set()  # event ids parked by the batch in progress
 
     async def park(
         self,
@@ -110,6 +115,7 @@ class ParkingLot:
             self.horizon,
         )
         self._maybe_parked = True
+        self.parked_now.add(envelope.id)
 
     def applied(self, keys: Iterable[str]) -> None:
         """Note the record keys of applied events: what waits for them is retried next."""
@@ -117,15 +123,22 @@ class ParkingLot:
 
     async def retry(self, pool: asyncpg.Pool, dead: DeadLetters) -> None:
         """Retry the parked events that are due or whose awaited key arrived, oldest first."""
-        if not self._maybe_parked:
+        if not self._maybe_parked and time.monotonic() - self._looked_at < LOOK_EVERY_SECONDS:
             self._arrived.clear()
             return
+        self._looked_at = time.monotonic()
         arrived, self._arrived = self._arrived, set()
         async with pool.acquire() as conn:
-            async with conn.transaction():
-                rows = await conn.fetch(_DUE, self._projection.name, list(arrived), self._per_loop)
-                for row in rows:
-                    await self._retry_one(conn, row, dead)
+            try:
+                async with conn.transaction():
+                    rows = await conn.fetch(
+                        _DUE, self._projection.name, list(arrived), self._per_loop
+                    )
+                    for row in rows:
+                        await self._retry_one(conn, row, dead)
+            except BaseException:
+                self._arrived |= arrived  # rolled back: those arrivals still count next time
+                raise
             self._maybe_parked = bool(
                 await conn.fetchval(
                     "SELECT EXISTS (SELECT 1 FROM projection_parked WHERE projection = $1)",

@@ -231,6 +231,7 @@ class ProjectionRunner:
                         newer.append(Decoded(record, envelope))
                     else:
                         dead.append((record, str(exc)))
+        self.parking.parked_now.clear()
         async with self._pool.acquire() as conn:
             for isolate in (False, True):
                 try:
@@ -251,7 +252,8 @@ class ProjectionRunner:
                         raise
                     # One event broke the batch: redo it with a savepoint per event to find it.
         await self._dead.send_committed(self._pool)
-        self.parking.applied(item.envelope.key for item in good)
+        parked, self.parking.parked_now = self.parking.parked_now, set()
+        self.parking.applied(i.envelope.key for i in good if i.envelope.id not in parked)
         APPLIED.labels(self.projection.name).inc(len(good))
         if self._consumer is not None:
             with contextlib.suppress(Exception):  # informational only; the database is the truth
