@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 
+from tandem_events.backbone_settings import BackboneSettings
 from tandem_events.catalog import TOPICS
 from tandem_events.errors import ConcurrencyError
 from tandem_events.kafka_producer import EventPublisher
@@ -99,6 +101,7 @@ async def attach_backbone(
                 group_id=f"{settings.topic_prefix}tandem.{settings.service_name}.{projection.name}",
                 topic_prefix=settings.topic_prefix,
                 kafka_options=settings.kafka_options(),
+                park_horizon=timedelta(hours=BackboneSettings().park_horizon_hours),
             )
             backbone.runners.append(runner)
             runtime.components.append(runner)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import random
+from datetime import timedelta
 
 import asyncpg
 import pytest
 
 from tandem_events.catalog.engagement import CheckInLogged
 from tandem_events.errors import ConcurrencyError
-from tandem_events.store import EventStore
+from tandem_events.store import EventStore, prune_idempotency
 
 from ..conftest import check_in
 
@@ -187,3 +188,18 @@ async def test_many_writers_on_few_hot_streams_see_only_real_conflicts(pool: asy
     )
     assert sum(r["n"] for r in rows) == appended, "every success stored, nothing else"
     assert all(r["n"] == r["top"] for r in rows), "versions gap-free per stream"
+
+
+async def test_pruning_removes_only_idempotency_records_older_than_the_age(
+    pool: asyncpg.Pool,
+) -> None:
+    store = EventStore(pool, "/tandem/test")
+    await store.append("pair-old", 0, [check_in("pair-old")], idempotency_key="old")
+    await store.append("pair-new", 0, [check_in("pair-new")], idempotency_key="new")
+    await pool.execute(
+        "UPDATE command_idempotency SET recorded_at = now() - interval '40 days' "
+        "WHERE idempotency_key = 'old'"
+    )
+    assert await prune_idempotency(pool, timedelta(days=30)) == {"command_idempotency": 1}
+    keys = await pool.fetch("SELECT idempotency_key FROM command_idempotency")
+    assert [k[0] for k in keys] == ["new"]
