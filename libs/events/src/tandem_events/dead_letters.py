@@ -49,10 +49,12 @@ class DeadLetters:
     def __init__(self, producer: AIOKafkaProducer, consumer: str) -> None:
         self._producer = producer
         self._consumer = consumer
+        self._maybe_unsent = True  # unknown at start: a crash may have left some
 
     async def record(self, conn: asyncpg.Connection, record: Record, reason: str) -> None:
         """Decide that ``record`` is dead, in the caller's transaction (nothing is sent yet)."""
         event_id = _event_id(record)
+        self._maybe_unsent = True
         await conn.execute(
             _RECORD,
             self._consumer,
@@ -69,6 +71,8 @@ class DeadLetters:
 
     async def send_committed(self, pool: asyncpg.Pool) -> int:
         """Publish the committed dead letters not sent yet, each once; returns how many."""
+        if not self._maybe_unsent:
+            return 0
         rows = await pool.fetch(
             "SELECT * FROM projection_dead_letters WHERE projection = $1 AND sent_at IS NULL "
             "ORDER BY dead_at LIMIT 1000",
@@ -93,6 +97,7 @@ class DeadLetters:
                 row["dead_key"],
             )
             DEAD_LETTERS.labels(self._consumer, row["topic"]).inc()
+        self._maybe_unsent = len(rows) == 1000  # more than one page: go on next time
         return len(rows)
 
 
