@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -15,5 +17,8 @@ class BackboneSettings(BaseSettings):
     key_encryption_key: SecretStr | None = None
     # Retired KEKs (comma-separated) still unwrap during a rotation; drop them afterwards.
     key_encryption_key_previous: SecretStr | None = None
+    # Without a KEK, development and tests use one kept in this folder (never in production).
+    env: str = "development"
+    dev_keys_dir: Path = Path(".local/dev-keys")
     # How long a parked event waits for what it depends on before it is dead-lettered.
     park_horizon_hours: float = Field(default=48.0, gt=0)

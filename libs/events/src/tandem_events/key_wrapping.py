@@ -11,6 +11,7 @@ import base64
 import hashlib
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
@@ -73,12 +74,29 @@ def _aad(person_id: str) -> bytes:
 
 
 def wrapper_from(settings: BackboneSettings) -> SecretKeyWrapper | None:
-    """The wrapper the settings describe, or None when no KEK is set."""
+    """The wrapper the settings describe; outside production a local dev KEK stands in."""
     if settings.key_encryption_key is None:
-        return None
+        if settings.env == "production":
+            return None
+        return SecretKeyWrapper(_dev_kek(settings.dev_keys_dir))
     previous = settings.key_encryption_key_previous
     older = previous.get_secret_value().split(",") if previous else []
     return SecretKeyWrapper(
         base64.b64decode(settings.key_encryption_key.get_secret_value()),
         [base64.b64decode(k) for k in older if k.strip()],
     )
+
+
+def _dev_kek(folder: Path) -> bytes:
+    """The development KEK: made once beside the dev signing key, readable by its owner only."""
+    path = folder / "key-encryption-key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process of the stack made it first
+            pass
+        else:
+            with os.fdopen(fd, "wb") as out:
+                out.write(base64.b64encode(os.urandom(32)))
+    return base64.b64decode(path.read_bytes())
