@@ -1,0 +1,141 @@
+"""The engagement write side's SQL: the directory from matching and batch workspace loads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import asyncpg
+
+from tandem_engagement.adapters.ports import OpeningFacts
+from tandem_engagement.domain.folding import fold
+from tandem_engagement.domain.workspace import Workspace, workspace_stream
+from tandem_events.store import recorded
+
+_LOAD_MANY = (
+    "SELECT position, stream_id, version, event_id, event_type, source, record_key, "
+    "occurred_at, topic, payload, trace FROM events "
+    "WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, version"
+)
+
+
+class PostgresDirectory:
+    """The directory in the engagement database, on the caller's connection (transaction)."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def remember_program(self, program_id: str, purpose: str, owner_id: str) -> None:
+        """Keep a launched program's purpose and owner."""
+        await self._conn.execute(
+            "INSERT INTO known_programs (program_id, purpose, owner_id) VALUES ($1, $2, $3) "
+            "ON CONFLICT (program_id) DO UPDATE SET purpose = $2, owner_id = $3",
+            program_id,
+            purpose,
+            owner_id,
+        )
+
+    async def remember_person(self, program_id: str, person_id: str, timezone: str) -> None:
+        """Keep an enrolled person's timezone (an enrolment also cancels a withdrawal)."""
+        await self._conn.execute(
+            "INSERT INTO known_people (program_id, person_id, timezone) VALUES ($1, $2, $3) "
+            "ON CONFLICT (program_id, person_id) DO UPDATE SET timezone = $3",
+            program_id,
+            person_id,
+            timezone,
+        )
+        await self._conn.execute(
+            "DELETE FROM withdrawals WHERE program_id = $1 AND person_id = $2",
+            program_id,
+            person_id,
+        )
+
+    async def record_withdrawal(self, program_id: str, person_id: str, at: datetime) -> None:
+        """Remember that a person left a program."""
+        await self._conn.execute(
+            "INSERT INTO withdrawals (program_id, person_id, withdrew_at) VALUES ($1, $2, $3) "
+            "ON CONFLICT (program_id, person_id) DO UPDATE SET withdrew_at = $3",
+            program_id,
+            person_id,
+            at,
+        )
+
+    async def opening_facts(
+        self, program_id: str, member_ids: tuple[str, ...]
+    ) -> OpeningFacts | str:
+        """The facts to open a pair's workspace, or what is still missing."""
+        purpose = await self._conn.fetchval(
+            "SELECT purpose FROM known_programs WHERE program_id = $1", program_id
+        )
+        if purpose is None:
+            return f"ProgramLaunched {program_id}"
+        rows = await self._conn.fetch(
+            "SELECT person_id, timezone FROM known_people "
+            "WHERE program_id = $1 AND person_id = ANY($2::text[])",
+            program_id,
+            list(member_ids),
+        )
+        zones = {row["person_id"]: row["timezone"] for row in rows}
+        missing = [m for m in member_ids if m not in zones]
+        if missing:
+            return f"ParticipantEnrolled {program_id}/{missing[0]}"
+        return OpeningFacts(purpose, zones)
+
+    async def withdrawn(self, program_id: str, member_ids: tuple[str, ...]) -> bool:
+        """Whether one of the members has withdrawn from the program."""
+        found = await self._conn.fetchval(
+            "SELECT 1 FROM withdrawals WHERE program_id = $1 AND person_id = ANY($2::text[])",
+            program_id,
+            list(member_ids),
+        )
+        return found is not None
+
+    async def index_workspace(
+        self, pair_id: str, program_id: str, members: tuple[str, ...]
+    ) -> None:
+        """Record an opened workspace by its members."""
+        await self._conn.execute(
+            "INSERT INTO workspace_index (pair_id, program_id, member_ids) VALUES ($1, $2, $3) "
+            "ON CONFLICT (pair_id) DO NOTHING",
+            pair_id,
+            program_id,
+            list(members),
+        )
+
+    async def close_workspace(self, pair_id: str) -> None:
+        """Mark a workspace closed in the index."""
+        await self._conn.execute(
+            "UPDATE workspace_index SET open = false WHERE pair_id = $1", pair_id
+        )
+
+    async def open_pairs_of(self, program_id: str, person_id: str) -> list[str]:
+        """The open workspaces a person has in a program."""
+        rows = await self._conn.fetch(
+            "SELECT pair_id FROM workspace_index "
+            "WHERE open AND program_id = $1 AND member_ids @> ARRAY[$2::text] ORDER BY pair_id",
+            program_id,
+            person_id,
+        )
+        return [row["pair_id"] for row in rows]
+
+    async def programs_owned_by(self, owner_id: str) -> list[str]:
+        """The programs an admin launched."""
+        rows = await self._conn.fetch(
+            "SELECT program_id FROM known_programs WHERE owner_id = $1 ORDER BY program_id",
+            owner_id,
+        )
+        return [row["program_id"] for row in rows]
+
+
+async def load_workspaces(
+    conn: asyncpg.Connection, pair_ids: Sequence[str]
+) -> dict[str, tuple[Workspace, int]]:
+    """Many workspaces and their stream versions in one read (for sweeps)."""
+    found: dict[str, tuple[Workspace, int]] = {p: (Workspace(), 0) for p in pair_ids}
+    streams = {workspace_stream(p): p for p in pair_ids}
+    for row in await conn.fetch(_LOAD_MANY, list(streams)):
+        item = recorded(row)
+        pair_id = streams[item.stream_id]
+        state, _ = found[pair_id]
+        found[pair_id] = (fold(state, item.event()), item.version)
+    return found

@@ -1,0 +1,104 @@
+"""Fixtures for the engagement service on the real servers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+
+from tandem_engagement.bootstrap import MIGRATIONS
+from tandem_events.catalog.matching import (
+    MatchingPolicy,
+    PairCreated,
+    PairEnded,
+    ParticipantEnrolled,
+    ParticipantProfile,
+    ParticipantWithdrew,
+    ProgramLaunched,
+)
+from tandem_events.store import EventStore
+from tandem_service.database import create_pool
+from tandem_testkit.databases import DatabaseFactory
+
+CREATED = datetime(2026, 1, 5, 10, tzinfo=UTC)
+SOURCE = "/tandem/engagement"
+
+
+@pytest.fixture
+def engagement_dsn(database_factory: DatabaseFactory) -> Iterator[str]:
+    dsn = database_factory.create(MIGRATIONS, prefix="engagement")
+    yield dsn
+    database_factory.drop(dsn)
+
+
+@pytest.fixture
+async def pool(engagement_dsn: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(engagement_dsn, max_size=10)
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
+def store(pool: asyncpg.Pool) -> EventStore:
+    return EventStore(pool, SOURCE)
+
+
+def launched(program_id: str = "prog", owner: str = "admin-1") -> ProgramLaunched:
+    return ProgramLaunched(
+        occurred_at=CREATED,
+        actor_id=owner,
+        program_id=program_id,
+        name="Grow",
+        purpose="onboarding",
+        starts_on=CREATED.date(),
+        suggested_cadence_days=14,
+        policy=MatchingPolicy(),
+    )
+
+
+def enrolled(
+    person_id: str, timezone: str = "Europe/Paris", program_id: str = "prog"
+) -> ParticipantEnrolled:
+    return ParticipantEnrolled(
+        occurred_at=CREATED,
+        actor_id=person_id,
+        program_id=program_id,
+        person_id=person_id,
+        level=3,
+        profile=ParticipantProfile(timezone=timezone),
+    )
+
+
+def pair_created(
+    pair_id: str, members: tuple[str, ...] = ("ana", "ben"), program_id: str = "prog"
+) -> PairCreated:
+    return PairCreated(
+        occurred_at=CREATED,
+        actor_id="admin-1",
+        pair_id=pair_id,
+        program_id=program_id,
+        member_ids=members,
+        score=70.0,
+    )
+
+
+def pair_ended(pair_id: str, members: tuple[str, ...] = ("ana", "ben")) -> PairEnded:
+    return PairEnded(
+        occurred_at=CREATED.replace(day=20),
+        actor_id="admin-1",
+        pair_id=pair_id,
+        program_id="prog",
+        member_ids=members,
+        reason="completed",
+    )
+
+
+def withdrew(person_id: str) -> ParticipantWithdrew:
+    return ParticipantWithdrew(
+        occurred_at=CREATED.replace(day=15),
+        actor_id=person_id,
+        program_id="prog",
+        person_id=person_id,
+    )
