@@ -34,12 +34,13 @@ ON CONFLICT (kind, key) DO UPDATE
 SET due_at = excluded.due_at, payload = excluded.payload, attempts = 0, last_error = NULL
 """
 
+# By row address (a TID scan): "(kind, key) IN (...)" planned a sequential scan per batch.
 _CLAIM = """
-DELETE FROM timers WHERE (kind, key) IN (
-    SELECT kind, key FROM timers
+DELETE FROM timers WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM timers
     WHERE kind = $1 AND due_at <= $2 AND ($4::text[] IS NULL OR key = ANY($4::text[]))
     ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED
-)
+))
 RETURNING key, due_at, payload, attempts
 """
 

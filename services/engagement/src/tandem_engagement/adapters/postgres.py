@@ -8,8 +8,9 @@ from datetime import datetime
 import asyncpg
 
 from tandem_engagement.adapters.ports import OpeningFacts
-from tandem_engagement.domain.folding import fold
+from tandem_engagement.domain.folding import fold_all
 from tandem_engagement.domain.workspace import Workspace, workspace_stream
+from tandem_events.catalog.base import DomainEvent
 from tandem_events.store import recorded
 
 _LOAD_MANY = (
@@ -131,11 +132,12 @@ async def load_workspaces(
     conn: asyncpg.Connection, pair_ids: Sequence[str]
 ) -> dict[str, tuple[Workspace, int]]:
     """Many workspaces and their stream versions in one read (for sweeps)."""
-    found: dict[str, tuple[Workspace, int]] = {p: (Workspace(), 0) for p in pair_ids}
     streams = {workspace_stream(p): p for p in pair_ids}
+    events: dict[str, list[DomainEvent]] = {p: [] for p in pair_ids}
+    versions = dict.fromkeys(pair_ids, 0)
     for row in await conn.fetch(_LOAD_MANY, list(streams)):
         item = recorded(row)
         pair_id = streams[item.stream_id]
-        state, _ = found[pair_id]
-        found[pair_id] = (fold(state, item.event()), item.version)
-    return found
+        events[pair_id].append(item.event())
+        versions[pair_id] = item.version
+    return {p: (fold_all(Workspace(), events[p]), versions[p]) for p in pair_ids}

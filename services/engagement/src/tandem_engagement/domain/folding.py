@@ -1,9 +1,15 @@
-"""How each engagement event changes a workspace (the one place that folds events)."""
+"""How each engagement event changes a workspace (the one place that folds events).
+
+A stream folds into one set of fields and builds the workspace once at the end: sweeps
+fold many thousand streams, and building a frozen dataclass per event dominated their time.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import fields as dataclass_fields
 from types import MappingProxyType
+from typing import Any
 
 from tandem_engagement.domain.workspace import CadenceTerms, CheckIn, Goal, Proposal, Workspace
 from tandem_events.catalog.base import DomainEvent
@@ -25,6 +31,9 @@ from tandem_events.catalog.engagement import (
 
 # Health looks at the latest few usefulness ratings only.
 RATINGS_KEPT = 3
+_NAMES = tuple(f.name for f in dataclass_fields(Workspace))
+# A new workspace's fields (every default is immutable or replaced, never changed in place).
+_BLANK = {name: getattr(Workspace(), name) for name in _NAMES}
 
 
 def milestone_key(kind: str, count: int | None) -> str:
@@ -34,9 +43,31 @@ def milestone_key(kind: str, count: int | None) -> str:
 
 def fold(state: Workspace, event: DomainEvent) -> Workspace:
     """Fold one event into the workspace; events of other kinds leave it unchanged."""
+    return fold_all(state, (event,))
+
+
+def fold_all(state: Workspace, events: Iterable[DomainEvent]) -> Workspace:
+    """Fold a run of events into the workspace."""
+    values = {name: getattr(state, name) for name in _NAMES}
+    changed = False
+    for event in events:
+        changed = _change(values, event) or changed
+    return Workspace(**values) if changed else state
+
+
+def _goal(values: dict[str, Any], goal_id: str, **changes: Any) -> bool:
+    goal: Goal | None = values["goals"].get(goal_id)
+    if goal is None:
+        return False
+    values["goals"] = {**values["goals"], goal_id: Goal(**{**goal.__dict__, **changes})}
+    return True
+
+
+def _change(values: dict[str, Any], event: DomainEvent) -> bool:
     match event:
         case WorkspaceOpened():
-            return Workspace(
+            values.update(_BLANK)
+            values.update(
                 pair_id=event.pair_id,
                 program_id=event.program_id,
                 member_ids=event.member_ids,
@@ -46,49 +77,50 @@ def fold(state: Workspace, event: DomainEvent) -> Workspace:
                 opened_at=event.occurred_at,
             )
         case WorkspaceClosed():
-            return replace(state, closed=True, proposal=None)
+            values.update(closed=True, proposal=None)
         case CadenceProposed():
             terms = CadenceTerms(
                 event.every_days, event.meeting_minutes, event.time_of_day, event.weekday
             )
             proposal_id = event.proposal_id or f"{event.actor_id}@{event.occurred_at.isoformat()}"
-            return replace(state, proposal=Proposal(proposal_id, event.actor_id, terms))
+            values["proposal"] = Proposal(proposal_id, event.actor_id, terms)
         case CadenceAgreed():
-            terms = CadenceTerms(
-                event.every_days,
-                event.meeting_minutes,
-                event.time_of_day or "any",
-                event.weekday,
-            )
-            return replace(
-                state, proposal=None, cadence=terms, cadence_agreed_on=event.occurred_at.date()
+            values.update(
+                proposal=None,
+                cadence=CadenceTerms(
+                    event.every_days,
+                    event.meeting_minutes,
+                    event.time_of_day or "any",
+                    event.weekday,
+                ),
+                cadence_agreed_on=event.occurred_at.date(),
             )
         case GoalSet():
             goal = Goal(event.goal_id, event.owner_id, event.shared)
-            return state.with_goal(goal)
-        case GoalProgressed() if event.goal_id in state.goals:
-            goal = replace(state.goals[event.goal_id], progress_percent=event.progress_percent)
-            return state.with_goal(goal)
-        case GoalCompleted() if event.goal_id in state.goals:
-            return state.with_goal(
-                replace(state.goals[event.goal_id], status="completed", progress_percent=100)
-            )
-        case GoalDropped() if event.goal_id in state.goals:
-            return state.with_goal(replace(state.goals[event.goal_id], status="dropped"))
+            values["goals"] = {**values["goals"], event.goal_id: goal}
+        case GoalProgressed():
+            return _goal(values, event.goal_id, progress_percent=event.progress_percent)
+        case GoalCompleted():
+            return _goal(values, event.goal_id, status="completed", progress_percent=100)
+        case GoalDropped():
+            return _goal(values, event.goal_id, status="dropped")
         case CheckInLogged():
             check_in = CheckIn(
                 event.check_in_id, event.actor_id, event.met_on, event.asynchronous, event.felt
             )
-            return replace(state, check_ins={**state.check_ins, event.check_in_id: check_in})
+            values["check_ins"] = {**values["check_ins"], event.check_in_id: check_in}
         case FeedbackGiven():
-            given = state.feedback_given | {(event.check_in_id or "", event.actor_id)}
-            ratings = (*state.usefulness, event.helpfulness)[-RATINGS_KEPT:]
-            return replace(state, feedback_given=given, usefulness=ratings)
+            values["feedback_given"] = values["feedback_given"] | {
+                (event.check_in_id or "", event.actor_id)
+            }
+            values["usefulness"] = (*values["usefulness"], event.helpfulness)[-RATINGS_KEPT:]
         case PulseSubmitted():
-            return replace(state, stress={**state.stress, event.actor_id: event.stress})
+            values["stress"] = {**values["stress"], event.actor_id: event.stress}
         case MilestoneReached():
             key = milestone_key(event.milestone, event.count)
-            return replace(state, milestones=state.milestones | {key})
+            values["milestones"] = values["milestones"] | {key}
         case PairHealthChanged():
-            return replace(state, health=event.current)
-    return state
+            values["health"] = event.current
+        case _:
+            return False
+    return True

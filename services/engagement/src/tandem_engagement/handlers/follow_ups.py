@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import reduce
 
 import asyncpg
 
-from tandem_engagement.domain.folding import fold
+from tandem_engagement.domain.folding import fold_all
 from tandem_engagement.domain.health import follow_ups, next_review
 from tandem_engagement.domain.workspace import Workspace, workspace_stream
 from tandem_events import timers
@@ -23,11 +22,11 @@ def with_follow_ups(
     state: Workspace, decided: Sequence[DomainEvent], now: datetime
 ) -> tuple[Workspace, list[DomainEvent]]:
     """The decided events plus the milestones and health change they lead to."""
-    after = reduce(fold, decided, state)
+    after = fold_all(state, decided)
     if not after.pair_id:
         return after, list(decided)
     implied = follow_ups(after, now)
-    return reduce(fold, implied, after), [*decided, *implied]
+    return fold_all(after, implied), [*decided, *implied]
 
 
 async def append_with_follow_ups(
