@@ -43,7 +43,7 @@ test: setup up ## The whole suite on the real servers (lint, schema checks, test
 lint: ## ruff, mypy --strict on libs/, the event schema compatibility check
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	$(RUN) mypy libs/service/src libs/events/src libs/testkit/src
+	$(RUN) mypy libs/service/src libs/events/src libs/testkit/src services/*/src
 	$(RUN) tandem-events schemas check
 
 fmt: ## Format and fix what ruff can

@@ -3,12 +3,12 @@
 import typer
 
 from tandem_events.operations import add_event_commands
-from tandem_matching.bootstrap import MIGRATIONS, PROJECTIONS, build_app
+from tandem_matching.bootstrap import SERVICE
 from tandem_matching.settings import MatchingSettings
 from tandem_service.service_cli import service_cli
 
-app = service_cli("matching", MatchingSettings, build_app, MIGRATIONS)
-add_event_commands(app, MatchingSettings, lambda: PROJECTIONS)
+app = service_cli("matching", MatchingSettings, SERVICE.build_app, SERVICE.all_migrations)
+add_event_commands(app, MatchingSettings, lambda: SERVICE.projections)
 
 
 @app.command("solve-graph")

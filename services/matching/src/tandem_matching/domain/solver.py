@@ -189,8 +189,7 @@ def _first_at_or_after(indptr: np.ndarray, positions: np.ndarray) -> np.ndarray:
 def _matched_edges(mate: np.ndarray, u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
     """Indices of the (sorted, canonical) edges that the mates use."""
     lo = np.flatnonzero((mate != UNMATCHED) & (mate > np.arange(n)))
-    found = np.searchsorted(u * n + v, lo * n + mate[lo])
-    return found
+    return np.asarray(np.searchsorted(u * n + v, lo * n + mate[lo]))
 
 
 def _mate_weight(mate: np.ndarray, u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> int:
