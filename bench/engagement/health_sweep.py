@@ -21,10 +21,11 @@ import asyncpg
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
 from _common import load_average, record, scratch_database
 
+from tandem_engagement.adapters.postgres import HEALTH_REVIEW
 from tandem_engagement.domain.folding import fold
 from tandem_engagement.domain.health import next_review
 from tandem_engagement.domain.workspace import Workspace, workspace_stream
-from tandem_engagement.handlers.follow_ups import HEALTH_REVIEW, with_follow_ups
+from tandem_engagement.handlers.follow_ups import with_follow_ups
 from tandem_engagement.handlers.health_sweep import HealthReviews
 from tandem_events import timers
 from tandem_events.catalog.base import DomainEvent

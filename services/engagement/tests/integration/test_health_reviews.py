@@ -6,8 +6,7 @@ from datetime import timedelta
 
 import asyncpg
 
-from tandem_engagement.adapters.postgres import load_workspaces
-from tandem_engagement.handlers.follow_ups import HEALTH_REVIEW
+from tandem_engagement.adapters.postgres import HEALTH_REVIEW, load_workspaces
 from tandem_engagement.handlers.health_sweep import HealthReviews
 from tandem_engagement.handlers.matching_feed import MatchingFeed
 from tandem_events import timers
@@ -30,7 +29,7 @@ async def test_reviews_move_silent_pairs_along_once_each(
 ) -> None:
     people = [enrolled(p) for p in ("ana", "ben", "cy", "di")]
     pairs = [pair_created("p1", ("ana", "ben")), pair_created("p2", ("cy", "di"))]
-    await deliver(pool, MatchingFeed(store), [launched(), *people, *pairs])
+    await deliver(pool, MatchingFeed(SOURCE), [launched(), *people, *pairs])
     sweep = HealthReviews(SOURCE).sweep(pool)
     assert await sweep.sweep(CREATED + timedelta(days=20)) == 0  # nothing due yet
     # Down for months: one sweep catches up to "stalled" directly, and each pair's

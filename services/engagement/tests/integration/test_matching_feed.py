@@ -8,8 +8,7 @@ from collections.abc import Sequence
 import asyncpg
 import pytest
 
-from tandem_engagement.adapters.postgres import load_workspaces
-from tandem_engagement.handlers.follow_ups import HEALTH_REVIEW
+from tandem_engagement.adapters.postgres import HEALTH_REVIEW, load_workspaces
 from tandem_engagement.handlers.matching_feed import MatchingFeed
 from tandem_events import timers
 from tandem_events.catalog.base import DomainEvent
@@ -17,7 +16,7 @@ from tandem_events.envelope import Envelope
 from tandem_events.projection import ProjectionContext, WaitFor
 from tandem_events.store import EventStore
 
-from .conftest import enrolled, launched, pair_created, pair_ended, withdrew
+from .conftest import SOURCE, enrolled, launched, pair_created, pair_ended, withdrew
 
 
 async def deliver(pool: asyncpg.Pool, feed: MatchingFeed, events: Sequence[DomainEvent]) -> None:
@@ -44,7 +43,7 @@ async def stream_types(store: EventStore, pair_id: str) -> list[str]:
 async def test_a_pair_opens_its_workspace_with_purpose_and_timezones(
     pool: asyncpg.Pool, store: EventStore
 ) -> None:
-    feed = MatchingFeed(store)
+    feed = MatchingFeed(SOURCE)
     await deliver(
         pool, feed, [launched(), enrolled("ana"), enrolled("ben", "Asia/Tokyo"), pair_created("p1")]
     )
@@ -67,7 +66,7 @@ async def test_any_order_and_duplicates_end_in_the_same_streams(
 ) -> None:
     events = [launched(), enrolled("ana"), enrolled("ben"), pair_created("p1"), pair_ended("p1")]
     shuffled = [events[i] for i in order]
-    await deliver(pool, MatchingFeed(store), [*shuffled, pair_created("p1"), pair_ended("p1")])
+    await deliver(pool, MatchingFeed(SOURCE), [*shuffled, pair_created("p1"), pair_ended("p1")])
     assert await stream_types(store, "p1") == [
         "WorkspaceOpened",
         "PairHealthChanged",
@@ -80,7 +79,7 @@ async def test_any_order_and_duplicates_end_in_the_same_streams(
 async def test_a_withdrawal_closes_the_pairs_even_when_it_arrives_first(
     pool: asyncpg.Pool, store: EventStore
 ) -> None:
-    feed = MatchingFeed(store)
+    feed = MatchingFeed(SOURCE)
     await deliver(pool, feed, [launched(), enrolled("ana"), enrolled("ben"), enrolled("cy")])
     await deliver(
         pool, feed, [pair_created("p1"), withdrew("ana"), pair_created("p2", ("ana", "cy"))]

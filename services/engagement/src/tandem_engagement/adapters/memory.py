@@ -1,21 +1,36 @@
-"""An in-memory directory for handler unit tests; held to the same contract as PostgreSQL."""
+"""The engagement tables in memory: the fake handler unit tests run on (same contract)."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from tandem_engagement.adapters.ports import OpeningFacts
+from tandem_engagement.handlers.tables import OpeningFacts
 
 
 @dataclass
-class MemoryDirectory:
+class InMemoryEngagementTables:
     """The directory in dictionaries."""
 
     programs: dict[str, tuple[str, str]] = field(default_factory=dict)
     people: dict[tuple[str, str], str] = field(default_factory=dict)
     withdrawals: dict[tuple[str, str], datetime] = field(default_factory=dict)
     workspaces: dict[str, tuple[str, tuple[str, ...], bool]] = field(default_factory=dict)
+    reviews: dict[str, datetime] = field(default_factory=dict)
+
+    async def seal(self, person_id: str, text: str) -> str:
+        """A stand-in sealed value that names the person (no encryption in memory)."""
+        encoded = base64.urlsafe_b64encode(text.encode()).decode().rstrip("=") or "AA"
+        owner = base64.urlsafe_b64encode(person_id.encode()).decode().rstrip("=")
+        return f"sealed:v1:{owner}:{encoded}"
+
+    async def schedule_review(self, pair_id: str, at: datetime | None) -> None:
+        """When the pair's health is next looked at (None: never again)."""
+        if at is None:
+            self.reviews.pop(pair_id, None)
+        else:
+            self.reviews[pair_id] = at
 
     async def remember_program(self, program_id: str, purpose: str, owner_id: str) -> None:
         """Keep a launched program's purpose and owner."""

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 import asyncpg
 
-from tandem_engagement.adapters.ports import OpeningFacts
 from tandem_engagement.domain.folding import fold_all
 from tandem_engagement.domain.workspace import Workspace, workspace_stream
+from tandem_engagement.handlers.tables import OpeningFacts
+from tandem_events import timers
 from tandem_events.catalog.base import DomainEvent
+from tandem_events.sealing import PersonKeyring
 from tandem_events.store import recorded
+
+# The timer kind that re-assesses a pair's health (and days-together milestones).
+HEALTH_REVIEW = "pair-health"
 
 _LOAD_MANY = (
     "SELECT position, stream_id, version, event_id, event_type, source, record_key, "
@@ -20,11 +26,35 @@ _LOAD_MANY = (
 )
 
 
-class PostgresDirectory:
-    """The directory in the engagement database, on the caller's connection (transaction)."""
+class _ThisConnection:
+    """One connection standing in for a pool, so keys are made in the command's transaction."""
 
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
+
+    @asynccontextmanager
+    async def acquire(self) -> AsyncIterator[asyncpg.Connection]:
+        yield self._conn
+
+
+class PostgresEngagementTables:
+    """The engagement tables on the caller's connection (inside its transaction)."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+        # The keyring asks for a pool; this one hands out the command's own connection.
+        self._keys = PersonKeyring(_ThisConnection(conn))
+
+    async def seal(self, person_id: str, text: str) -> str:
+        """``text`` sealed with the person's own key (created on first use)."""
+        return await self._keys.seal(person_id, text)
+
+    async def schedule_review(self, pair_id: str, at: datetime | None) -> None:
+        """When the pair's health is next looked at (None: never again)."""
+        if at is None:
+            await timers.cancel(self._conn, HEALTH_REVIEW, pair_id)
+        else:
+            await timers.schedule(self._conn, HEALTH_REVIEW, pair_id, at)
 
     async def remember_program(self, program_id: str, purpose: str, owner_id: str) -> None:
         """Keep a launched program's purpose and owner."""

@@ -13,10 +13,10 @@ from typing import Any
 
 import asyncpg
 
-from tandem_engagement.adapters.postgres import load_workspaces
+from tandem_engagement.adapters.postgres import HEALTH_REVIEW, load_workspaces
 from tandem_engagement.domain.health import next_review
 from tandem_engagement.domain.workspace import workspace_stream
-from tandem_engagement.handlers.follow_ups import HEALTH_REVIEW, with_follow_ups
+from tandem_engagement.handlers.follow_ups import with_follow_ups
 from tandem_events import timers
 from tandem_events.store_batch import StreamAppend, append_many
 from tandem_events.timers import Timer, TimerSweep

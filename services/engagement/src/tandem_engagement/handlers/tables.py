@@ -1,4 +1,4 @@
-"""The ports the handlers write through; PostgreSQL and in-memory adapters implement them."""
+"""The port: what handlers read and write besides the event streams, in their transaction."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ class OpeningFacts:
     timezones: dict[str, str]
 
 
-class Directory(Protocol):
-    """What engagement keeps from matching.events to open and close workspaces."""
+class EngagementTables(Protocol):
+    """The directory kept from matching.events, sealing, and each pair's next health review."""
 
     async def remember_program(self, program_id: str, purpose: str, owner_id: str) -> None:
         """Keep a launched program's purpose and owner."""
@@ -48,3 +48,9 @@ class Directory(Protocol):
 
     async def programs_owned_by(self, owner_id: str) -> list[str]:
         """The programs an admin launched."""
+
+    async def seal(self, person_id: str, text: str) -> str:
+        """``text`` sealed with the person's own key (created on first use)."""
+
+    async def schedule_review(self, pair_id: str, at: datetime | None) -> None:
+        """When the pair's health is next looked at (None: never again)."""
