@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
-from tandem_engagement.bootstrap import MIGRATIONS
+from tandem_engagement.bootstrap import MIGRATIONS, SERVICE
 from tandem_events.catalog.matching import (
     MatchingPolicy,
     PairCreated,
@@ -19,11 +19,18 @@ from tandem_events.catalog.matching import (
     ProgramLaunched,
 )
 from tandem_events.store import EventStore
+from tandem_service.bootstrap import ServiceDefinition
 from tandem_service.database import create_pool
 from tandem_testkit.databases import DatabaseFactory
 
 CREATED = datetime(2026, 1, 5, 10, tzinfo=UTC)
 SOURCE = "/tandem/engagement"
+
+
+@pytest.fixture(scope="module")
+def service_definition() -> ServiceDefinition:
+    """The service the kit's ``service`` fixture runs."""
+    return SERVICE
 
 
 @pytest.fixture

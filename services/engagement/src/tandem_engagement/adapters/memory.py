@@ -18,6 +18,13 @@ class InMemoryEngagementTables:
     withdrawals: dict[tuple[str, str], datetime] = field(default_factory=dict)
     workspaces: dict[str, tuple[str, tuple[str, ...], bool]] = field(default_factory=dict)
     reviews: dict[str, datetime] = field(default_factory=dict)
+    resources: dict[tuple[str, str], tuple[str, str, str, str]] = field(default_factory=dict)
+
+    async def put_resource(
+        self, program_id: str, slug: str, kind: str, title: str, body: str, by: str
+    ) -> None:
+        """Add or replace one of a program's resources or guides."""
+        self.resources[(program_id, slug)] = (kind, title, body, by)
 
     async def seal(self, person_id: str, text: str) -> str:
         """A stand-in sealed value that names the person (no encryption in memory)."""

@@ -49,6 +49,22 @@ class PostgresEngagementTables:
         """``text`` sealed with the person's own key (created on first use)."""
         return await self._keys.seal(person_id, text)
 
+    async def put_resource(
+        self, program_id: str, slug: str, kind: str, title: str, body: str, by: str
+    ) -> None:
+        """Add or replace one of a program's resources or guides."""
+        await self._conn.execute(
+            "INSERT INTO resources (program_id, slug, kind, title, body, updated_by) "
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (program_id, slug) DO UPDATE "
+            "SET kind = $3, title = $4, body = $5, updated_by = $6, updated_at = now()",
+            program_id,
+            slug,
+            kind,
+            title,
+            body,
+            by,
+        )
+
     async def schedule_review(self, pair_id: str, at: datetime | None) -> None:
         """When the pair's health is next looked at (None: never again)."""
         if at is None:

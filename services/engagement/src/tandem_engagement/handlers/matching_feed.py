@@ -41,8 +41,8 @@ class MatchingFeed:
     """Keeps the directory and opens and closes workspaces from matching's events."""
 
     name = "engagement_matching_feed"
-    topics = ("matching.events",)
-    tables: tuple[str, ...] = ()
+    topics: Sequence[str] = ("matching.events",)
+    tables: Sequence[str] = ()
 
     def __init__(self, source: str = "/tandem/engagement") -> None:
         self._source = source

@@ -54,3 +54,8 @@ class EngagementTables(Protocol):
 
     async def schedule_review(self, pair_id: str, at: datetime | None) -> None:
         """When the pair's health is next looked at (None: never again)."""
+
+    async def put_resource(
+        self, program_id: str, slug: str, kind: str, title: str, body: str, by: str
+    ) -> None:
+        """Add or replace one of a program's resources or guides."""

@@ -143,3 +143,9 @@ CREATE TABLE program_health_view (
     pairs       integer NOT NULL DEFAULT 0,
     PRIMARY KEY (program_id, health)
 );
+-- Which program and state each pair counts in (so a change moves one pair between states).
+CREATE TABLE program_health_pairs (
+    pair_id     text PRIMARY KEY,
+    program_id  text NOT NULL,
+    health      text
+);
