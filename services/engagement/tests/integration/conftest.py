@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
 
 from tandem_engagement.bootstrap import MIGRATIONS, SERVICE
+from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.matching import (
     MatchingPolicy,
     PairCreated,
@@ -22,6 +23,10 @@ from tandem_events.store import EventStore
 from tandem_service.bootstrap import ServiceDefinition
 from tandem_service.database import create_pool
 from tandem_testkit.databases import DatabaseFactory
+from tandem_testkit.eventually import eventually
+from tandem_testkit.service import RunningService
+
+from .matching_events import publish
 
 CREATED = datetime(2026, 1, 5, 10, tzinfo=UTC)
 SOURCE = "/tandem/engagement"
@@ -109,3 +114,29 @@ def withdrew(person_id: str) -> ParticipantWithdrew:
         program_id="prog",
         person_id=person_id,
     )
+
+
+def pair_events() -> list[DomainEvent]:
+    now = datetime.now(UTC) - timedelta(days=3)
+    people = [enrolled(p) for p in ("ana", "ben", "cy", "di", "eve", "fay")]
+    pairs = [
+        pair_created("p1", ("ana", "ben")),
+        pair_created("p2", ("cy", "di")),
+        pair_created("p3", ("eve", "fay")),
+    ]
+    return [
+        e.model_copy(update={"occurred_at": now})
+        for e in [launched(), *people, *pairs, pair_ended("p3", ("eve", "fay"))]
+    ]
+
+
+@pytest.fixture(scope="module")
+def stack(service: RunningService, kafka_bootstrap: str) -> RunningService:
+    """The service with three pairs from matching (p3 already ended)."""
+    publish(service, kafka_bootstrap, pair_events())
+    ana = service.participant("ana")
+    eventually(lambda: ana.get("/pairs/p1/workspace").status_code == 200)
+    eventually(
+        lambda: service.participant("eve").get("/pairs/p3/workspace").json().get("closed_at")
+    )
+    return service

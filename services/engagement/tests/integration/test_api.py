@@ -12,36 +12,7 @@ import pytest
 from tandem_testkit.eventually import eventually, fresh_key
 from tandem_testkit.service import RunningService
 
-from .conftest import enrolled, launched, pair_created, pair_ended
-from .matching_events import publish
-
 TODAY = datetime.now(UTC).date()
-
-
-def pair_events() -> list[Any]:
-    now = datetime.now(UTC) - timedelta(days=3)
-    people = [enrolled(p) for p in ("ana", "ben", "cy", "di", "eve", "fay")]
-    pairs = [
-        pair_created("p1", ("ana", "ben")),
-        pair_created("p2", ("cy", "di")),
-        pair_created("p3", ("eve", "fay")),
-    ]
-    return [
-        e.model_copy(update={"occurred_at": now})
-        for e in [launched(), *people, *pairs, pair_ended("p3", ("eve", "fay"))]
-    ]
-
-
-@pytest.fixture(scope="module")
-def stack(service: RunningService, kafka_bootstrap: str) -> RunningService:
-    """The service with three pairs from matching (p3 already ended)."""
-    publish(service, kafka_bootstrap, pair_events())
-    ana = service.participant("ana")
-    eventually(lambda: ana.get("/pairs/p1/workspace").status_code == 200)
-    eventually(
-        lambda: service.participant("eve").get("/pairs/p3/workspace").json().get("closed_at")
-    )
-    return service
 
 
 def stream_version(service: RunningService, pair_id: str) -> int:
