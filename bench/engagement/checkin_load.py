@@ -101,9 +101,15 @@ async def drive(url: str, token: str, rate: float, seconds: float, first: int) -
     return latencies
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 async def wait_healthy(url: str, child: subprocess.Popen[bytes]) -> None:
@@ -138,24 +144,43 @@ def main(rate: float, seconds: float, write: bool) -> None:
             "TANDEM_LOG_LEVEL": "WARNING",
             "TANDEM_DATABASE_POOL_MAX": "20",
         }
-        service = ROOT / ".venv" / "bin" / "tandem-engagement"
-        child = subprocess.Popen([str(service), "serve"], env=env)
+        service = [str(ROOT / ".venv" / "bin" / "tandem-engagement"), "serve"]
+        # The API in one process; the relay, projections and sweeper in another (as separate
+        # deployments would run them), so the measured process serves HTTP only.
+        api = {
+            "TANDEM_RELAY_ENABLED": "false",
+            "TANDEM_CONSUMERS_ENABLED": "false",
+            "TANDEM_SWEEPS_ENABLED": "false",
+        }
+        worker_port = free_port()
+        worker = subprocess.Popen(service, env={**env, "TANDEM_HTTP_PORT": str(worker_port)})
+        child = subprocess.Popen(service, env={**env, **api})
         url = f"http://127.0.0.1:{port}"
         try:
+            asyncio.run(wait_healthy(f"http://127.0.0.1:{worker_port}", worker))
             asyncio.run(wait_healthy(url, child))
             warm = int(rate * WARM_UP_SECONDS / 5)
             asyncio.run(drive(url, token, rate / 5, WARM_UP_SECONDS, 0))
             load = load_average()
+            cpu_before = cpu_seconds(child.pid)
             latencies = asyncio.run(drive(url, token, rate, seconds, warm))
+            api_cpu_ms = (cpu_seconds(child.pid) - cpu_before) * 1000 / len(latencies)
         finally:
-            child.terminate()
-            child.wait(timeout=30)
+            for process in (child, worker):
+                process.terminate()
+            for process in (child, worker):
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
     errors = sum(1 for v in latencies if v == float("inf"))
     ok = [v for v in latencies if v != float("inf")]
     p50, p99 = percentile(ok, 50), percentile(ok, 99)
     print(
         f"checkin_p50_ms={p50:.1f} checkin_p99_ms={p99:.1f} errors={errors} of {len(latencies)} "
-        f"at {rate:.0f}/s for {seconds:.0f} s (load {load}, mean {statistics.fmean(ok):.1f} ms)"
+        f"at {rate:.0f}/s for {seconds:.0f} s (load {load}, mean {statistics.fmean(ok):.1f} ms, "
+        f"API CPU {api_cpu_ms:.1f} ms per request)"
     )
     if write:
         record(
@@ -174,7 +199,9 @@ def main(rate: float, seconds: float, write: bool) -> None:
                     "pairs": pairs,
                     "load_average_before": load,
                     "max_ms": round(max(ok), 1),
+                    "api_cpu_ms_per_request": round(api_cpu_ms, 2),
                     "generator": "aiohttp open loop, separate process from the service",
+                    "service": "API process (relay, projections, sweeper in a second process)",
                 }
             },
         )
