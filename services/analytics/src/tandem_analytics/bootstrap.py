@@ -1,4 +1,4 @@
-"""The one place that wires the analytics service: settings, store, Kafka and app."""
+"""The one place that wires the analytics service: settings, projections, Kafka and app."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from tandem_analytics.api import routers
+from tandem_analytics.domain.pseudonyms import Pseudonyms
+from tandem_analytics.projections import projections_for
 from tandem_analytics.settings import AnalyticsSettings
 from tandem_events import STORE_MIGRATIONS
 from tandem_events.backbone import ERROR_HANDLERS, attach_backbone
@@ -14,17 +16,21 @@ from tandem_events.projection import Projection
 from tandem_service.app import Runtime, create_service_app
 
 MIGRATIONS = [STORE_MIGRATIONS, Path(__file__).parent / "migrations"]
-PROJECTIONS: list[Projection] = []
 
 
-async def wire(runtime: Runtime, app: FastAPI) -> None:
-    """Attach the event store, relay and projections to the running app."""
-    await attach_backbone(runtime, app, projections=PROJECTIONS)
+def projections(settings: AnalyticsSettings | None = None) -> list[Projection]:
+    """The service's projections, keyed with the settings' pseudonym key."""
+    settings = settings or AnalyticsSettings()
+    return projections_for(Pseudonyms(settings.pseudonym_key.get_secret_value().encode()))
 
 
 def build_app(settings: AnalyticsSettings | None = None) -> FastAPI:
     """The analytics service's FastAPI application."""
     settings = settings or AnalyticsSettings()
+
+    async def wire(runtime: Runtime, app: FastAPI) -> None:
+        await attach_backbone(runtime, app, projections=projections(settings))
+
     return create_service_app(
         settings,
         title="Tandem analytics",

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
 
 from tandem_service.settings import ServiceSettings
+
+DEVELOPMENT_PSEUDONYM_KEY = "development-only-pseudonym-key"
 
 
 class AnalyticsSettings(ServiceSettings):
@@ -15,3 +19,16 @@ class AnalyticsSettings(ServiceSettings):
     database_url: SecretStr = SecretStr(
         "postgresql://tandem_analytics:tandem_analytics@127.0.0.1:5432/tandem_analytics"
     )
+    # The HMAC key behind people's pseudonyms (TANDEM_PSEUDONYM_KEY); changing it changes
+    # every pseudonym, so a rebuild is needed after a rotation.
+    pseudonym_key: SecretStr = SecretStr(DEVELOPMENT_PSEUDONYM_KEY)
+    analyst_role: str = "tandem_analyst"
+
+    @model_validator(mode="after")
+    def check_pseudonym_key(self) -> Self:
+        """Outside development the pseudonym key must be a real secret."""
+        if not self.is_development and (
+            self.pseudonym_key.get_secret_value() == DEVELOPMENT_PSEUDONYM_KEY
+        ):
+            raise ValueError("set TANDEM_PSEUDONYM_KEY outside development")
+        return self
