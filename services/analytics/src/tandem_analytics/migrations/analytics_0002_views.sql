@@ -138,14 +138,20 @@ WITH active AS (
                 THEN extract(epoch FROM a.cadence_to - a.cadence_from) / 86400.0 / a.every_days
            END AS expected
     FROM active a JOIN met m USING (program_id, month, pair_id)
-), months AS (
+), pair_figures AS (
     SELECT program_id, month, count(*) AS pairs_active,
-           count(DISTINCT person) AS people,
-           sum(check_ins) AS check_ins,
+           sum(check_ins)::bigint AS check_ins,
            sum(least(check_ins, expected)) FILTER (WHERE expected > 0) AS kept,
            sum(expected) FILTER (WHERE expected > 0) AS expected
-    FROM per_pair CROSS JOIN LATERAL unnest(members) AS person
+    FROM per_pair
     GROUP BY 1, 2
+), months AS (
+    SELECT f.*, p.people
+    FROM pair_figures f JOIN (
+        SELECT program_id, month, count(DISTINCT person) AS people
+        FROM per_pair CROSS JOIN LATERAL unnest(members) AS person
+        GROUP BY 1, 2
+    ) p USING (program_id, month)
 ), goal_months AS (
     SELECT p.program_id, e.month, count(*) FILTER (WHERE e.kind = 'set') AS goals_set,
            count(*) FILTER (WHERE e.kind = 'completed') AS goals_completed
@@ -218,8 +224,9 @@ WITH pairs_of AS (
     FROM analytics_private.started_pairs p CROSS JOIN analytics_private.as_of a
 ), horizons AS (
     SELECT program_id, cohort, h.days,
-           count(*) FILTER (WHERE created_at + make_interval(days => h.days) <= at) AS observable,
-           count(*) FILTER (WHERE created_at + make_interval(days => h.days) <= at
+           count(DISTINCT pair_id) FILTER (
+               WHERE created_at + make_interval(days => h.days) <= at) AS observable,
+           count(DISTINCT pair_id) FILTER (WHERE created_at + make_interval(days => h.days) <= at
                             AND (ended_at IS NULL
                                  OR ended_at > created_at + make_interval(days => h.days)))
                AS still_active,
