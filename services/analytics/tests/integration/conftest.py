@@ -149,9 +149,11 @@ def start_analytics(
 
 
 @pytest.fixture(scope="session")
-def in_order(history: list[DomainEvent], start_analytics: Callable[..., Analytics]) -> Analytics:
+def in_order(
+    history_envelopes: list[Envelope], start_analytics: Callable[..., Analytics]
+) -> Analytics:
     """The history projected in the order it happened."""
-    return start_analytics(envelopes(history))
+    return start_analytics(history_envelopes)
 
 
 @pytest.fixture(scope="session")
