@@ -110,28 +110,6 @@ def test_a_total_minus_its_shown_groups_never_isolates_a_small_group(
     assert all(gap == 0 or gap >= 5 for gap in gaps), sorted(set(gaps))
 
 
-def test_complementary_suppression_really_happens(analyst: psycopg.Connection) -> None:
-    # Groups of 5 or more hidden only because a smaller one next to them was: proof that
-    # the differencing test above is not passing for want of small groups.
-    participation = rows(analyst, "SELECT * FROM analytics.participation_monthly")
-    totals = {
-        (r["program_id"], r["month"], r["measure"]): r["people"]
-        for r in participation
-        if r["dimension"] == "all"
-    }
-    by_partition: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
-    for r in participation:
-        if r["dimension"] != "all":
-            key = (r["program_id"], r["month"], r["measure"], r["dimension"])
-            by_partition[key].append(r["people"])
-    doubly_hidden = [
-        key
-        for key, cells in by_partition.items()
-        if cells.count(None) >= 2 and totals[key[:3]] is not None
-    ]
-    assert doubly_hidden
-
-
 def test_joining_views_gives_no_small_group(analyst: psycopg.Connection) -> None:
     joined = rows(
         analyst,
