@@ -280,7 +280,8 @@ WITH durations AS (
     FROM pair_days pd FULL JOIN person_days ps USING (program_id, days)
 ), at_risk AS (
     SELECT d.*,
-           sum(leaving) OVER (PARTITION BY program_id ORDER BY days DESC) AS pairs_at_risk,
+           (sum(leaving) OVER (PARTITION BY program_id ORDER BY days DESC))::bigint
+               AS pairs_at_risk,
            sum(people_leaving) OVER (PARTITION BY program_id ORDER BY days DESC)
                AS people_at_risk
     FROM days d
