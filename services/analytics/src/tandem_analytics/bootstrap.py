@@ -7,6 +7,8 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from tandem_analytics.api import routers
+from tandem_analytics.api.deps import not_your_program
+from tandem_analytics.domain.errors import NotYourProgram
 from tandem_analytics.domain.pseudonyms import Pseudonyms
 from tandem_analytics.projections import projections_for
 from tandem_analytics.settings import AnalyticsSettings
@@ -20,22 +22,30 @@ MIGRATIONS = [STORE_MIGRATIONS, Path(__file__).parent / "migrations"]
 
 def projections(settings: AnalyticsSettings | None = None) -> list[Projection]:
     """The service's projections, keyed with the settings' pseudonym key."""
-    settings = settings or AnalyticsSettings()
-    return projections_for(Pseudonyms(settings.pseudonym_key.get_secret_value().encode()))
+    return projections_for(pseudonyms_of(settings or AnalyticsSettings()))
+
+
+def pseudonyms_of(settings: AnalyticsSettings) -> Pseudonyms:
+    """The pseudonyms keyed by the settings' secret."""
+    return Pseudonyms(settings.pseudonym_key.get_secret_value().encode())
 
 
 def build_app(settings: AnalyticsSettings | None = None) -> FastAPI:
     """The analytics service's FastAPI application."""
     settings = settings or AnalyticsSettings()
+    own = projections(settings)
 
     async def wire(runtime: Runtime, app: FastAPI) -> None:
-        await attach_backbone(runtime, app, projections=projections(settings))
+        await attach_backbone(runtime, app, projections=own)
 
-    return create_service_app(
+    app = create_service_app(
         settings,
         title="Tandem analytics",
         description="Engagement, retention and inclusion projections; analyst views.",
         routers=routers,
         on_start=wire,
-        exception_handlers=ERROR_HANDLERS,
+        exception_handlers={**ERROR_HANDLERS, NotYourProgram: not_your_program},
     )
+    app.state.pseudonyms = pseudonyms_of(settings)
+    app.state.projections = own
+    return app

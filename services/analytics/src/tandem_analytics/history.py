@@ -83,7 +83,7 @@ def _history(shape: HistoryShape, rng: random.Random) -> Iterator[DomainEvent]:
     for i, program_id in enumerate(programs):
         yield ProgramLaunched(
             occurred_at=shape.start + timedelta(hours=i),
-            actor_id="admin-1",
+            actor_id=f"admin-{i + 1}",
             program_id=program_id,
             name=f"Peer program {i + 1}",
             purpose="growth",

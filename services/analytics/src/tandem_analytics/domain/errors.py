@@ -14,9 +14,9 @@ class WeakPseudonymKey(AnalyticsError):
         super().__init__(f"the pseudonym key must be at least {minimum} bytes")
 
 
-class UnknownFigure(AnalyticsError):
-    """A figure (view) that the API does not publish."""
+class NotYourProgram(AnalyticsError):
+    """A program that does not exist or whose figures the caller may not see."""
 
-    def __init__(self, name: str) -> None:
-        super().__init__(f"no figure named {name!r}")
-        self.name = name
+    def __init__(self, program_id: str) -> None:
+        super().__init__(f"no program {program_id!r} among the programs you may see")
+        self.program_id = program_id

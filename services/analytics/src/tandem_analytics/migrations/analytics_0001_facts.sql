@@ -6,6 +6,7 @@
 CREATE TABLE programs (
     program_id  text PRIMARY KEY,
     name        text,
+    owner       text,           -- pseudonym of the admin who launched it
     launched_at timestamptz,
     closed_at   timestamptz
 );

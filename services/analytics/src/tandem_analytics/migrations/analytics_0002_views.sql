@@ -1,3 +1,4 @@
+-- depends: analytics_0001_facts
 -- The analyst interface: views in schema "analytics", documented in docs/analytics.md.
 -- Re-run as a whole after a projection rebuild (CREATE OR REPLACE), so keep it idempotent.
 --

@@ -1,3 +1,4 @@
+-- depends: analytics_0002_views
 -- What the read-only analyst role may do in this database: connect, read the views in schema
 -- "analytics", nothing else. Revokes defensively whatever a stack or DBA granted before
 -- (the local stack used to grant SELECT on every table, now and by default).

@@ -113,11 +113,13 @@ class Participation:
     ) -> None:
         if isinstance(event, ProgramLaunched):
             await ctx.conn.execute(
-                f"INSERT INTO {ctx.table('programs')} AS p (program_id, name, launched_at)"
-                " VALUES ($1, $2, $3) ON CONFLICT (program_id) DO UPDATE SET"
-                " name = EXCLUDED.name, launched_at = EXCLUDED.launched_at",
+                f"INSERT INTO {ctx.table('programs')} AS p (program_id, name, owner, launched_at)"
+                " VALUES ($1, $2, $3, $4) ON CONFLICT (program_id) DO UPDATE SET"
+                " name = EXCLUDED.name, owner = EXCLUDED.owner,"
+                " launched_at = EXCLUDED.launched_at",
                 event.program_id,
                 event.name,
+                self._people.of(event.actor_id),
                 event.occurred_at,
             )
         else:
