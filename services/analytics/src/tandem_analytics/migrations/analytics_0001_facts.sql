@@ -110,6 +110,6 @@ CREATE INDEX health_changes_pair ON health_changes (pair_id, changed_at);
 
 -- "As of" (the latest event time seen) is read by every view: these keep it an index lookup.
 CREATE INDEX pairs_created ON pairs (created_at);
-CREATE INDEX pairs_ended ON pairs (ended_at);
+CREATE INDEX pairs_ended ON pairs (ended_at) WHERE ended_at IS NOT NULL;
 CREATE INDEX check_ins_met_on ON check_ins (met_on);
 CREATE INDEX enrolments_enrolled ON enrolments (enrolled_at);

@@ -127,18 +127,15 @@ WITH active AS (
       ON p.program_id = pm.program_id AND p.created_at < pm.month_end
      AND (p.ended_at IS NULL OR p.ended_at >= pm.month_start)
     LEFT JOIN cadences c ON c.pair_id = p.pair_id
-), met AS (
-    SELECT a.program_id, a.month, a.pair_id, count(ci.check_in_id) AS check_ins
-    FROM active a
-    LEFT JOIN check_ins ci ON ci.pair_id = a.pair_id
-     AND date_trunc('month', ci.met_on::timestamp)::date = a.month
-    GROUP BY 1, 2, 3
-), per_pair AS (
-    SELECT a.program_id, a.month, a.pair_id, a.members, m.check_ins,
+), per_pair AS NOT MATERIALIZED (
+    SELECT a.program_id, a.month, a.pair_id, a.members,
+           (SELECT count(*) FROM check_ins ci
+            WHERE ci.pair_id = a.pair_id AND ci.met_on >= a.month
+              AND ci.met_on < (a.month + interval '1 month')::date) AS check_ins,
            CASE WHEN a.every_days IS NOT NULL AND a.cadence_to > a.cadence_from
                 THEN extract(epoch FROM a.cadence_to - a.cadence_from) / 86400.0 / a.every_days
            END AS expected
-    FROM active a JOIN met m USING (program_id, month, pair_id)
+    FROM active a
 ), pair_figures AS (
     SELECT program_id, month, count(*) AS pairs_active,
            sum(check_ins)::bigint AS check_ins,
@@ -219,7 +216,7 @@ FROM windowed;
 -- 5. Retention by cohort (the month a pair was matched): share still active after N days,
 -- among the cohort's pairs old enough to tell.
 CREATE OR REPLACE VIEW analytics.retention_cohorts WITH (security_barrier) AS
-WITH pairs_of AS (
+WITH pairs_of AS NOT MATERIALIZED (
     SELECT p.program_id, date_trunc('month', p.created_at AT TIME ZONE 'UTC')::date AS cohort,
            p.pair_id, p.members, p.created_at, p.ended_at, a.at
     FROM analytics_private.started_pairs p CROSS JOIN analytics_private.as_of a
@@ -258,27 +255,25 @@ GROUP BY c.program_id, c.cohort, c.pairs, c.people;
 -- 6. Kaplan-Meier survival of pairs per program: days since matching, pairs still running
 -- are censored at "as of". The curve stops where fewer than 5 people remain at risk.
 CREATE OR REPLACE VIEW analytics.pair_survival WITH (security_barrier) AS
-WITH durations AS (
+WITH durations AS NOT MATERIALIZED (
     SELECT p.program_id, p.members,
            floor(extract(epoch FROM coalesce(p.ended_at, a.at) - p.created_at) / 86400)::int
                AS days,
            p.ended_at IS NOT NULL AS ended
     FROM analytics_private.started_pairs p CROSS JOIN analytics_private.as_of a
-), pair_days AS (
-    SELECT program_id, days, count(*) AS leaving, count(*) FILTER (WHERE ended) AS ended
-    FROM durations GROUP BY 1, 2
-), person_days AS (
-    -- a person is at risk on day t while any of their pairs has lasted at least t days
-    SELECT program_id, days, count(*) AS people_leaving FROM (
-        SELECT program_id, person, max(days) AS days
-        FROM durations CROSS JOIN LATERAL unnest(members) AS person
-        GROUP BY 1, 2
-    ) s GROUP BY 1, 2
 ), days AS (
-    SELECT program_id, days,
-           coalesce(pd.leaving, 0) AS leaving, coalesce(pd.ended, 0) AS ended,
-           coalesce(ps.people_leaving, 0) AS people_leaving
-    FROM pair_days pd FULL JOIN person_days ps USING (program_id, days)
+    -- a person is at risk on day t while any of their pairs has lasted at least t days
+    SELECT program_id, days, sum(leaving) AS leaving, sum(ended) AS ended,
+           sum(people_leaving) AS people_leaving
+    FROM (
+        SELECT program_id, days, 1 AS leaving, ended::int AS ended, 0 AS people_leaving
+        FROM durations
+        UNION ALL
+        SELECT program_id, max(days), 0, 0, 1
+        FROM durations CROSS JOIN LATERAL unnest(members) AS person
+        GROUP BY program_id, person
+    ) s
+    GROUP BY 1, 2
 ), at_risk AS (
     SELECT d.*,
            (sum(leaving) OVER (PARTITION BY program_id ORDER BY days DESC))::bigint

@@ -58,5 +58,12 @@ BEGIN
     EXCEPTION WHEN insufficient_privilege THEN
         RAISE WARNING 'cannot set tandem_analyst''s timeouts here: ask the DBA (docs/analytics.md)';
     END;
+    -- The views' row estimates (unnest, generate_series) are loose; JIT compiling for them
+    -- costs more than the queries themselves.
+    BEGIN
+        EXECUTE format('ALTER DATABASE %I SET jit = off', db);
+    EXCEPTION WHEN insufficient_privilege THEN
+        RAISE WARNING 'cannot turn JIT off for this database: only its owner can';
+    END;
 END
 $$;
