@@ -2,6 +2,6 @@
 
 from fastapi import APIRouter
 
-from tandem_analytics.api import figures
+from tandem_analytics.api import dashboard, figures
 
-routers: list[APIRouter] = [figures.router]
+routers: list[APIRouter] = [figures.router, dashboard.router]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import asyncpg
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel
 
@@ -60,14 +61,17 @@ async def program_figures(program_id: ProgramId, reads: Reads, viewer: Viewer) -
 @router.get("/freshness")
 async def freshness(request: Request, reads: Reads, _: Viewer) -> Freshness:
     """Records not yet applied per projection (when this instance runs it) and the last change."""
+    return Freshness(projections=await freshness_of(request, reads))
+
+
+async def freshness_of(request: Request, reads: asyncpg.Pool) -> list[ProjectionFreshness]:
+    """How far behind each projection is (lag known where this instance runs it)."""
     runners = {r.projection.name: r for r in request.app.state.backbone.runners}
     names = [p.name for p in request.app.state.projections]
     changed = await queries.last_changes(reads, names)
-    return Freshness(
-        projections=[
-            ProjectionFreshness(
-                name=n, lag=runners[n].lag() if n in runners else None, last_changed=changed[n]
-            )
-            for n in names
-        ]
-    )
+    return [
+        ProjectionFreshness(
+            name=n, lag=runners[n].lag() if n in runners else None, last_changed=changed[n]
+        )
+        for n in names
+    ]
