@@ -10,6 +10,7 @@ from tandem_analytics.api import routers
 from tandem_analytics.api.deps import not_your_program
 from tandem_analytics.domain.errors import NotYourProgram
 from tandem_analytics.domain.pseudonyms import Pseudonyms
+from tandem_analytics.live import LiveTiles
 from tandem_analytics.projections import projections_for
 from tandem_analytics.settings import AnalyticsSettings
 from tandem_events import STORE_MIGRATIONS
@@ -37,6 +38,9 @@ def build_app(settings: AnalyticsSettings | None = None) -> FastAPI:
 
     async def wire(runtime: Runtime, app: FastAPI) -> None:
         await attach_backbone(runtime, app, projections=own)
+        if settings.live_tiles and settings.consumers_enabled:
+            app.state.live = LiveTiles(settings)
+            runtime.components.append(app.state.live)
 
     app = create_service_app(
         settings,
@@ -48,4 +52,5 @@ def build_app(settings: AnalyticsSettings | None = None) -> FastAPI:
     )
     app.state.pseudonyms = pseudonyms_of(settings)
     app.state.projections = own
+    app.state.live = None
     return app

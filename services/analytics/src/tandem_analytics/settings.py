@@ -22,7 +22,8 @@ class AnalyticsSettings(ServiceSettings):
     # The HMAC key behind people's pseudonyms (TANDEM_PSEUDONYM_KEY); changing it changes
     # every pseudonym, so a rebuild is needed after a rotation.
     pseudonym_key: SecretStr = SecretStr(DEVELOPMENT_PSEUDONYM_KEY)
-    analyst_role: str = "tandem_analyst"
+    # Live tiles (faust, approximate): check-ins this hour, active pairs, milestones today.
+    live_tiles: bool = True
 
     @model_validator(mode="after")
     def check_pseudonym_key(self) -> Self:

@@ -123,7 +123,9 @@ def start_analytics(
     """Starts analytics services fed with given records; stops and drops them at the end."""
     stack: list[Any] = []
 
-    def start(items: Sequence[Envelope], extra: Sequence[WireRecord] = ()) -> Analytics:
+    def start(
+        items: Sequence[Envelope], extra: Sequence[WireRecord] = (), live: bool = False
+    ) -> Analytics:
         dsn = database_factory.create(MIGRATIONS, prefix="analytics")
         keys_dir: Path = tmp_path_factory.mktemp("keys")
         prefix = f"test.{uuid.uuid4().hex[:10]}."
@@ -135,6 +137,7 @@ def start_analytics(
             topic_prefix=prefix,
             dev_keys_dir=keys_dir,
             pseudonym_key=KEY,
+            live_tiles=live,
         )
         server = serving(build_app(settings))
         url = server.__enter__()

@@ -54,7 +54,9 @@ async def program_page(
         await queries.figures(reads, program_id),
         [f.model_dump() for f in await freshness_of(request, reads)],
     )
-    html = pages.get_template("dashboard.html").render(d=board, health_names=HEALTHS)
+    live = request.app.state.live
+    tiles = live.tiles(program_id) if live is not None else None
+    html = pages.get_template("dashboard.html").render(d=board, health_names=HEALTHS, live=tiles)
     return HTMLResponse(html)
 
 

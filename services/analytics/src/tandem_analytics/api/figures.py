@@ -58,6 +58,28 @@ async def program_figures(program_id: ProgramId, reads: Reads, viewer: Viewer) -
     return ProgramFigures(program=program, figures=await queries.figures(reads, program_id))
 
 
+class LiveFigures(BaseModel):
+    """Approximate live counts (faust windows over processing time), not exact figures."""
+
+    program_id: str
+    live: bool
+    check_ins_this_hour: int | None = None
+    active_pairs_7_days: int | None = None
+    milestones_today: int | None = None
+
+
+@router.get("/programs/{program_id}/live")
+async def live_figures(
+    program_id: ProgramId, request: Request, reads: Reads, viewer: Viewer
+) -> LiveFigures:
+    """Check-ins this hour, pairs active in the last 7 days, milestones today (approximate)."""
+    viewer.check_may_see(program_id, await queries.program_owners(reads))
+    live = request.app.state.live
+    if live is None:
+        return LiveFigures(program_id=program_id, live=False)
+    return LiveFigures(program_id=program_id, live=True, **live.tiles(program_id))
+
+
 @router.get("/freshness")
 async def freshness(request: Request, reads: Reads, _: Viewer) -> Freshness:
     """Records not yet applied per projection (when this instance runs it) and the last change."""
