@@ -2,11 +2,16 @@
 
 Engagement events are keyed by pair; the pair's program comes from the participation
 projection and is joined in the views, so a check-in before its PairCreated needs no wait.
+
+Every event runs the same statement (one writable CTE per fact table, each guarded by the
+event's kind): the runner sends runs of an identical statement in one round trip, so a
+batch of mixed events costs one round trip instead of one per change of event type.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 
 import asyncpg
 
@@ -26,93 +31,102 @@ from tandem_events.catalog.engagement import (
 from tandem_events.envelope import Envelope
 from tandem_events.projection import ProjectionContext
 
+TABLES = ("check_ins", "cadences", "goals", "feedback", "pulses", "milestones", "health_changes")
+# One fact: kind, pair, id, time, two numbers, a flag, a day, a label.
+Fact = tuple[str, str, str, datetime, int | None, int | None, bool | None, date | None, str | None]
+
+STATEMENT = """
+WITH e AS (
+    SELECT $1::text AS kind, $2::text AS pair_id, $3::text AS id, $4::timestamptz AS at,
+           $5::int AS n1, $6::int AS n2, $7::bool AS flag, $8::date AS day, $9::text AS label
+), check_in AS (
+    INSERT INTO {check_ins} (check_in_id, pair_id, met_on, minutes)
+    SELECT id, pair_id, day, n1 FROM e WHERE kind = 'check_in' ON CONFLICT DO NOTHING
+), cadence AS (
+    INSERT INTO {cadences} AS c (pair_id, every_days, agreed_at, event_id)
+    SELECT pair_id, n1, at, id FROM e WHERE kind = 'cadence'
+    ON CONFLICT (pair_id) DO UPDATE SET every_days = EXCLUDED.every_days,
+        agreed_at = EXCLUDED.agreed_at, event_id = EXCLUDED.event_id
+    WHERE (EXCLUDED.agreed_at, EXCLUDED.event_id) > (c.agreed_at, c.event_id)
+), goal_set AS (
+    INSERT INTO {goals} AS g (goal_id, pair_id, set_at)
+    SELECT id, pair_id, at FROM e WHERE kind = 'goal_set'
+    ON CONFLICT (goal_id) DO UPDATE SET set_at = LEAST(g.set_at, EXCLUDED.set_at)
+), goal_completed AS (
+    INSERT INTO {goals} AS g (goal_id, pair_id, completed_at)
+    SELECT id, pair_id, at FROM e WHERE kind = 'goal_completed'
+    ON CONFLICT (goal_id) DO UPDATE SET completed_at = LEAST(g.completed_at, EXCLUDED.completed_at)
+), feedback AS (
+    INSERT INTO {feedback} (feedback_id, pair_id, given_at, helpfulness)
+    SELECT id, pair_id, at, n1 FROM e WHERE kind = 'feedback' ON CONFLICT DO NOTHING
+), pulse AS (
+    INSERT INTO {pulses} (event_id, pair_id, person, submitted_at, energy, value, would_continue)
+    SELECT id, pair_id, label, at, n1, n2, flag FROM e WHERE kind = 'pulse'
+    ON CONFLICT DO NOTHING
+), milestone AS (
+    INSERT INTO {milestones} AS m (pair_id, milestone, reached_on)
+    SELECT pair_id, label, day FROM e WHERE kind = 'milestone'
+    ON CONFLICT (pair_id, milestone) DO UPDATE
+        SET reached_on = LEAST(m.reached_on, EXCLUDED.reached_on)
+), health AS (
+    INSERT INTO {health_changes} (event_id, pair_id, changed_at, health)
+    SELECT id, pair_id, at, label FROM e WHERE kind = 'health' ON CONFLICT DO NOTHING
+)
+SELECT 1
+"""
+
 
 class Engagement:
     """Feeds the engagement facts of every pair."""
 
     name = "engagement"
     topics: Sequence[str] = ("engagement.events",)
-    tables: Sequence[str] = (
-        "check_ins",
-        "cadences",
-        "goals",
-        "feedback",
-        "pulses",
-        "milestones",
-        "health_changes",
-    )
+    tables: Sequence[str] = TABLES
 
     def __init__(self, pseudonyms: Pseudonyms) -> None:
         self._people = pseudonyms
+        self._statements: dict[tuple[str, ...], str] = {}
 
     async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
         """Record the fact ``event`` states (events of no interest here are skipped)."""
-        sql, args = self._statement(ctx, event, envelope)
-        if sql:
-            await ctx.conn.execute(sql, *args)
+        fact = self._fact(event, envelope)
+        if fact is not None:
+            await ctx.conn.execute(self._statement(ctx), *fact)
 
-    def _statement(
-        self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope
-    ) -> tuple[str, tuple[object, ...]]:
+    def _statement(self, ctx: ProjectionContext) -> str:
+        names = tuple(ctx.table(t) for t in TABLES)
+        if names not in self._statements:
+            self._statements[names] = STATEMENT.format(**dict(zip(TABLES, names, strict=True)))
+        return self._statements[names]
+
+    def _fact(self, event: DomainEvent, envelope: Envelope) -> Fact | None:
+        at = event.occurred_at
         match event:
             case CheckInLogged():
-                return (
-                    f"INSERT INTO {ctx.table('check_ins')} (check_in_id, pair_id, met_on, minutes)"
-                    " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                    (event.check_in_id, event.pair_id, event.met_on, event.duration_minutes),
-                )
+                return ("check_in", event.pair_id, event.check_in_id, at,
+                        event.duration_minutes, None, None, event.met_on, None)  # fmt: skip
             case CadenceAgreed():
-                return (
-                    f"INSERT INTO {ctx.table('cadences')} AS c (pair_id, every_days, agreed_at,"
-                    " event_id) VALUES ($1, $2, $3, $4) ON CONFLICT (pair_id) DO UPDATE SET"
-                    " every_days = EXCLUDED.every_days, agreed_at = EXCLUDED.agreed_at,"
-                    " event_id = EXCLUDED.event_id"
-                    " WHERE (EXCLUDED.agreed_at, EXCLUDED.event_id) > (c.agreed_at, c.event_id)",
-                    (event.pair_id, event.every_days, event.occurred_at, envelope.id),
-                )
-            case GoalSet() | GoalCompleted():
-                column = "set_at" if isinstance(event, GoalSet) else "completed_at"
-                return (
-                    f"INSERT INTO {ctx.table('goals')} AS g (goal_id, pair_id, {column})"
-                    f" VALUES ($1, $2, $3) ON CONFLICT (goal_id) DO UPDATE SET"
-                    f" {column} = LEAST(g.{column}, EXCLUDED.{column})",
-                    (event.goal_id, event.pair_id, event.occurred_at),
-                )
+                return ("cadence", event.pair_id, envelope.id, at,
+                        event.every_days, None, None, None, None)  # fmt: skip
+            case GoalSet():
+                return ("goal_set", event.pair_id, event.goal_id, at,
+                        None, None, None, None, None)  # fmt: skip
+            case GoalCompleted():
+                return ("goal_completed", event.pair_id, event.goal_id, at,
+                        None, None, None, None, None)  # fmt: skip
             case FeedbackGiven():
-                return (
-                    f"INSERT INTO {ctx.table('feedback')} (feedback_id, pair_id, given_at,"
-                    " helpfulness) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                    (event.feedback_id, event.pair_id, event.occurred_at, event.helpfulness),
-                )
+                return ("feedback", event.pair_id, event.feedback_id, at,
+                        event.helpfulness, None, None, None, None)  # fmt: skip
             case PulseSubmitted():
-                return (
-                    f"INSERT INTO {ctx.table('pulses')} (event_id, pair_id, person, submitted_at,"
-                    " energy, value, would_continue) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                    " ON CONFLICT DO NOTHING",
-                    (
-                        envelope.id,
-                        event.pair_id,
-                        self._people.of(event.actor_id),
-                        event.occurred_at,
-                        event.energy,
-                        event.value,
-                        event.would_continue,
-                    ),
-                )
+                return ("pulse", event.pair_id, envelope.id, at, event.energy, event.value,
+                        event.would_continue, None, self._people.of(event.actor_id))  # fmt: skip
             case MilestoneReached():
-                return (
-                    f"INSERT INTO {ctx.table('milestones')} AS m (pair_id, milestone, reached_on)"
-                    " VALUES ($1, $2, $3) ON CONFLICT (pair_id, milestone) DO UPDATE SET"
-                    " reached_on = LEAST(m.reached_on, EXCLUDED.reached_on)",
-                    (event.pair_id, event.milestone, event.reached_on),
-                )
+                return ("milestone", event.pair_id, envelope.id, at,
+                        None, None, None, event.reached_on, event.milestone)  # fmt: skip
             case PairHealthChanged():
-                return (
-                    f"INSERT INTO {ctx.table('health_changes')} (event_id, pair_id, changed_at,"
-                    " health) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                    (envelope.id, event.pair_id, event.occurred_at, event.current),
-                )
-        return "", ()
+                return ("health", event.pair_id, envelope.id, at,
+                        None, None, None, None, event.current)  # fmt: skip
+        return None
 
     async def recreate_views(self, conn: asyncpg.Connection) -> None:
         """After a rebuild swapped the tables in, point the analyst views at them."""
