@@ -127,7 +127,7 @@ WITH active AS (
       ON p.program_id = pm.program_id AND p.created_at < pm.month_end
      AND (p.ended_at IS NULL OR p.ended_at >= pm.month_start)
     LEFT JOIN cadences c ON c.pair_id = p.pair_id
-), per_pair AS NOT MATERIALIZED (
+), per_pair AS (
     SELECT a.program_id, a.month, a.pair_id, a.members,
            (SELECT count(*) FROM check_ins ci
             WHERE ci.pair_id = a.pair_id AND ci.met_on >= a.month
@@ -136,20 +136,15 @@ WITH active AS (
                 THEN extract(epoch FROM a.cadence_to - a.cadence_from) / 86400.0 / a.every_days
            END AS expected
     FROM active a
-), pair_figures AS (
-    SELECT program_id, month, count(*) AS pairs_active,
-           sum(check_ins)::bigint AS check_ins,
-           sum(least(check_ins, expected)) FILTER (WHERE expected > 0) AS kept,
-           sum(expected) FILTER (WHERE expected > 0) AS expected
-    FROM per_pair
-    GROUP BY 1, 2
 ), months AS (
-    SELECT f.*, p.people
-    FROM pair_figures f JOIN (
-        SELECT program_id, month, count(DISTINCT person) AS people
-        FROM per_pair CROSS JOIN LATERAL unnest(members) AS person
-        GROUP BY 1, 2
-    ) p USING (program_id, month)
+    -- one pass: pair-level sums on each pair's first member row, people over all of them
+    SELECT program_id, month, count(*) FILTER (WHERE u.n = 1) AS pairs_active,
+           count(DISTINCT u.person) AS people,
+           (sum(check_ins) FILTER (WHERE u.n = 1))::bigint AS check_ins,
+           sum(least(check_ins, expected)) FILTER (WHERE u.n = 1 AND expected > 0) AS kept,
+           sum(expected) FILTER (WHERE u.n = 1 AND expected > 0) AS expected
+    FROM per_pair CROSS JOIN LATERAL unnest(members) WITH ORDINALITY AS u (person, n)
+    GROUP BY 1, 2
 ), goal_months AS (
     SELECT p.program_id, e.month, count(*) FILTER (WHERE e.kind = 'set') AS goals_set,
            count(*) FILTER (WHERE e.kind = 'completed') AS goals_completed
