@@ -7,7 +7,7 @@ STACK := python3 deploy/local/stack.py
 SERVICES := python3 deploy/local/services.py
 PYTEST_WORKERS ?= 2
 
-.PHONY: help setup up down status demo test lint fmt bench services-up services-down
+.PHONY: help setup up down status demo test unit lint fmt bench services-up services-down
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -40,10 +40,13 @@ test: setup up ## The whole suite on the real servers (lint, schema checks, test
 	@$(MAKE) --no-print-directory lint
 	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile
 
-lint: ## ruff, mypy --strict on libs/, the event schema compatibility check
+unit: ## Every unit test (domain, handlers on fakes): no server needed
+	$(RUN) pytest -q -n $(PYTEST_WORKERS) --dist loadfile libs/*/tests/unit services/*/tests/unit tests/unit
+
+lint: ## ruff, mypy --strict on libs/ and services/, the event schema compatibility check
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	$(RUN) mypy libs/service/src libs/events/src libs/testkit/src
+	$(RUN) mypy libs/service/src libs/events/src libs/testkit/src services/*/src
 	$(RUN) tandem-events schemas check
 
 fmt: ## Format and fix what ruff can

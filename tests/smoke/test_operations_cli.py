@@ -7,7 +7,7 @@ import asyncio
 import asyncpg
 from typer.testing import CliRunner
 
-from tandem_engagement.bootstrap import MIGRATIONS
+from tandem_engagement.bootstrap import SERVICE
 from tandem_engagement.cli import app
 from tandem_events.sealing import PersonKeyring
 from tandem_service.database import create_pool
@@ -17,7 +17,7 @@ from tandem_testkit.databases import DatabaseFactory
 def test_erase_person_destroys_the_key_and_rebuild_refuses_an_unknown_projection(
     database_factory: DatabaseFactory, kafka_bootstrap: str
 ) -> None:
-    dsn = database_factory.create(MIGRATIONS, prefix="ops")
+    dsn = database_factory.create(SERVICE.all_migrations, prefix="ops")
     env = {"TANDEM_DATABASE_URL": dsn, "TANDEM_KAFKA_BOOTSTRAP": kafka_bootstrap}
 
     async def seal() -> str:

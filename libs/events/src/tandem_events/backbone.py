@@ -1,6 +1,7 @@
 """Wiring the event backbone into a service: store, publisher, relay, projection runners.
 
-Every service calls :func:`attach_backbone` from its bootstrap, so each has the same shape:
+The service kit's bootstrap helper calls :func:`attach_backbone` for every service, so each has
+the same shape:
 its store is its outbox, its relay publishes, its runners feed its read models.
 """
 
@@ -8,34 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Annotated
-
-from fastapi import FastAPI, Header, Request
-from fastapi.responses import JSONResponse
 
 from tandem_events.catalog import TOPICS
-from tandem_events.errors import ConcurrencyError
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.projection import Projection
 from tandem_events.relay import Relay
 from tandem_events.runner import ProjectionRunner
 from tandem_events.store import EventStore
 from tandem_events.topics import provision_topics, topic_plan
-from tandem_service.app import ExceptionHandler, Runtime
 from tandem_service.health import CheckResult, ReadinessCheck
 from tandem_service.logging import get_logger
+from tandem_service.runtime import Runtime
 from tandem_service.settings import ServiceSettings
 
 log = get_logger("tandem.backbone")
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        max_length=200,
-        description="Send the same key when retrying a command; it will not be applied twice.",
-    ),
-]
 
 
 @dataclass
@@ -49,7 +36,7 @@ class EventBackbone:
 
 
 async def attach_backbone(
-    runtime: Runtime, app: FastAPI, *, projections: Sequence[Projection] = ()
+    runtime: Runtime, *, projections: Sequence[Projection] = ()
 ) -> EventBackbone:
     """Create the backbone on the runtime's pool and register its parts and readiness."""
     settings = runtime.settings
@@ -91,7 +78,6 @@ async def attach_backbone(
         if backbone.runners:
             runtime.checks["consumers"] = _lag_check(backbone.runners, settings.ready_max_lag)
     await _provision(settings, projections)
-    app.state.backbone = backbone
     return backbone
 
 
@@ -121,10 +107,3 @@ def _lag_check(runners: list[ProjectionRunner], max_lag: int) -> ReadinessCheck:
         )
 
     return check
-
-
-async def _conflict(_: Request, exc: ConcurrencyError) -> JSONResponse:
-    return JSONResponse({"detail": str(exc), "stream_id": exc.stream_id}, status_code=409)
-
-
-ERROR_HANDLERS: dict[type[Exception], ExceptionHandler] = {ConcurrencyError: _conflict}

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import typer
 
-from tandem_events.projection import Projection
-from tandem_events.rebuild import rebuild_projection
-from tandem_events.sealing import PersonKeyring
-from tandem_service.database import create_pool
-from tandem_service.settings import ServiceSettings
+# Imported inside the commands: a service's --help must not load Kafka, crypto or the catalog.
+if TYPE_CHECKING:
+    from tandem_events.projection import Projection
+    from tandem_service.settings import ServiceSettings
 
 
 def add_event_commands(
@@ -24,6 +24,9 @@ def add_event_commands(
     @cli.command("erase-person")
     def erase_person(person_id: str) -> None:
         """Crypto-shred a person: destroy their data key, so their sealed text is unreadable."""
+        from tandem_events.sealing import PersonKeyring
+        from tandem_service.database import create_pool
+
         settings = settings_factory()
 
         async def run() -> bool:
@@ -46,6 +49,9 @@ def add_event_commands(
     @cli.command("rebuild-projection")
     def rebuild(name: str) -> None:
         """Replay a projection from its topics into shadow tables, then swap them in."""
+        from tandem_events.rebuild import rebuild_projection
+        from tandem_service.database import create_pool
+
         by_name = {p.name: p for p in projections()}
         if name not in by_name:
             known = ", ".join(sorted(by_name)) or "none"

@@ -1,4 +1,4 @@
-"""The ``tandem-analytics`` command: serve, migrate, event operations, analyst access."""
+"""The ``tandem-analytics`` command: the kit's commands, ``rebuild-all`` and ``grant-analyst``."""
 
 from __future__ import annotations
 
@@ -6,21 +6,19 @@ import asyncio
 
 import typer
 
-from tandem_analytics.bootstrap import MIGRATIONS, build_app, projections
-from tandem_analytics.projections.views import grant_analyst
-from tandem_analytics.settings import AnalyticsSettings
-from tandem_events.operations import add_event_commands
-from tandem_events.rebuild import rebuild_projection
-from tandem_service.database import connect, create_pool
 from tandem_service.service_cli import service_cli
 
-app = service_cli("analytics", AnalyticsSettings, build_app, MIGRATIONS)
-add_event_commands(app, AnalyticsSettings, projections)
+app = service_cli("analytics", "tandem_analytics.bootstrap")
 
 
 @app.command("rebuild-all")
 def rebuild_all() -> None:
     """Rebuild every projection from its topics, one after the other."""
+    from tandem_analytics.bootstrap import projections
+    from tandem_analytics.settings import AnalyticsSettings
+    from tandem_events.rebuild import rebuild_projection
+    from tandem_service.database import create_pool
+
     settings = AnalyticsSettings()
 
     async def run() -> list[tuple[str, int]]:
@@ -49,6 +47,10 @@ def rebuild_all() -> None:
 @app.command("grant-analyst")
 def grant() -> None:
     """(Re)apply the analyst role's access to this database: views only, timeouts set."""
+    from tandem_analytics.projections.views import grant_analyst
+    from tandem_analytics.settings import AnalyticsSettings
+    from tandem_service.database import connect
+
     settings = AnalyticsSettings()
 
     async def run() -> None:

@@ -1,12 +1,8 @@
 """The ``tandem-notifications`` command: serve, migrate, and the event operations."""
 
-from tandem_events.operations import add_event_commands
-from tandem_notifications.bootstrap import MIGRATIONS, PROJECTIONS, build_app
-from tandem_notifications.settings import NotificationsSettings
 from tandem_service.service_cli import service_cli
 
-app = service_cli("notifications", NotificationsSettings, build_app, MIGRATIONS)
-add_event_commands(app, NotificationsSettings, lambda: PROJECTIONS)
+app = service_cli("notifications", "tandem_notifications.bootstrap")
 
 if __name__ == "__main__":
     app()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tandem_service.errors import NotFound
+
 
 class AnalyticsError(Exception):
     """Base of the analytics domain's errors."""
@@ -14,9 +16,12 @@ class WeakPseudonymKey(AnalyticsError):
         super().__init__(f"the pseudonym key must be at least {minimum} bytes")
 
 
-class NotYourProgram(AnalyticsError):
-    """A program that does not exist or whose figures the caller may not see."""
+class NotYourProgram(NotFound):
+    """A program that does not exist or whose figures the caller may not see (one answer for
+    both, so the ids of others' programs do not leak)."""
 
     def __init__(self, program_id: str) -> None:
-        super().__init__(f"no program {program_id!r} among the programs you may see")
+        super().__init__(
+            f"no program {program_id!r} among the programs you may see", program_id=program_id
+        )
         self.program_id = program_id
