@@ -95,3 +95,21 @@ def test_runaway_queries_stop(analyst: psycopg.Connection) -> None:
     assert analyst.execute("SHOW statement_timeout").fetchone() == ("5s",)
     with pytest.raises(errors.QueryCanceled):
         analyst.execute("SELECT pg_sleep(6)")
+
+
+def test_grants_given_before_are_taken_back(
+    in_order: Analytics, analyst: psycopg.Connection
+) -> None:
+    # What the local stack used to do: SELECT on every table, now and by default.
+    with psycopg.connect(in_order.dsn, autocommit=True) as conn:
+        conn.execute("GRANT USAGE ON SCHEMA public TO tandem_analyst")
+        conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO tandem_analyst")
+        conn.execute(
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO tandem_analyst"
+        )
+    assert not refused(analyst, "SELECT * FROM public.pairs LIMIT 1")
+    grant_analyst_on_clone(in_order.dsn)
+    with psycopg.connect(in_order.dsn, autocommit=True) as conn:
+        conn.execute("CREATE TABLE public.later (x int)")  # e.g. a rebuild's shadow table
+    assert refused(analyst, "SELECT * FROM public.pairs LIMIT 1")
+    assert refused(analyst, "SELECT * FROM public.later")
