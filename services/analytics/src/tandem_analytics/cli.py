@@ -1,8 +1,68 @@
-"""The ``tandem-analytics`` command: serve, migrate, and the event operations."""
+"""The ``tandem-analytics`` command: the kit's commands, ``rebuild-all`` and ``grant-analyst``."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
 
 from tandem_service.service_cli import service_cli
 
 app = service_cli("analytics", "tandem_analytics.bootstrap")
+
+
+@app.command("rebuild-all")
+def rebuild_all() -> None:
+    """Rebuild every projection from its topics, one after the other."""
+    from tandem_analytics.bootstrap import projections
+    from tandem_analytics.settings import AnalyticsSettings
+    from tandem_events.rebuild import rebuild_projection
+    from tandem_service.database import create_pool
+
+    settings = AnalyticsSettings()
+
+    async def run() -> list[tuple[str, int]]:
+        pool = await create_pool(settings.database_url.get_secret_value())
+        try:
+            return [
+                (
+                    projection.name,
+                    await rebuild_projection(
+                        pool,
+                        settings.kafka_bootstrap,
+                        projection,
+                        topic_prefix=settings.topic_prefix,
+                        kafka_options=settings.kafka_options(),
+                    ),
+                )
+                for projection in projections(settings)
+            ]
+        finally:
+            await pool.close()
+
+    for name, applied in asyncio.run(run()):
+        typer.echo(f"{name}: rebuilt from {applied} events and swapped in")
+
+
+@app.command("grant-analyst")
+def grant() -> None:
+    """(Re)apply the analyst role's access to this database: views only, timeouts set."""
+    from tandem_analytics.projections.views import grant_analyst
+    from tandem_analytics.settings import AnalyticsSettings
+    from tandem_service.database import connect
+
+    settings = AnalyticsSettings()
+
+    async def run() -> None:
+        conn = await connect(settings.database_url.get_secret_value())
+        try:
+            await grant_analyst(conn)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+    typer.echo("tandem_analyst: access to the analytics views applied")
+
 
 if __name__ == "__main__":
     app()

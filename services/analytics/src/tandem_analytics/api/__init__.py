@@ -1,5 +1,7 @@
-"""HTTP routers of the analytics service: thin; validate, authorise, call a handler or a query."""
+"""HTTP routers of the analytics service: thin; validate, authorise, call a query."""
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from tandem_analytics.api import dashboard, figures
+
+routers: list[APIRouter] = [figures.router, dashboard.router]

@@ -1,0 +1,213 @@
+"""Analytics benchmark: projection catch-up over a generated year, and the analyst views.
+
+``catchup_eps``: a generated history (``--people`` participants of a 100,000-person
+organisation over 12 months, about 1,000,000 mixed matching and engagement events) is
+published to fresh prefixed topics (not timed); then both analytics projections start
+against a fresh database and are timed until the offsets they store reach the end of every
+partition. ``view_p95_ms``: as ``tandem_analyst``, every documented example query in
+docs/analytics.md, ``--rounds`` times each after one warm-up; p95 over all of them (and per
+view in the detail). Results go to bench/results/analytics.json.
+
+    .venv/bin/python bench/analytics/run.py [--people N] [--rounds N] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+import uuid
+from contextlib import suppress
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from tandem_analytics.bootstrap import MIGRATIONS
+from tandem_analytics.domain.pseudonyms import Pseudonyms
+from tandem_analytics.history import HistoryShape, generate
+from tandem_analytics.projections import projections_for
+from tandem_analytics.projections.views import ACCESS_SQL
+from tandem_events.envelope import Envelope
+from tandem_events.kafka_producer import EventPublisher, ensure_topics
+from tandem_events.runner import ProjectionRunner
+from tandem_service.database import apply_migrations, create_pool
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "bench" / "results" / "analytics.json"
+DOC = ROOT / "docs" / "analytics.md"
+ADMIN = os.environ.get(
+    "TANDEM_DATABASE_URL_ADMIN", "postgresql://tandem:tandem@127.0.0.1:5432/postgres"
+)
+KAFKA = os.environ.get("TANDEM_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+PARTITIONS = 3
+VERBOSE = bool(os.environ.get("BENCH_VERBOSE"))
+
+
+def with_database(dsn: str, name: str) -> str:
+    base, _, query = dsn.partition("?")
+    return base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
+
+
+def analyst(dsn: str) -> str:
+    scheme, rest = dsn.split("://", 1)
+    return f"{scheme}://tandem_analyst:tandem_analyst@" + rest.rsplit("@", 1)[-1]
+
+
+def drop(name: str) -> None:
+    with psycopg.connect(ADMIN, autocommit=True) as conn, suppress(psycopg.Error):
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def examples() -> dict[str, str]:
+    """The documented example query of each view."""
+    found = re.findall(r"^### analytics\.(\w+)\n.*?```sql\n(.+?)```", DOC.read_text(), re.S | re.M)
+    return dict(found)
+
+
+async def publish(prefix: str, envelopes: list[Envelope]) -> None:
+    await ensure_topics(
+        KAFKA, [prefix + t for t in ("matching.events", "engagement.events")], PARTITIONS
+    )
+    publisher = EventPublisher(KAFKA, topic_prefix=prefix)
+    await publisher.start()
+    try:
+        for i in range(0, len(envelopes), 50_000):
+            await publisher.publish(envelopes[i : i + 50_000])
+    finally:
+        await publisher.stop()
+
+
+async def catch_up(dsn: str, prefix: str, ends: dict[str, int]) -> float:
+    """Seconds from the runners' start until their stored offsets reach every end."""
+    pool = await create_pool(dsn, max_size=4)
+    runners = [
+        ProjectionRunner(pool, KAFKA, p, group_id=f"{prefix}{p.name}", topic_prefix=prefix)
+        for p in projections_for(Pseudonyms(b"bench-pseudonym-key-0123456789"))
+    ]
+    started = time.perf_counter()
+    for runner in runners:
+        await runner.start()
+    try:
+        while True:
+            rows = await pool.fetch(
+                "SELECT topic, sum(next_offset) AS n FROM projection_offsets GROUP BY topic"
+            )
+            done = {r["topic"]: r["n"] for r in rows}
+            if VERBOSE:
+                print(f"{time.perf_counter() - started:6.1f} s {done}", file=sys.stderr)
+            if all(done.get(prefix + t, 0) >= n for t, n in ends.items()):
+                return time.perf_counter() - started
+            await asyncio.sleep(0.25)
+    finally:
+        for runner in runners:
+            await runner.stop()
+        await pool.close()
+
+
+def views(dsn: str, rounds: int) -> dict[str, list[float]]:
+    """Milliseconds of each documented example, as the analyst."""
+    timings: dict[str, list[float]] = {}
+    with psycopg.connect(analyst(dsn), autocommit=True) as conn:
+        for view, query in examples().items():
+            timings[view] = []
+            for _ in range(rounds + 1):  # the first is a warm-up
+                t = time.perf_counter()
+                try:
+                    conn.execute(query).fetchall()  # type: ignore[call-overload]
+                    ms = (time.perf_counter() - t) * 1000
+                except psycopg.errors.QueryCanceled:  # the role's statement_timeout
+                    ms = float("inf")
+                timings[view].append(ms)
+            timings[view] = timings[view][1:]
+    return timings
+
+
+def p95(values: list[float]) -> float:
+    return (
+        statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
+    )
+
+
+def main() -> None:
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("--people", type=int, default=55_000)
+    args.add_argument("--programs", type=int, default=10)
+    args.add_argument("--rounds", type=int, default=20)
+    args.add_argument("--quick", action="store_true", help="2,000 people, results not saved")
+    args.add_argument("--keep", action="store_true", help="keep the database (to explain plans)")
+    opts = args.parse_args()
+    people = 2_000 if opts.quick else opts.people
+    t = time.perf_counter()
+    events = generate(HistoryShape(people=people, programs=opts.programs, months=12, seed=1))
+    envelopes = [Envelope.wrap(e, "/tandem/bench") for e in events]
+    del events
+    generated = time.perf_counter() - t
+    ends = {
+        t: sum(1 for e in envelopes if e.topic == t)
+        for t in ("matching.events", "engagement.events")
+    }
+    print(f"{len(envelopes):,} events generated in {generated:.0f} s: {ends}", file=sys.stderr)
+    run = uuid.uuid4().hex[:10]
+    prefix, name = f"bench.{run}.", f"bench_analytics_{run}"
+    with psycopg.connect(ADMIN, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    dsn = with_database(ADMIN, name)
+    try:
+        apply_migrations(dsn, MIGRATIONS)
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(ACCESS_SQL.read_text())  # type: ignore[arg-type]  # our own file
+        asyncio.run(publish(prefix, envelopes))
+        print("published; catching up", file=sys.stderr)
+        total = len(envelopes)
+        del envelopes
+        seconds = asyncio.run(catch_up(dsn, prefix, ends))
+        eps = total / seconds
+        print(
+            f"catch-up: {total:,} events in {seconds:.1f} s = {eps:,.0f} events/s", file=sys.stderr
+        )
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+        timings = views(dsn, opts.rounds)
+    finally:
+        if opts.keep:
+            print(f"kept: {dsn}", file=sys.stderr)
+        else:
+            drop(name)
+    every = [ms for v in timings.values() for ms in v]
+    figures = {
+        "catchup_eps": round(eps, 1),
+        "view_p95_ms": round(p95(every), 1),
+        "detail": {
+            "events": total,
+            "events_by_topic": ends,
+            "people": people,
+            "programs": opts.programs,
+            "months": 12,
+            "catchup_seconds": round(seconds, 1),
+            "view_p95_ms_by_view": {v: round(p95(ms), 1) for v, ms in timings.items()},
+            "view_timeouts": sum(1 for ms in every if ms == float("inf")),
+            "view_rounds": opts.rounds,
+            "machine": f"{os.cpu_count()} cores, {platform.platform()}, "
+            f"Python {platform.python_version()}",
+            "load_average": round(os.getloadavg()[0], 2),
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "command": " ".join(["bench/analytics/run.py", *sys.argv[1:]]),
+        },
+    }
+    print(json.dumps(figures, indent=2))
+    if not opts.quick:
+        RESULTS.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,449 @@
+-- depends: analytics_0001_facts
+-- The analyst interface: views in schema "analytics", documented in docs/analytics.md.
+-- Re-run as a whole after a projection rebuild (CREATE OR REPLACE), so keep it idempotent.
+--
+-- Rules every view follows:
+-- * security_barrier: a caller's own functions in WHERE are never evaluated before the
+--   view's suppression (no leaking rows through a function that prints its arguments).
+-- * k-anonymity (k = 5) inside the view: a count of people is shown only when it is 0 or
+--   at least 5; a group of fewer than 5 people shows NULL figures. Where a view breaks a
+--   total down into groups, complementary suppression hides the smallest shown group too
+--   whenever the hidden groups add up to 1..4 people, so a total minus the shown groups
+--   never reveals a small group.
+-- * Months are UTC calendar months, whatever the caller's TimeZone setting.
+-- * "As of" is the latest event time the projections have seen; running pairs are
+--   censored there.
+
+CREATE SCHEMA IF NOT EXISTS analytics;
+CREATE SCHEMA IF NOT EXISTS analytics_private;
+
+CREATE OR REPLACE VIEW analytics_private.as_of AS
+SELECT greatest(
+    (SELECT max(created_at) FROM pairs),
+    (SELECT max(ended_at) FROM pairs),
+    (SELECT max(enrolled_at) FROM enrolments),
+    (SELECT max(met_on)::timestamp AT TIME ZONE 'UTC' FROM check_ins)
+) AS at;
+
+-- A person's groups in a program: from their latest enrolment in it.
+CREATE OR REPLACE VIEW analytics_private.memberships AS
+SELECT DISTINCT ON (program_id, person)
+    program_id, person, department, level::text AS level, location
+FROM enrolments
+ORDER BY program_id, person, enrolled_at DESC, event_id DESC;
+
+-- Pairs known to have started (a PairEnded that came before its PairCreated waits here).
+CREATE OR REPLACE VIEW analytics_private.started_pairs AS
+SELECT p.pair_id, p.program_id, p.members, cardinality(p.members) AS size, p.created_at,
+       CASE WHEN p.ended_at <= a.at THEN p.ended_at END AS ended_at, p.end_reason
+FROM pairs p CROSS JOIN analytics_private.as_of a
+WHERE p.created_at IS NOT NULL;
+
+-- Months from each program's first pair or enrolment up to "as of".
+CREATE OR REPLACE VIEW analytics_private.program_months AS
+SELECT f.program_id, m::date AS month,
+       (m + interval '1 month')::timestamp AT TIME ZONE 'UTC' AS month_end,
+       m::timestamp AT TIME ZONE 'UTC' AS month_start
+FROM (
+    SELECT program_id, min(at) AS first_at FROM (
+        SELECT program_id, created_at AS at FROM pairs WHERE created_at IS NOT NULL
+        UNION ALL SELECT program_id, enrolled_at FROM enrolments
+    ) s GROUP BY program_id
+) f
+CROSS JOIN analytics_private.as_of a
+CROSS JOIN LATERAL generate_series(
+    date_trunc('month', f.first_at AT TIME ZONE 'UTC'),
+    date_trunc('month', a.at AT TIME ZONE 'UTC'),
+    interval '1 month'
+) m;
+
+-- 1. Participation flows per month and group, long format (one measure per row).
+CREATE OR REPLACE VIEW analytics.participation_monthly WITH (security_barrier) AS
+WITH facts AS (
+    SELECT program_id, person, enrolled_at AS at, 'enrolled' AS measure FROM enrolments
+    UNION ALL
+    SELECT program_id, person, min(created_at), 'matched'
+    FROM analytics_private.started_pairs, unnest(members) AS person
+    GROUP BY program_id, person
+    UNION ALL
+    SELECT program_id, person, completed_at, 'unmatched' FROM unmatched
+    UNION ALL
+    SELECT program_id, person, withdrawn_at, 'withdrawn' FROM withdrawals
+), counted AS (
+    SELECT f.program_id, date_trunc('month', f.at AT TIME ZONE 'UTC')::date AS month,
+           g.dimension, g.group_value, f.measure, count(DISTINCT f.person) AS people
+    FROM facts f
+    LEFT JOIN analytics_private.memberships m USING (program_id, person)
+    CROSS JOIN LATERAL (VALUES
+        ('all', 'all'),
+        ('department', coalesce(m.department, 'unknown')),
+        ('level', coalesce(m.level, 'unknown')),
+        ('location', coalesce(m.location, 'unknown'))
+    ) AS g (dimension, group_value)
+    GROUP BY 1, 2, 3, 4, 5
+), windowed AS (
+    SELECT c.*,
+        sum(CASE WHEN people < 5 THEN people ELSE 0 END)
+            OVER (PARTITION BY program_id, month, dimension, measure) AS hidden,
+        min(CASE WHEN people >= 5 THEN people END)
+            OVER (PARTITION BY program_id, month, dimension, measure) AS smallest_shown
+    FROM counted c
+)
+SELECT program_id, month, dimension, group_value, measure,
+       CASE WHEN people < 5 THEN NULL
+            WHEN dimension <> 'all' AND hidden BETWEEN 1 AND 4 AND people = smallest_shown
+                THEN NULL
+            ELSE people END AS people
+FROM windowed;
+
+-- 2. Why people stayed unmatched, per month.
+CREATE OR REPLACE VIEW analytics.unmatched_reasons WITH (security_barrier) AS
+WITH counted AS (
+    SELECT program_id, date_trunc('month', completed_at AT TIME ZONE 'UTC')::date AS month,
+           reason, count(DISTINCT person) AS people
+    FROM unmatched GROUP BY 1, 2, 3
+), windowed AS (
+    SELECT c.*,
+        sum(CASE WHEN people < 5 THEN people ELSE 0 END)
+            OVER (PARTITION BY program_id, month) AS hidden,
+        min(CASE WHEN people >= 5 THEN people END)
+            OVER (PARTITION BY program_id, month) AS smallest_shown
+    FROM counted c
+)
+SELECT program_id, month, reason,
+       CASE WHEN people < 5 OR (hidden BETWEEN 1 AND 4 AND people = smallest_shown)
+            THEN NULL ELSE people END AS people
+FROM windowed;
+
+-- 3. Engagement per program and month.
+CREATE OR REPLACE VIEW analytics.engagement_monthly WITH (security_barrier) AS
+WITH active AS (
+    SELECT pm.program_id, pm.month, p.pair_id, p.members, c.every_days,
+           greatest(pm.month_start, p.created_at, c.agreed_at) AS cadence_from,
+           least(pm.month_end, p.ended_at, a.at) AS cadence_to
+    FROM analytics_private.program_months pm
+    CROSS JOIN analytics_private.as_of a
+    JOIN analytics_private.started_pairs p
+      ON p.program_id = pm.program_id AND p.created_at < pm.month_end
+     AND (p.ended_at IS NULL OR p.ended_at >= pm.month_start)
+    LEFT JOIN cadences c ON c.pair_id = p.pair_id
+), per_pair AS (
+    SELECT a.program_id, a.month, a.pair_id, a.members,
+           (SELECT count(*) FROM check_ins ci
+            WHERE ci.pair_id = a.pair_id AND ci.met_on >= a.month
+              AND ci.met_on < (a.month + interval '1 month')::date) AS check_ins,
+           CASE WHEN a.every_days IS NOT NULL AND a.cadence_to > a.cadence_from
+                THEN extract(epoch FROM a.cadence_to - a.cadence_from) / 86400.0 / a.every_days
+           END AS expected
+    FROM active a
+), months AS (
+    -- one pass: pair-level sums on each pair's first member row, people over all of them
+    SELECT program_id, month, count(*) FILTER (WHERE u.n = 1) AS pairs_active,
+           count(DISTINCT u.person) AS people,
+           (sum(check_ins) FILTER (WHERE u.n = 1))::bigint AS check_ins,
+           sum(least(check_ins, expected)) FILTER (WHERE u.n = 1 AND expected > 0) AS kept,
+           sum(expected) FILTER (WHERE u.n = 1 AND expected > 0) AS expected
+    FROM per_pair CROSS JOIN LATERAL unnest(members) WITH ORDINALITY AS u (person, n)
+    GROUP BY 1, 2
+), goal_months AS (
+    SELECT p.program_id, e.month, count(*) FILTER (WHERE e.kind = 'set') AS goals_set,
+           count(*) FILTER (WHERE e.kind = 'completed') AS goals_completed
+    FROM goals g JOIN analytics_private.started_pairs p USING (pair_id)
+    CROSS JOIN LATERAL (VALUES
+        ('set', date_trunc('month', g.set_at AT TIME ZONE 'UTC')::date),
+        ('completed', date_trunc('month', g.completed_at AT TIME ZONE 'UTC')::date)
+    ) AS e (kind, month)
+    WHERE e.month IS NOT NULL
+    GROUP BY 1, 2
+), feedback_months AS (
+    SELECT p.program_id, date_trunc('month', f.given_at AT TIME ZONE 'UTC')::date AS month,
+           count(*) AS feedback_given, avg(f.helpfulness) AS helpfulness
+    FROM feedback f JOIN analytics_private.started_pairs p USING (pair_id)
+    GROUP BY 1, 2
+)
+SELECT m.program_id, m.month,
+       CASE WHEN m.people >= 5 THEN m.pairs_active END AS pairs_active,
+       CASE WHEN m.people >= 5 THEN m.people END AS people,
+       CASE WHEN m.people >= 5 THEN m.check_ins END AS check_ins,
+       CASE WHEN m.people >= 5 THEN round(m.check_ins::numeric / m.pairs_active, 2)
+           END AS check_ins_per_pair,
+       CASE WHEN m.people >= 5 AND m.expected > 0 THEN round((m.kept / m.expected)::numeric, 3)
+           END AS cadence_kept,
+       CASE WHEN m.people >= 5 THEN coalesce(g.goals_set, 0) END AS goals_set,
+       CASE WHEN m.people >= 5 THEN coalesce(g.goals_completed, 0) END AS goals_completed,
+       CASE WHEN m.people >= 5 THEN coalesce(f.feedback_given, 0) END AS feedback_given,
+       CASE WHEN m.people >= 5 THEN round(f.helpfulness, 2) END AS avg_helpfulness
+FROM months m
+LEFT JOIN goal_months g USING (program_id, month)
+LEFT JOIN feedback_months f USING (program_id, month);
+
+-- 4. Pair health at each month's end (or at "as of" for the running month).
+CREATE OR REPLACE VIEW analytics.pair_health_monthly WITH (security_barrier) AS
+WITH at_month_end AS (
+    SELECT pm.program_id, pm.month, p.pair_id, p.members,
+           coalesce((SELECT h.health FROM health_changes h
+                     WHERE h.pair_id = p.pair_id AND h.changed_at < pm.month_end
+                     ORDER BY h.changed_at DESC, h.event_id DESC LIMIT 1), 'unknown') AS health
+    FROM analytics_private.program_months pm
+    JOIN analytics_private.started_pairs p
+      ON p.program_id = pm.program_id AND p.created_at < pm.month_end
+     AND (p.ended_at IS NULL OR p.ended_at >= pm.month_end)
+), counted AS (
+    SELECT program_id, month, health, count(DISTINCT pair_id) AS pairs,
+           count(DISTINCT person) AS people
+    FROM at_month_end CROSS JOIN LATERAL unnest(members) AS person
+    GROUP BY 1, 2, 3
+), windowed AS (
+    SELECT c.*,
+        sum(CASE WHEN people < 5 THEN people ELSE 0 END)
+            OVER (PARTITION BY program_id, month) AS hidden,
+        min(CASE WHEN people >= 5 THEN people END)
+            OVER (PARTITION BY program_id, month) AS smallest_shown
+    FROM counted c
+)
+SELECT program_id, month, health,
+       CASE WHEN people < 5 OR (hidden BETWEEN 1 AND 4 AND people = smallest_shown)
+            THEN NULL ELSE pairs END AS pairs,
+       CASE WHEN people < 5 OR (hidden BETWEEN 1 AND 4 AND people = smallest_shown)
+            THEN NULL ELSE people END AS people
+FROM windowed;
+
+-- 5. Retention by cohort (the month a pair was matched): share still active after N days,
+-- among the cohort's pairs old enough to tell.
+CREATE OR REPLACE VIEW analytics.retention_cohorts WITH (security_barrier) AS
+WITH pairs_of AS NOT MATERIALIZED (
+    SELECT p.program_id, date_trunc('month', p.created_at AT TIME ZONE 'UTC')::date AS cohort,
+           p.pair_id, p.members, p.created_at, p.ended_at, a.at
+    FROM analytics_private.started_pairs p CROSS JOIN analytics_private.as_of a
+), horizons AS (
+    SELECT program_id, cohort, h.days,
+           count(DISTINCT pair_id) FILTER (
+               WHERE created_at + make_interval(days => h.days) <= at) AS observable,
+           count(DISTINCT pair_id) FILTER (WHERE created_at + make_interval(days => h.days) <= at
+                            AND (ended_at IS NULL
+                                 OR ended_at > created_at + make_interval(days => h.days)))
+               AS still_active,
+           count(DISTINCT person) FILTER (
+               WHERE created_at + make_interval(days => h.days) <= at) AS observable_people
+    FROM pairs_of CROSS JOIN LATERAL unnest(members) AS person
+    CROSS JOIN (VALUES (30), (60), (90), (180)) AS h (days)
+    GROUP BY 1, 2, 3
+), cohorts AS (
+    SELECT program_id, cohort, count(DISTINCT pair_id) AS pairs, count(DISTINCT person) AS people
+    FROM pairs_of CROSS JOIN LATERAL unnest(members) AS person
+    GROUP BY 1, 2
+)
+SELECT c.program_id, c.cohort AS cohort_month,
+       CASE WHEN c.people >= 5 THEN c.pairs END AS pairs,
+       CASE WHEN c.people >= 5 THEN c.people END AS people,
+       max(round(h.still_active::numeric / nullif(h.observable, 0), 3))
+           FILTER (WHERE h.days = 30 AND h.observable_people >= 5) AS active_30,
+       max(round(h.still_active::numeric / nullif(h.observable, 0), 3))
+           FILTER (WHERE h.days = 60 AND h.observable_people >= 5) AS active_60,
+       max(round(h.still_active::numeric / nullif(h.observable, 0), 3))
+           FILTER (WHERE h.days = 90 AND h.observable_people >= 5) AS active_90,
+       max(round(h.still_active::numeric / nullif(h.observable, 0), 3))
+           FILTER (WHERE h.days = 180 AND h.observable_people >= 5) AS active_180
+FROM cohorts c JOIN horizons h USING (program_id, cohort)
+GROUP BY c.program_id, c.cohort, c.pairs, c.people;
+
+-- 6. Kaplan-Meier survival of pairs per program: days since matching, pairs still running
+-- are censored at "as of". The curve stops where fewer than 5 people remain at risk.
+CREATE OR REPLACE VIEW analytics.pair_survival WITH (security_barrier) AS
+WITH durations AS NOT MATERIALIZED (
+    SELECT p.program_id, p.members,
+           floor(extract(epoch FROM coalesce(p.ended_at, a.at) - p.created_at) / 86400)::int
+               AS days,
+           p.ended_at IS NOT NULL AS ended
+    FROM analytics_private.started_pairs p CROSS JOIN analytics_private.as_of a
+), days AS (
+    -- a person is at risk on day t while any of their pairs has lasted at least t days
+    SELECT program_id, days, sum(leaving) AS leaving, sum(ended) AS ended,
+           sum(people_leaving) AS people_leaving
+    FROM (
+        SELECT program_id, days, 1 AS leaving, ended::int AS ended, 0 AS people_leaving
+        FROM durations
+        UNION ALL
+        SELECT program_id, max(days), 0, 0, 1
+        FROM durations CROSS JOIN LATERAL unnest(members) AS person
+        GROUP BY program_id, person
+    ) s
+    GROUP BY 1, 2
+), at_risk AS (
+    SELECT d.*,
+           (sum(leaving) OVER (PARTITION BY program_id ORDER BY days DESC))::bigint
+               AS pairs_at_risk,
+           sum(people_leaving) OVER (PARTITION BY program_id ORDER BY days DESC)
+               AS people_at_risk
+    FROM days d
+), steps AS (
+    SELECT program_id, days, pairs_at_risk, people_at_risk, ended,
+           bool_or(ended = pairs_at_risk) OVER w AS all_ended,
+           sum(CASE WHEN ended < pairs_at_risk THEN ln(1 - ended::float8 / pairs_at_risk) END)
+               OVER w AS log_survival
+    FROM at_risk
+    WHERE ended > 0 OR days = 0
+    WINDOW w AS (PARTITION BY program_id ORDER BY days)
+)
+SELECT program_id, days, pairs_at_risk,
+       round(CASE WHEN all_ended THEN 0 ELSE exp(coalesce(log_survival, 0)) END::numeric, 4)
+           AS survival
+FROM steps
+WHERE people_at_risk >= 5;
+
+-- 7. Why pairs ended.
+CREATE OR REPLACE VIEW analytics.pair_end_reasons WITH (security_barrier) AS
+WITH counted AS (
+    SELECT program_id, end_reason AS reason, count(DISTINCT pair_id) AS pairs,
+           count(DISTINCT person) AS people
+    FROM analytics_private.started_pairs CROSS JOIN LATERAL unnest(members) AS person
+    WHERE ended_at IS NOT NULL
+    GROUP BY 1, 2
+), windowed AS (
+    SELECT c.*,
+        sum(CASE WHEN people < 5 THEN people ELSE 0 END)
+            OVER (PARTITION BY program_id) AS hidden,
+        min(CASE WHEN people >= 5 THEN people END) OVER (PARTITION BY program_id) AS smallest_shown
+    FROM counted c
+)
+SELECT program_id, reason,
+       CASE WHEN people < 5 OR (hidden BETWEEN 1 AND 4 AND people = smallest_shown)
+            THEN NULL ELSE pairs END AS pairs,
+       CASE WHEN people < 5 OR (hidden BETWEEN 1 AND 4 AND people = smallest_shown)
+            THEN NULL ELSE people END AS people
+FROM windowed;
+
+-- 8. People who enrol again (a second enrolment anywhere, after their first).
+CREATE OR REPLACE VIEW analytics.re_enrolment WITH (security_barrier) AS
+WITH enrolled AS (
+    SELECT program_id, person FROM enrolments GROUP BY 1, 2
+), returners AS (
+    SELECT person FROM enrolments GROUP BY person HAVING count(*) > 1
+), counted AS (
+    SELECT e.program_id, count(*) AS people, count(r.person) AS returning_people
+    FROM enrolled e LEFT JOIN returners r USING (person)
+    GROUP BY 1
+)
+SELECT program_id,
+       CASE WHEN people >= 5 THEN people END AS people,
+       CASE WHEN people < 5 THEN NULL
+            WHEN returning_people BETWEEN 1 AND 4 OR people - returning_people BETWEEN 1 AND 4
+                THEN NULL
+            ELSE returning_people END AS returning_people
+FROM counted;
+
+-- 9. Pulse trends (energy, value of the pairing, would continue) per month and department.
+CREATE OR REPLACE VIEW analytics.pulse_monthly WITH (security_barrier) AS
+WITH answers AS (
+    SELECT p.program_id, date_trunc('month', s.submitted_at AT TIME ZONE 'UTC')::date AS month,
+           s.person, s.energy, s.value, s.would_continue,
+           coalesce(m.department, 'unknown') AS department
+    FROM pulses s
+    JOIN analytics_private.started_pairs p USING (pair_id)
+    LEFT JOIN analytics_private.memberships m
+      ON m.program_id = p.program_id AND m.person = s.person
+), counted AS (
+    SELECT program_id, month, g.dimension, g.group_value,
+           count(DISTINCT person) AS people, count(*) AS answers,
+           avg(energy) AS energy, avg(value) AS value,
+           avg(CASE WHEN would_continue THEN 1.0 ELSE 0.0 END) AS would_continue
+    FROM answers
+    CROSS JOIN LATERAL (VALUES ('all', 'all'), ('department', department))
+        AS g (dimension, group_value)
+    GROUP BY 1, 2, 3, 4
+), windowed AS (
+    SELECT c.*,
+        sum(CASE WHEN people < 5 THEN people ELSE 0 END)
+            OVER (PARTITION BY program_id, month, dimension) AS hidden,
+        min(CASE WHEN people >= 5 THEN people END)
+            OVER (PARTITION BY program_id, month, dimension) AS smallest_shown
+    FROM counted c
+), judged AS (
+    SELECT w.*, people < 5 OR (dimension <> 'all' AND hidden BETWEEN 1 AND 4
+                               AND people = smallest_shown) AS suppressed
+    FROM windowed w
+)
+SELECT program_id, month, dimension, group_value,
+       CASE WHEN NOT suppressed THEN people END AS people,
+       CASE WHEN NOT suppressed THEN answers END AS answers,
+       CASE WHEN NOT suppressed THEN round(energy, 2) END AS avg_energy,
+       CASE WHEN NOT suppressed THEN round(value, 2) END AS avg_value,
+       CASE WHEN NOT suppressed THEN round(would_continue, 3) END AS would_continue_share
+FROM judged;
+
+-- 10. Cross-team connection: pairs by the departments of their members (a <= b).
+CREATE OR REPLACE VIEW analytics.department_matrix WITH (security_barrier) AS
+WITH links AS (
+    SELECT p.program_id, p.pair_id,
+           least(coalesce(ma.department, 'unknown'), coalesce(mb.department, 'unknown')) AS a,
+           greatest(coalesce(ma.department, 'unknown'), coalesce(mb.department, 'unknown')) AS b,
+           x.person_a, x.person_b
+    FROM analytics_private.started_pairs p
+    CROSS JOIN LATERAL (
+        SELECT p.members[i] AS person_a, p.members[j] AS person_b
+        FROM generate_subscripts(p.members, 1) i, generate_subscripts(p.members, 1) j
+        WHERE i < j
+    ) x
+    LEFT JOIN analytics_private.memberships ma
+      ON ma.program_id = p.program_id AND ma.person = x.person_a
+    LEFT JOIN analytics_private.memberships mb
+      ON mb.program_id = p.program_id AND mb.person = x.person_b
+), counted AS (
+    SELECT program_id, a, b, count(DISTINCT pair_id) AS pairs,
+           count(DISTINCT person) AS people
+    FROM links CROSS JOIN LATERAL (VALUES (person_a), (person_b)) AS v (person)
+    GROUP BY 1, 2, 3
+), windowed AS (
+    SELECT c.*,
+        sum(CASE WHEN people < 5 THEN people ELSE 0 END)
+            OVER (PARTITION BY program_id) AS hidden,
+        min(CASE WHEN people >= 5 THEN people END) OVER (PARTITION BY program_id) AS smallest_shown
+    FROM counted c
+)
+SELECT program_id, a AS department_a, b AS department_b,
+       CASE WHEN people < 5 OR (hidden BETWEEN 1 AND 4 AND people = smallest_shown)
+            THEN NULL ELSE pairs END AS pairs,
+       CASE WHEN people < 5 OR (hidden BETWEEN 1 AND 4 AND people = smallest_shown)
+            THEN NULL ELSE people END AS people
+FROM windowed;
+
+-- 11. Milestones reached per month.
+CREATE OR REPLACE VIEW analytics.milestones_monthly WITH (security_barrier) AS
+WITH counted AS (
+    SELECT p.program_id, date_trunc('month', m.reached_on::timestamp)::date AS month,
+           m.milestone, count(DISTINCT m.pair_id) AS pairs, count(DISTINCT person) AS people
+    FROM milestones m JOIN analytics_private.started_pairs p USING (pair_id)
+    CROSS JOIN LATERAL unnest(p.members) AS person
+    GROUP BY 1, 2, 3
+), windowed AS (
+    SELECT c.*,
+        sum(CASE WHEN people < 5 THEN people ELSE 0 END)
+            OVER (PARTITION BY program_id, month) AS hidden,
+        min(CASE WHEN people >= 5 THEN people END)
+            OVER (PARTITION BY program_id, month) AS smallest_shown
+    FROM counted c
+)
+SELECT program_id, month, milestone,
+       CASE WHEN people < 5 OR (hidden BETWEEN 1 AND 4 AND people = smallest_shown)
+            THEN NULL ELSE pairs END AS pairs,
+       CASE WHEN people < 5 OR (hidden BETWEEN 1 AND 4 AND people = smallest_shown)
+            THEN NULL ELSE people END AS people
+FROM windowed;
+
+-- 12. Programs: names and dates (no people), the key the other views share.
+CREATE OR REPLACE VIEW analytics.programs WITH (security_barrier) AS
+SELECT program_id, name,
+       (launched_at AT TIME ZONE 'UTC')::date AS launched_on,
+       (closed_at AT TIME ZONE 'UTC')::date AS closed_on
+FROM programs;
+
+-- The analyst may read these views and nothing else (see analytics_0003_analyst_access.sql).
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tandem_analyst') THEN
+        REVOKE ALL ON SCHEMA analytics_private FROM PUBLIC, tandem_analyst;
+        GRANT USAGE ON SCHEMA analytics TO tandem_analyst;
+        GRANT SELECT ON ALL TABLES IN SCHEMA analytics TO tandem_analyst;
+    END IF;
+END
+$$;
