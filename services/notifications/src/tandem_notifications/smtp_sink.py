@@ -1,0 +1,112 @@
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it accepts: for tests and the bench.
+
+It counts messages by ``Message-ID`` (so duplicates show), can answer with a chosen failure
+code, and can offer STARTTLS and require AUTH like a production relay.
+"""
+
+from __future__ import annotations
+
+import collections
+import socket
+import ssl
+import threading
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class _Mailbox:
+    messages: list[EmailMessage] = field(default_factory=list)
+    by_message_id: collections.Counter[str] = field(default_factory=collections.Counter)
+    fail_with: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    store: bool = True
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.fail_with is not None:
+            return self.fail_with
+        raw = envelope.original_content or envelope.content
+        assert isinstance(raw, bytes)
+        parsed = message_from_bytes(raw, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        with self.lock:
+            self.by_message_id[str(parsed["Message-ID"])] += 1
+            if self.store:
+                self.messages.append(parsed)
+        return "250 OK"
+
+
+class SmtpSink:
+    """Start with :meth:`start`, stop with :meth:`stop`; read ``messages`` and ``counts``."""
+
+    def __init__(
+        self,
+        *,
+        tls_context: ssl.SSLContext | None = None,
+        credentials: tuple[str, str] | None = None,
+        store: bool = True,
+        port: int | None = None,
+    ) -> None:
+        self.port = port or _free_port()
+        self._box = _Mailbox(store=store)
+        kwargs: dict[str, Any] = {}
+        if tls_context is not None:
+            kwargs.update(tls_context=tls_context, require_starttls=True)
+        if credentials is not None:
+            kwargs.update(authenticator=_Authenticator(*credentials), auth_required=True)
+        self._controller = Controller(
+            self._box, hostname="127.0.0.1", port=self.port, server_kwargs=kwargs
+        )
+
+    def start(self) -> SmtpSink:
+        """Listen on the loopback port."""
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        """Close the listener."""
+        self._controller.stop()
+
+    def fail_with(self, reply: str | None) -> None:
+        """Answer DATA with ``reply`` (e.g. ``"451 try later"``) until called with None."""
+        self._box.fail_with = reply
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        """Every accepted message, in order."""
+        with self._box.lock:
+            return list(self._box.messages)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How often each Message-ID was accepted."""
+        with self._box.lock:
+            return dict(self._box.by_message_id)
+
+    @property
+    def accepted(self) -> int:
+        """How many messages were accepted in all."""
+        with self._box.lock:
+            return sum(self._box.by_message_id.values())
+
+
+class _Authenticator:
+    def __init__(self, user: str, password: str) -> None:
+        self._expected = (user.encode(), password.encode())
+
+    def __call__(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == self._expected
+        return AuthResult(success=ok)
