@@ -60,10 +60,19 @@ class Delivery:
         )
 
     def defer(self, until: datetime) -> Delivery:
-        """Not now (quiet hours, a weekend, the send rate): due again at ``until``."""
+        """Not now (quiet hours, a weekend): due again at ``until``; a claim that sent nothing
+        gives its attempt back."""
         if self.status in FINAL:
             raise InvalidTransition(f"a {self.status} delivery cannot be deferred")
-        return replace(self, status=Status.SCHEDULED, due_at=until, lease_until=None)
+        attempts = self.attempts - 1 if self.status is Status.SENDING else self.attempts
+        return replace(
+            self, status=Status.SCHEDULED, due_at=until, lease_until=None, attempts=attempts
+        )
+
+    def skip(self, reason: str) -> Delivery:
+        """Nobody wants it on this channel (preferences, unsubscribed, no program channel)."""
+        self.check_in_flight()
+        return replace(self, status=Status.SKIPPED, lease_until=None, last_error=reason)
 
     def succeed(self) -> Delivery:
         """The channel accepted it."""

@@ -1,0 +1,188 @@
+"""The notifications write side in PostgreSQL: the delivery book, the inbox, the caches."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import asyncpg
+
+from tandem_notifications.adapters.ports import Claimed, InboxEntry, Settled
+from tandem_notifications.domain.delivery import Delivery, Status
+from tandem_notifications.domain.kinds import PRIORITY, Channel, Kind
+from tandem_notifications.domain.planning import Planned
+
+_SCHEDULE = """
+INSERT INTO deliveries (notification_id, channel, cause_id, recipient_id, kind, program_id,
+                        pair_id, tags, data, priority, due_at)
+SELECT t.id, t.channel, t.cause, t.recipient, t.kind, t.program, t.pair,
+       ARRAY(SELECT jsonb_array_elements_text(t.tags)), t.data, t.priority, t.due
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+            $8::jsonb[], $9::jsonb[], $10::smallint[], $11::timestamptz[])
+     AS t(id, channel, cause, recipient, kind, program, pair, tags, data, priority, due)
+ON CONFLICT (notification_id, channel) DO NOTHING
+"""
+
+_CLAIM = """
+UPDATE deliveries d
+SET status = 'sending', attempts = d.attempts + 1, lease_until = $2
+FROM (
+    SELECT notification_id, channel FROM deliveries
+    WHERE (status = 'scheduled' AND due_at <= $1) OR (status = 'sending' AND lease_until <= $1)
+    ORDER BY priority, due_at
+    LIMIT $3
+    FOR UPDATE SKIP LOCKED
+) due
+WHERE d.notification_id = due.notification_id AND d.channel = due.channel
+RETURNING d.*
+"""
+
+_SETTLE = """
+UPDATE deliveries d
+SET status = t.status, due_at = t.due, lease_until = NULL, last_error = t.error,
+    attempts = t.attempts, events_version = d.events_version + t.events,
+    finished_at = CASE WHEN t.status IN ('sent', 'failed', 'skipped') THEN $7::timestamptz END
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::int[],
+            $8::int[], $9::int[]) AS t(id, channel, status, due, error, attempts, events, claimed)
+WHERE d.notification_id = t.id AND d.channel = t.channel
+  AND d.status = 'sending' AND d.attempts = t.claimed
+RETURNING d.notification_id::text, d.channel
+"""
+
+
+class PostgresBook:
+    """The delivery book on one connection (inside the caller's transaction when it has one)."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def schedule(self, planned: Sequence[Planned]) -> None:
+        """Record each (notification, channel) once; a repeat of the same cause changes nothing."""
+        rows = [(p, c) for p in planned for c in p.channels]
+        if not rows:
+            return
+        await self._conn.execute(
+            _SCHEDULE,
+            [p.notification_id for p, _ in rows],
+            [c.value for _, c in rows],
+            [p.cause_id for p, _ in rows],
+            [p.recipient_id for p, _ in rows],
+            [p.kind.value for p, _ in rows],
+            [p.program_id for p, _ in rows],
+            [p.pair_id for p, _ in rows],
+            [json.dumps(list(p.tags)) for p, _ in rows],
+            [json.dumps(dict(p.data)) for p, _ in rows],
+            [PRIORITY[p.kind] for p, _ in rows],
+            [p.due_at for p, _ in rows],
+        )
+
+    async def cancel(self, tags: Sequence[str], now: datetime) -> int:
+        """Cancel scheduled deliveries carrying any of ``tags``; how many were cancelled."""
+        if not tags:
+            return 0
+        rows = await self._conn.fetch(
+            "UPDATE deliveries SET status = 'cancelled', finished_at = $2"
+            " WHERE status = 'scheduled' AND tags && $1::text[] RETURNING 1",
+            list(tags),
+            now,
+        )
+        return len(rows)
+
+    async def claim(self, now: datetime, lease: timedelta, limit: int) -> list[Claimed]:
+        """Take due deliveries (most urgent first) and record the attempt before any send."""
+        rows = await self._conn.fetch(_CLAIM, now, now + lease, limit)
+        claimed = [_claimed(r) for r in rows]
+        claimed.sort(key=lambda c: (PRIORITY[c.delivery.kind], c.delivery.due_at))
+        return claimed
+
+    async def settle(self, settled: Sequence[Settled], now: datetime) -> list[bool]:
+        """Store each outcome if its attempt is still the current one (not taken over)."""
+        if not settled:
+            return []
+        outcomes = [s.outcome for s in settled]
+        rows = await self._conn.fetch(
+            _SETTLE,
+            [d.notification_id for d in outcomes],
+            [d.channel.value for d in outcomes],
+            [d.status.value for d in outcomes],
+            [d.due_at for d in outcomes],
+            [d.last_error for d in outcomes],
+            [d.attempts for d in outcomes],
+            now,
+            [int(s.publishes) for s in settled],
+            [s.claimed.attempts for s in settled],
+        )
+        done = {(r[0], r[1]) for r in rows}
+        return [(d.notification_id, d.channel.value) in done for d in outcomes]
+
+    async def get(self, notification_id: str, channel: str) -> Delivery | None:
+        """One delivery's state."""
+        row = await self._conn.fetchrow(
+            "SELECT * FROM deliveries WHERE notification_id = $1 AND channel = $2",
+            notification_id,
+            channel,
+        )
+        return _claimed(row).delivery if row else None
+
+    async def deliver_in_app(self, entry: InboxEntry) -> None:
+        """Put an entry in the person's inbox (once per notification)."""
+        await self._conn.execute(
+            "INSERT INTO inbox (notification_id, person_id, kind, subject, body, created_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            entry.notification_id,
+            entry.person_id,
+            entry.kind,
+            entry.subject,
+            entry.body,
+            entry.created_at,
+        )
+
+    async def inbox(self, person_id: str, limit: int, unread_only: bool) -> list[InboxEntry]:
+        """The person's newest entries."""
+        rows = await self._conn.fetch(
+            "SELECT notification_id::text, person_id, kind, subject, body, created_at, read_at"
+            " FROM inbox WHERE person_id = $1 AND (NOT $3 OR read_at IS NULL)"
+            " ORDER BY created_at DESC, notification_id LIMIT $2",
+            person_id,
+            limit,
+            unread_only,
+        )
+        return [InboxEntry(**dict(r)) for r in rows]
+
+    async def unread(self, person_id: str) -> int:
+        """How many entries the person has not read."""
+        count = await self._conn.fetchval(
+            "SELECT count(*) FROM inbox WHERE person_id = $1 AND read_at IS NULL", person_id
+        )
+        return int(count)
+
+    async def mark_read(self, person_id: str, notification_id: str, now: datetime) -> bool:
+        """Mark one of the person's entries read; False when it is not theirs or not there."""
+        found = await self._conn.fetchval(
+            "UPDATE inbox SET read_at = coalesce(read_at, $3)"
+            " WHERE notification_id = $1::uuid AND person_id = $2 RETURNING 1",
+            notification_id,
+            person_id,
+            now,
+        )
+        return found is not None
+
+
+def _claimed(row: asyncpg.Record) -> Claimed:
+    data: dict[str, Any] = json.loads(row["data"]) if isinstance(row["data"], str) else row["data"]
+    delivery = Delivery(
+        notification_id=str(row["notification_id"]),
+        channel=Channel(row["channel"]),
+        recipient_id=row["recipient_id"],
+        kind=Kind(row["kind"]),
+        status=Status(row["status"]),
+        due_at=row["due_at"],
+        attempts=row["attempts"],
+        lease_until=row["lease_until"],
+        last_error=row["last_error"],
+    )
+    return Claimed(
+        delivery, row["cause_id"], row["program_id"], row["pair_id"], data, row["events_version"]
+    )
