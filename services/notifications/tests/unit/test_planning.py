@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from tandem_events.catalog.engagement import CadenceAgreed, MilestoneReached, PairHealthChanged
 from tandem_events.catalog.matching import PairCreated, PairEnded, ParticipantWithdrew
 from tandem_notifications.domain.identity import notification_id
@@ -22,6 +24,7 @@ from tandem_notifications.domain.preferences import (
     ProgramDefaults,
     celebrate_in_program_channel,
 )
+from tandem_notifications.domain.unsubscribe import InvalidToken, issue, read
 
 AT = datetime(2026, 3, 4, 10, tzinfo=UTC)
 
@@ -148,3 +151,18 @@ def test_person_choices_beat_program_defaults_and_unsubscribing_drops_email() ->
     off = Preferences(email_unsubscribed=True)
     assert not off.wants(Kind.INTRODUCTION, Channel.EMAIL)
     assert off.wants(Kind.INTRODUCTION, Channel.IN_APP)
+
+
+def test_an_unsubscribe_token_names_its_person_until_it_expires_and_resists_forgery() -> None:
+    token = issue(b"k" * 32, "alice", AT + timedelta(days=30))
+    assert read(b"k" * 32, token, AT) == "alice"
+    with pytest.raises(InvalidToken, match="expired"):
+        read(b"k" * 32, token, AT + timedelta(days=31))
+    with pytest.raises(InvalidToken, match="signature"):
+        read(b"x" * 32, token, AT)
+    mac = token.split(".")[1]
+    forged = issue(b"k" * 32, "bob", AT + timedelta(days=30)).split(".")[0] + "." + mac
+    with pytest.raises(InvalidToken):
+        read(b"k" * 32, forged, AT)
+    with pytest.raises(InvalidToken):
+        read(b"k" * 32, "garbage", AT)
