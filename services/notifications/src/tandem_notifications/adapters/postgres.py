@@ -14,6 +14,7 @@ from tandem_notifications.adapters.ports import Claimed, InboxEntry, Settled
 from tandem_notifications.domain.delivery import Delivery, Status
 from tandem_notifications.domain.kinds import PRIORITY, Channel, Kind
 from tandem_notifications.domain.planning import Planned
+from tandem_notifications.domain.preferences import PersonChoices
 
 _SCHEDULE = """
 INSERT INTO deliveries (notification_id, channel, cause_id, recipient_id, kind, program_id,
@@ -234,3 +235,89 @@ class PostgresContacts:
     async def forget(self, person_id: str) -> None:
         """Drop a cached contact (the person withdrew; fetch afresh if ever needed again)."""
         await self._conn.execute("DELETE FROM contacts WHERE person_id = $1", person_id)
+
+
+class PostgresChoices:
+    """People's preferences and programs' owner settings."""
+
+    def __init__(self, conn: asyncpg.Connection | asyncpg.Pool) -> None:
+        self._conn = conn
+
+    async def save_person(self, person_id: str, choices: PersonChoices, now: datetime) -> None:
+        """Replace a person's choices."""
+        p, r = choices.preferences, choices.rhythm
+        await self._conn.execute(
+            "INSERT INTO preferences (person_id, channels, email_unsubscribed, share_celebrations,"
+            " timezone, work_start, work_end, quiet_start, quiet_end, weekend, updated_at)"
+            " VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            " ON CONFLICT (person_id) DO UPDATE SET channels = excluded.channels,"
+            " email_unsubscribed = excluded.email_unsubscribed,"
+            " share_celebrations = excluded.share_celebrations, timezone = excluded.timezone,"
+            " work_start = excluded.work_start, work_end = excluded.work_end,"
+            " quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end,"
+            " weekend = excluded.weekend, updated_at = excluded.updated_at",
+            person_id,
+            json.dumps({k.value: sorted(c.value for c in v) for k, v in p.channels.items()}),
+            p.email_unsubscribed,
+            p.share_celebrations,
+            r.timezone,
+            r.work_start,
+            r.work_end,
+            r.quiet_start,
+            r.quiet_end,
+            sorted(r.weekend),
+            now,
+        )
+
+    async def unsubscribe_email(self, person_id: str, now: datetime) -> None:
+        """Stop every email to the person at once, keeping their other choices."""
+        await self._conn.execute(
+            "INSERT INTO preferences (person_id, email_unsubscribed, updated_at)"
+            " VALUES ($1, true, $2) ON CONFLICT (person_id) DO UPDATE"
+            " SET email_unsubscribed = true, updated_at = excluded.updated_at",
+            person_id,
+            now,
+        )
+
+    async def save_program(
+        self,
+        program_id: str,
+        defaults: dict[str, list[str]],
+        webhook_url: str | None,
+        webhook_secret: str | None,
+        support: str,
+    ) -> None:
+        """Store an owner's channel settings (a None secret keeps the current one)."""
+        await self._conn.execute(
+            "UPDATE programs SET channel_defaults = $2::jsonb, webhook_url = $3,"
+            " webhook_secret = CASE WHEN $3::text IS NULL THEN NULL"
+            " ELSE coalesce($4, webhook_secret) END, support = $5 WHERE program_id = $1",
+            program_id,
+            json.dumps(defaults),
+            webhook_url,
+            webhook_secret,
+            support,
+        )
+
+    async def put_template(self, program_id: str, kind: str, part: str, source: str) -> None:
+        """Override one part of one kind for a program."""
+        await self._conn.execute(
+            "INSERT INTO program_templates (program_id, kind, part, source) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT (program_id, kind, part) DO UPDATE SET source = excluded.source,"
+            " updated_at = now()",
+            program_id,
+            kind,
+            part,
+            source,
+        )
+
+    async def drop_template(self, program_id: str, kind: str, part: str) -> bool:
+        """Go back to Tandem's template for one part; False when there was no override."""
+        found = await self._conn.fetchval(
+            "DELETE FROM program_templates WHERE program_id = $1 AND kind = $2 AND part = $3"
+            " RETURNING 1",
+            program_id,
+            kind,
+            part,
+        )
+        return found is not None

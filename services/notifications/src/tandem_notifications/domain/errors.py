@@ -7,10 +7,12 @@ class NotificationError(Exception):
     """Something about a notification that cannot be done; ``permanent`` means never retry."""
 
     permanent: bool = True
+    status: int = 409  # how the API answers when a request runs into it
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 class UnknownRecipient(NotificationError):
@@ -20,13 +22,19 @@ class UnknownRecipient(NotificationError):
 class InvalidAddress(NotificationError):
     """An email address or webhook URL that no channel can use."""
 
+    status = 422
+
 
 class HeaderInjection(NotificationError):
     """A value bound for a mail header carries a line break."""
 
+    status = 422
+
 
 class TemplateRefused(NotificationError):
     """A template failed to render or tried to reach what it must not."""
+
+    status = 422
 
 
 class TemporaryFailure(NotificationError):
@@ -41,3 +49,15 @@ class PermanentFailure(NotificationError):
 
 class InvalidTransition(NotificationError):
     """A delivery was asked to move in a way its state does not allow."""
+
+
+class NotFound(NotificationError):
+    """The program or inbox entry does not exist (for this caller)."""
+
+    status = 404
+
+
+class Forbidden(NotificationError):
+    """The caller may not manage this program."""
+
+    status = 403

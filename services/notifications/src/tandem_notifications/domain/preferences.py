@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 
 from tandem_notifications.domain.kinds import Channel, Kind
+from tandem_notifications.domain.timing import LocalHours
 
 PERSONAL = frozenset({Channel.EMAIL, Channel.IN_APP})
 DEFAULTS: Mapping[Kind, frozenset[Channel]] = {kind: PERSONAL for kind in Kind} | {
@@ -49,3 +51,34 @@ class Preferences:
 def celebrate_in_program_channel(members: list[Preferences]) -> bool:
     """A pair's milestone reaches the program channel only when every member opted in."""
     return bool(members) and all(p.share_celebrations for p in members)
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """A person's hours as they set them; the time zone defaults to the directory's."""
+
+    timezone: str | None = None
+    work_start: time = time(9, 0)
+    work_end: time = time(17, 30)
+    quiet_start: time | None = time(21, 0)
+    quiet_end: time | None = time(8, 0)
+    weekend: frozenset[int] = frozenset({5, 6})
+
+    def hours(self, directory_zone: str) -> LocalHours:
+        """The local hours to deliver within."""
+        return LocalHours(
+            self.timezone or directory_zone,
+            self.work_start,
+            self.work_end,
+            self.quiet_start,
+            self.quiet_end,
+            self.weekend,
+        )
+
+
+@dataclass(frozen=True)
+class PersonChoices:
+    """Everything a person chose about being notified."""
+
+    preferences: Preferences = field(default_factory=Preferences)
+    rhythm: Rhythm = field(default_factory=Rhythm)

@@ -15,6 +15,8 @@ _SEARCH_DAYS = 15  # two weeks covers any weekend pattern that leaves one workin
 class InvalidHours(NotificationError):
     """Working or quiet hours that leave no moment to deliver."""
 
+    status = 422
+
 
 @dataclass(frozen=True)
 class LocalHours:

@@ -13,6 +13,8 @@ from tandem_notifications.domain.errors import NotificationError
 class InvalidToken(NotificationError):
     """A token that was forged, mangled or has expired."""
 
+    status = 403
+
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
