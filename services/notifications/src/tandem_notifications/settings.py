@@ -34,7 +34,7 @@ class NotificationsSettings(ServiceSettings):
     smtp_validate_certs: bool = True
     smtp_connections: int = Field(default=8, ge=1, le=100)
     smtp_timeout_seconds: float = Field(default=30, gt=0)
-    mail_from: str = "tandem@localhost"
+    mail_from: str = "tandem@tandem.local"
     mail_domain: str = "tandem.local"
     unsubscribe_secret: SecretStr = SecretStr(DEV_UNSUBSCRIBE_SECRET)
     webhook_allow_http: bool = False

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
 import pytest
 
 from tandem_notifications.adapters.memory import MemoryBook
@@ -16,6 +15,7 @@ from tandem_notifications.domain.errors import TemporaryFailure
 from tandem_notifications.domain.kinds import Channel, Kind
 from tandem_notifications.domain.planning import Planned
 from tandem_notifications.domain.retry import RetryPolicy
+from tandem_service.database import connect
 
 NOW = datetime(2026, 3, 4, 10, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
@@ -26,7 +26,7 @@ async def book(request: pytest.FixtureRequest) -> AsyncIterator[DeliveryBook]:
     if request.param == "memory":
         yield MemoryBook()
         return
-    conn = await asyncpg.connect(request.getfixturevalue("fresh_dsn"))
+    conn = await connect(request.getfixturevalue("fresh_dsn"))
     try:
         yield PostgresBook(conn)
     finally:

@@ -61,7 +61,7 @@ def _address(name: str, email: str) -> Address:
     if email.count("@") != 1 or any(c.isspace() for c in email):
         raise InvalidAddress(f"not an email address: {email!r}")
     local, domain = email.split("@")
-    if not local or "." not in domain:
+    if not local or not domain:
         raise InvalidAddress(f"not an email address: {email!r}")
     try:
         return Address(display_name=name, username=local, domain=domain)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,9 +19,9 @@ _SCHEDULE = """
 INSERT INTO deliveries (notification_id, channel, cause_id, recipient_id, kind, program_id,
                         pair_id, tags, data, priority, due_at)
 SELECT t.id, t.channel, t.cause, t.recipient, t.kind, t.program, t.pair,
-       ARRAY(SELECT jsonb_array_elements_text(t.tags)), t.data, t.priority, t.due
+       string_to_array(t.tags, chr(31)), t.data, t.priority, t.due
 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-            $8::jsonb[], $9::jsonb[], $10::smallint[], $11::timestamptz[])
+            $8::text[], $9::jsonb[], $10::smallint[], $11::timestamptz[])
      AS t(id, channel, cause, recipient, kind, program, pair, tags, data, priority, due)
 ON CONFLICT (notification_id, channel) DO NOTHING
 """
@@ -74,8 +73,9 @@ class PostgresBook:
             [p.kind.value for p, _ in rows],
             [p.program_id for p, _ in rows],
             [p.pair_id for p, _ in rows],
-            [json.dumps(list(p.tags)) for p, _ in rows],
-            [json.dumps(dict(p.data)) for p, _ in rows],
+            # Joined: a list of lists would be sent as a two-dimensional array.
+            ["\x1f".join(p.tags) for p, _ in rows],
+            [dict(p.data) for p, _ in rows],
             [PRIORITY[p.kind] for p, _ in rows],
             [p.due_at for p, _ in rows],
         )
@@ -173,7 +173,7 @@ class PostgresBook:
 
 
 def _claimed(row: asyncpg.Record) -> Claimed:
-    data: dict[str, Any] = json.loads(row["data"]) if isinstance(row["data"], str) else row["data"]
+    data: dict[str, Any] = dict(row["data"])
     delivery = Delivery(
         notification_id=str(row["notification_id"]),
         channel=Channel(row["channel"]),
@@ -257,7 +257,7 @@ class PostgresChoices:
             " quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end,"
             " weekend = excluded.weekend, updated_at = excluded.updated_at",
             person_id,
-            json.dumps({k.value: sorted(c.value for c in v) for k, v in p.channels.items()}),
+            {k.value: sorted(c.value for c in v) for k, v in p.channels.items()},
             p.email_unsubscribed,
             p.share_celebrations,
             r.timezone,
@@ -293,7 +293,7 @@ class PostgresChoices:
             " webhook_secret = CASE WHEN $3::text IS NULL THEN NULL"
             " ELSE coalesce($4, webhook_secret) END, support = $5 WHERE program_id = $1",
             program_id,
-            json.dumps(defaults),
+            defaults,
             webhook_url,
             webhook_secret,
             support,

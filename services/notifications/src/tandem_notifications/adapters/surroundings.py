@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -128,4 +127,4 @@ async def program_counts(conn: asyncpg.Connection, program_id: str) -> dict[str,
 
 
 def _json(value: Any) -> dict[str, Any]:
-    return json.loads(value) if isinstance(value, str) else dict(value or {})
+    return dict(value or {})  # the pool's codec decodes jsonb

@@ -59,7 +59,7 @@ class DispatchConfig:
     """How the dispatcher behaves; settings fill it."""
 
     unsubscribe_secret: bytes
-    sender: str = "tandem@localhost"
+    sender: str = "tandem@tandem.local"
     mail_domain: str = "tandem.local"
     public_url: str = "http://127.0.0.1:8003"
     unsubscribe_ttl: timedelta = timedelta(days=60)

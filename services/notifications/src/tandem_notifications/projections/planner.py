@@ -6,7 +6,6 @@ It also keeps the little it needs to know about programs and pairs. Deliveries a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from tandem_events.catalog.base import DomainEvent
@@ -70,7 +69,7 @@ class Planner:
                 f"UPDATE {pairs} SET active = false WHERE pair_id = $1 RETURNING cadence",
                 event.pair_id,
             )
-            return planning.on_pair_ended(event, cause, json.loads(cadence) if cadence else None)
+            return planning.on_pair_ended(event, cause, cadence)
         if isinstance(event, ParticipantWithdrew):
             await PostgresContacts(ctx.conn).forget(event.person_id)
             return planning.on_withdrew(event)
@@ -100,7 +99,7 @@ class Planner:
             await ctx.conn.execute(
                 f"UPDATE {pairs} SET cadence = $2::jsonb WHERE pair_id = $1",
                 event.pair_id,
-                json.dumps(cadence),
+                cadence,
             )
             return plan
         if isinstance(event, MilestoneReached):
