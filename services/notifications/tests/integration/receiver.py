@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,7 @@ class Received:
     """What the receiver took in, and what it refused."""
 
     secret: str
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     answer: int = 200
     accepted: list[dict[str, Any]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
@@ -35,7 +37,7 @@ def receiver_app(state: Received) -> FastAPI:
         if state.answer != 200:
             return Response(status_code=state.answer)
         if not verify(
-            state.secret, {k.title(): v for k, v in headers.items()}, body, datetime.now(UTC)
+            state.secret, {k.title(): v for k, v in headers.items()}, body, state.clock()
         ):
             state.refused.append("bad signature or stale timestamp")
             return Response(status_code=401)
