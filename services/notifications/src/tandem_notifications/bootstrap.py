@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 import httpx
 from fastapi import FastAPI
 
 from tandem_events import STORE_MIGRATIONS
 from tandem_events.backbone import ERROR_HANDLERS, attach_backbone
+from tandem_events.store import EventStore
 from tandem_notifications.adapters.directory import MatchingDirectory, TokenSource
 from tandem_notifications.adapters.smtp import SmtpChannel, SmtpConfig
 from tandem_notifications.adapters.webhook import WebhookChannel
@@ -24,6 +27,7 @@ from tandem_notifications.settings import NotificationsSettings
 from tandem_notifications.wiring import Clock, Wiring
 from tandem_service.app import Runtime, create_service_app
 from tandem_service.auth import DevKeyPair, Role, mint_token
+from tandem_service.database import create_pool
 
 MIGRATIONS = [STORE_MIGRATIONS, Path(__file__).parent / "migrations"]
 PROJECTIONS = all_projections()
@@ -103,6 +107,46 @@ def smtp_config(settings: NotificationsSettings) -> SmtpConfig:
     )
 
 
+def senders(
+    settings: NotificationsSettings, pool: asyncpg.Pool, store: EventStore, wiring: Wiring
+) -> _Closer:
+    """Build the channels, the directory client and the dispatcher into ``wiring``."""
+    smtp = SmtpChannel(smtp_config(settings))
+    web = httpx.AsyncClient(timeout=settings.webhook_timeout_seconds)
+    directory_client = httpx.AsyncClient(timeout=10)
+    wiring.clients += [web, directory_client]
+    directory = MatchingDirectory(directory_client, settings.matching_url, matching_token(settings))
+    wiring.dispatcher = Dispatcher(
+        pool,
+        store,
+        wiring.clock,
+        smtp,
+        WebhookChannel(web, allow_http=settings.webhook_allow_http),
+        directory.lookup,
+        dispatch_config(settings),
+    )
+    return _Closer(smtp, wiring)
+
+
+async def run_worker(settings: NotificationsSettings) -> None:
+    """Deliver due notifications without HTTP or consumers (a worker process), until killed."""
+    pool = await create_pool(settings.database_url.get_secret_value(), settings.database_pool_max)
+    wiring = Wiring(
+        system_clock(settings.clock_offset_seconds),
+        settings.unsubscribe_secret.get_secret_value().encode(),
+    )
+    closer = senders(settings, pool, EventStore(pool, f"/tandem/{settings.service_name}"), wiring)
+    assert wiring.dispatcher is not None
+    loop = DispatchLoop(wiring.dispatcher, idle_seconds=0.2)
+    await loop.start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await loop.stop()
+        await closer.stop()
+        await pool.close()
+
+
 def build_app(settings: NotificationsSettings | None = None, clock: Clock | None = None) -> FastAPI:
     """The notifications service's FastAPI application."""
     settings = settings or NotificationsSettings()
@@ -115,24 +159,10 @@ def build_app(settings: NotificationsSettings | None = None, clock: Clock | None
     async def wire(runtime: Runtime, app: FastAPI) -> None:
         backbone = await attach_backbone(runtime, app, projections=PROJECTIONS)
         assert runtime.pool is not None
-        smtp = SmtpChannel(smtp_config(settings))
-        web = httpx.AsyncClient(timeout=settings.webhook_timeout_seconds)
-        directory_client = httpx.AsyncClient(timeout=10)
-        wiring.clients += [web, directory_client]
-        directory = MatchingDirectory(
-            directory_client, settings.matching_url, matching_token(settings)
-        )
-        wiring.dispatcher = Dispatcher(
-            runtime.pool,
-            backbone.store,
-            wiring.clock,
-            smtp,
-            WebhookChannel(web, allow_http=settings.webhook_allow_http),
-            directory.lookup,
-            dispatch_config(settings),
-        )
-        runtime.components.append(_Closer(smtp, wiring))
+        closer = senders(settings, runtime.pool, backbone.store, wiring)
+        runtime.components.append(closer)
         if settings.dispatch_enabled:
+            assert wiring.dispatcher is not None
             runtime.components.append(DispatchLoop(wiring.dispatcher))
         app.state.wiring = wiring
 

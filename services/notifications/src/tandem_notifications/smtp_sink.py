@@ -6,6 +6,7 @@ code, and can offer STARTTLS and require AUTH like a production relay.
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import socket
 import ssl
@@ -32,6 +33,16 @@ class _Mailbox:
     fail_with: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     store: bool = True
+    stall_before_mail: float = 0.0
+    stall_after_data: float = 0.0
+
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        await asyncio.sleep(self.stall_before_mail)
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.fail_with is not None:
@@ -44,6 +55,8 @@ class _Mailbox:
             self.by_message_id[str(parsed["Message-ID"])] += 1
             if self.store:
                 self.messages.append(parsed)
+        # Accepted and counted, but the sender has not heard so yet (a crash window).
+        await asyncio.sleep(self.stall_after_data)
         return "250 OK"
 
 
@@ -81,6 +94,11 @@ class SmtpSink:
     def fail_with(self, reply: str | None) -> None:
         """Answer DATA with ``reply`` (e.g. ``"451 try later"``) until called with None."""
         self._box.fail_with = reply
+
+    def stall(self, *, before_mail: float = 0.0, after_data: float = 0.0) -> None:
+        """Hold senders before the envelope, or after keeping a message but before saying so."""
+        self._box.stall_before_mail = before_mail
+        self._box.stall_after_data = after_data
 
     @property
     def messages(self) -> list[EmailMessage]:
