@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import re
 import socket
 import ssl
 import threading
@@ -18,6 +19,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+_MESSAGE_ID = re.compile(rb"^Message-ID:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
 
 
 def _free_port() -> int:
@@ -49,11 +52,12 @@ class _Mailbox:
             return self.fail_with
         raw = envelope.original_content or envelope.content
         assert isinstance(raw, bytes)
-        parsed = message_from_bytes(raw, policy=policy.default)
-        assert isinstance(parsed, EmailMessage)
+        found = _MESSAGE_ID.search(raw)
+        key = found.group(1).decode() if found else ""
+        parsed = message_from_bytes(raw, policy=policy.default) if self.store else None
         with self.lock:
-            self.by_message_id[str(parsed["Message-ID"])] += 1
-            if self.store:
+            self.by_message_id[key] += 1
+            if isinstance(parsed, EmailMessage):
                 self.messages.append(parsed)
         # Accepted and counted, but the sender has not heard so yet (a crash window).
         await asyncio.sleep(self.stall_after_data)

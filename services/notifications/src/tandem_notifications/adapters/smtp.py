@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 
 import aiosmtplib
 
@@ -55,7 +55,7 @@ class SmtpChannel:
             tls_context=self._tls,
         )
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: Message) -> None:
         """Submit ``message``; raises TemporaryFailure or PermanentFailure with the reply."""
         client = await self._idle.get()
         try:

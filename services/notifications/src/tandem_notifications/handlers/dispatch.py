@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from email.message import Message
 from typing import Protocol
 
 import asyncpg
@@ -43,7 +43,7 @@ log = get_logger("tandem.notifications.dispatch")
 class EmailSender(Protocol):
     """Anything that submits an email (the SMTP channel)."""
 
-    async def send(self, message: EmailMessage) -> None: ...
+    async def send(self, message: Message) -> None: ...
 
 
 class WebhookSender(Protocol):
