@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from typing import Protocol
 
 import asyncpg
 
+from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.notifications import NotificationFailed, NotificationSent
 from tandem_events.store import EventStore
 from tandem_notifications.adapters.email import Envelope, build_email
@@ -114,34 +116,19 @@ class Dispatcher:
         async with self._pool.acquire() as conn, conn.transaction():
             book = PostgresBook(conn)
             current = await book.settle([r.settled for r in results], now)
+            events: list[DomainEvent] = []
             for c, r, ok in zip(claimed, results, current, strict=True):
                 if not ok:
                     continue  # another sender took it over after our lease ran out
                 if r.inbox is not None:
                     await book.deliver_in_app(r.inbox)
                 if r.settled.publishes:
-                    await self._publish(conn, c, r.settled.outcome, now)
-
-    async def _publish(
-        self, conn: asyncpg.Connection, c: Claimed, outcome: Delivery, now: datetime
-    ) -> None:
-        common = {
-            "occurred_at": now,
-            "actor_id": ACTOR,
-            "notification_id": outcome.notification_id,
-            "recipient_id": outcome.recipient_id,
-            "channel": outcome.channel.value,
-            "attempt": c.delivery.attempts,
-        }
-        event = (
-            NotificationSent(**common)
-            if outcome.status is Status.SENT
-            else NotificationFailed(
-                **common, error=(outcome.last_error or "")[:1000], will_retry=outcome.will_retry
-            )
-        )
-        stream = f"notification-{outcome.notification_id}-{outcome.channel.value}"
-        await self._store.append(stream, c.events_version, [event], conn=conn)
+                    events.append(_outcome_event(c, r.settled.outcome, now))
+            if events:
+                # One append per batch: the delivery rows are the state and the store is the
+                # outbox; on Kafka each event is still keyed by its notification.
+                stream = f"notification-outcomes-{uuid.uuid4()}"
+                await self._store.append(stream, 0, events, conn=conn)
 
     async def _one(self, c: Claimed, around: Gathered, now: datetime) -> _Result:
         d = c.delivery
@@ -235,3 +222,19 @@ class DispatchLoop:
                 handled = 0
             if handled == 0:
                 await asyncio.sleep(self._idle)
+
+
+def _outcome_event(c: Claimed, outcome: Delivery, now: datetime) -> DomainEvent:
+    """NotificationSent, or NotificationFailed with the reason and whether it will retry."""
+    common = {
+        "occurred_at": now,
+        "actor_id": ACTOR,
+        "notification_id": outcome.notification_id,
+        "recipient_id": outcome.recipient_id,
+        "channel": outcome.channel.value,
+        "attempt": c.delivery.attempts,
+    }
+    if outcome.status is Status.SENT:
+        return NotificationSent(**common)
+    error = (outcome.last_error or "")[:1000]
+    return NotificationFailed(**common, error=error, will_retry=outcome.will_retry)
