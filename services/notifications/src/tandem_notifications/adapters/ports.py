@@ -20,7 +20,6 @@ class Claimed:
     program_id: str | None
     pair_id: str | None
     data: Mapping[str, Any] = field(default_factory=dict)
-    events_version: int = 0
 
 
 @dataclass(frozen=True)

@@ -43,10 +43,10 @@ RETURNING d.*
 _SETTLE = """
 UPDATE deliveries d
 SET status = t.status, due_at = t.due, lease_until = NULL, last_error = t.error,
-    attempts = t.attempts, events_version = d.events_version + t.events,
+    attempts = t.attempts,
     finished_at = CASE WHEN t.status IN ('sent', 'failed', 'skipped') THEN $7::timestamptz END
 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::int[],
-            $8::int[], $9::int[]) AS t(id, channel, status, due, error, attempts, events, claimed)
+            $8::int[]) AS t(id, channel, status, due, error, attempts, claimed)
 WHERE d.notification_id = t.id AND d.channel = t.channel
   AND d.status = 'sending' AND d.attempts = t.claimed
 RETURNING d.notification_id::text, d.channel
@@ -113,7 +113,6 @@ class PostgresBook:
             [d.last_error for d in outcomes],
             [d.attempts for d in outcomes],
             now,
-            [int(s.publishes) for s in settled],
             [s.claimed.attempts for s in settled],
         )
         done = {(r[0], r[1]) for r in rows}
@@ -185,9 +184,7 @@ def _claimed(row: asyncpg.Record) -> Claimed:
         lease_until=row["lease_until"],
         last_error=row["last_error"],
     )
-    return Claimed(
-        delivery, row["cause_id"], row["program_id"], row["pair_id"], data, row["events_version"]
-    )
+    return Claimed(delivery, row["cause_id"], row["program_id"], row["pair_id"], data)
 
 
 class PostgresContacts:

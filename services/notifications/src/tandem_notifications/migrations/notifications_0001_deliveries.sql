@@ -21,7 +21,6 @@ CREATE TABLE deliveries (
     attempts        integer NOT NULL DEFAULT 0,
     lease_until     timestamptz,
     last_error      text,
-    events_version  integer NOT NULL DEFAULT 0,
     created_at      timestamptz NOT NULL DEFAULT now(),
     finished_at     timestamptz,
     PRIMARY KEY (notification_id, channel)
