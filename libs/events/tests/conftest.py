@@ -1,29 +1,17 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 
 import asyncpg
 import pytest
 
-from tandem_events import STORE_MIGRATIONS
 from tandem_events.catalog.engagement import CheckInLogged
-from tandem_service.database import create_pool
-from tandem_testkit.databases import DatabaseFactory
 
 
 @pytest.fixture
-def events_dsn(database_factory: DatabaseFactory) -> Iterator[str]:
-    dsn = database_factory.create([STORE_MIGRATIONS], prefix="events")
-    yield dsn
-    database_factory.drop(dsn)
-
-
-@pytest.fixture
-async def pool(events_dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(events_dsn, max_size=20)
-    yield pool
-    await pool.close()
+def pool(events_pool: asyncpg.Pool) -> asyncpg.Pool:
+    """The test kit's event store pool, under the name these tests use."""
+    return events_pool
 
 
 def check_in(pair_id: str, n: int = 1) -> CheckInLogged:

@@ -1,6 +1,7 @@
 """Wiring the event backbone into a service: store, publisher, relay, projection runners.
 
-Every service calls :func:`attach_backbone` from its bootstrap, so each has the same shape:
+The service kit's bootstrap helper calls :func:`attach_backbone` for every service, so each has
+the same shape:
 its store is its outbox, its relay publishes, its runners feed its read models.
 """
 
@@ -8,34 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Annotated
+from datetime import timedelta
 
-from fastapi import FastAPI, Header, Request
-from fastapi.responses import JSONResponse
-
+from tandem_events.backbone_settings import BackboneSettings
 from tandem_events.catalog import TOPICS
-from tandem_events.errors import ConcurrencyError
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.projection import Projection
 from tandem_events.relay import Relay
 from tandem_events.runner import ProjectionRunner
 from tandem_events.store import EventStore
-from tandem_events.topics import provision_topics, topic_plan
-from tandem_service.app import ExceptionHandler, Runtime
+from tandem_events.topics import provision_topics, topic_drift, topic_plan
 from tandem_service.health import CheckResult, ReadinessCheck
 from tandem_service.logging import get_logger
+from tandem_service.runtime import Runtime
 from tandem_service.settings import ServiceSettings
 
 log = get_logger("tandem.backbone")
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        max_length=200,
-        description="Send the same key when retrying a command; it will not be applied twice.",
-    ),
-]
 
 
 @dataclass
@@ -49,7 +38,7 @@ class EventBackbone:
 
 
 async def attach_backbone(
-    runtime: Runtime, app: FastAPI, *, projections: Sequence[Projection] = ()
+    runtime: Runtime, *, projections: Sequence[Projection] = ()
 ) -> EventBackbone:
     """Create the backbone on the runtime's pool and register its parts and readiness."""
     settings = runtime.settings
@@ -62,8 +51,22 @@ async def attach_backbone(
         topic_prefix=settings.topic_prefix,
         **settings.kafka_options(),
     )
+    plan = _plan(settings, projections)
+
+    async def provision() -> list[str]:
+        return await provision_topics(
+            settings.kafka_bootstrap,
+            plan,
+            partitions=settings.kafka_partitions,
+            replication=settings.kafka_replication_factor,
+            **settings.kafka_options(),
+        )
+
     relay = Relay(
-        settings.database_url.get_secret_value(), publisher, name=f"{settings.service_name}-outbox"
+        settings.database_url.get_secret_value(),
+        publisher,
+        name=f"{settings.service_name}-outbox",
+        provision=provision,
     )
     backbone = EventBackbone(EventStore(pool, source), publisher, relay)
     if settings.relay_enabled:
@@ -85,32 +88,39 @@ async def attach_backbone(
                 group_id=f"{settings.topic_prefix}tandem.{settings.service_name}.{projection.name}",
                 topic_prefix=settings.topic_prefix,
                 kafka_options=settings.kafka_options(),
+                park_horizon=timedelta(hours=BackboneSettings().park_horizon_hours),
             )
             backbone.runners.append(runner)
             runtime.components.append(runner)
         if backbone.runners:
             runtime.checks["consumers"] = _lag_check(backbone.runners, settings.ready_max_lag)
-    await _provision(settings, projections)
-    app.state.backbone = backbone
+
+    async def topics_check() -> CheckResult:
+        drift = await topic_drift(
+            settings.kafka_bootstrap,
+            plan,
+            partitions=settings.kafka_partitions,
+            **settings.kafka_options(),
+        )
+        return CheckResult(not drift, {"differences": drift})
+
+    runtime.checks["topics"] = topics_check
+    try:
+        created = await provision()
+    except Exception as exc:  # the broker may come later: the relay provisions before publishing
+        log.warning("topics not provisioned", error=str(exc))
+    else:
+        if created:
+            log.info("topics created", topics=created)
     return backbone
 
 
-async def _provision(settings: ServiceSettings, projections: Sequence[Projection]) -> None:
+def _plan(
+    settings: ServiceSettings, projections: Sequence[Projection]
+) -> dict[str, dict[str, str]]:
     own = [t for t in TOPICS if t == f"{settings.service_name}.events"]
     consumed = sorted({t for p in projections for t in p.topics})
-    try:
-        created = await provision_topics(
-            settings.kafka_bootstrap,
-            topic_plan(own, consumed, settings.topic_prefix),
-            partitions=settings.kafka_partitions,
-            replication=settings.kafka_replication_factor,
-            **settings.kafka_options(),
-        )
-    except Exception as exc:  # the broker may come later; /ready reports it meanwhile
-        log.warning("topics not provisioned", error=str(exc))
-        return
-    if created:
-        log.info("topics created", topics=created)
+    return topic_plan(own, consumed, settings.topic_prefix)
 
 
 def _lag_check(runners: list[ProjectionRunner], max_lag: int) -> ReadinessCheck:
@@ -121,10 +131,3 @@ def _lag_check(runners: list[ProjectionRunner], max_lag: int) -> ReadinessCheck:
         )
 
     return check
-
-
-async def _conflict(_: Request, exc: ConcurrencyError) -> JSONResponse:
-    return JSONResponse({"detail": str(exc), "stream_id": exc.stream_id}, status_code=409)
-
-
-ERROR_HANDLERS: dict[type[Exception], ExceptionHandler] = {ConcurrencyError: _conflict}

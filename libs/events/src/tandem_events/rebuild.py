@@ -57,7 +57,7 @@ async def rebuild_projection(
         end = await consumer.end_offsets(partitions)
         total = sum(end[tp] - start[tp] for tp in partitions)
         applied, parked = await _replay(
-            pool, consumer, projection, shadows, end, total, show_progress
+            pool, consumer, projection, shadows, start, end, total, show_progress
         )
     finally:
         await consumer.stop()
@@ -85,6 +85,7 @@ async def _replay(
     consumer: AIOKafkaConsumer,
     projection: Projection,
     shadows: dict[str, str],
+    start: dict[TopicPartition, int],
     end: dict[TopicPartition, int],
     total: int,
     show_progress: bool,
@@ -92,9 +93,11 @@ async def _replay(
     applied = 0
     parked: list[Envelope] = []
     done: Callable[[], bool] = lambda: all(  # noqa: E731
-        positions.get(tp, 0) >= end[tp] for tp in end
+        positions[tp] >= end[tp] for tp in end
     )
-    positions: dict[TopicPartition, int] = {tp: 0 for tp in end if end[tp] == 0}
+    # From the log's start: a partition whose start equals its end (empty, or emptied by
+    # retention above offset 0) is done before anything is fetched.
+    positions: dict[TopicPartition, int] = {tp: start[tp] for tp in end}
     columns = [
         TextColumn(f"rebuild {projection.name}"),
         BarColumn(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import zlib
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -71,12 +72,14 @@ class Relay:
         name: str = "outbox",
         batch_size: int = 5000,
         idle_seconds: float = 0.02,
+        provision: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self._dsn = dsn
         self._publisher = publisher
         self.name = name
         self._batch = batch_size
         self._idle = idle_seconds
+        self._provision = provision
         self._lock_key = zlib.crc32(f"tandem-relay:{name}".encode())
         self._task: asyncio.Task[None] | None = None
         self.is_leader = False
@@ -113,6 +116,10 @@ class Relay:
                 "SELECT pg_try_advisory_lock($1)", self._lock_key
             ):
                 await asyncio.sleep(1.0)
+            if self._provision is not None:
+                # Topics exist, as planned, before the first publish: a broker that
+                # auto-creates topics would otherwise make them with its own defaults.
+                await self._provision()
             self.is_leader = True
             LEADER.labels(self.name).set(1)
             row = await conn.fetchrow(

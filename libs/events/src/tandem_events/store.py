@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TypeVar
 
 import asyncpg
@@ -137,23 +138,38 @@ class EventStore:
         )
         return AppendResult(row["stream_id"], row["version"], replayed=True) if row else None
 
-    async def read_stream(self, stream_id: str, after_version: int = 0) -> list[RecordedEvent]:
-        """The stream's events in version order."""
-        conn = await self._pool.acquire()
+    async def read_stream(
+        self, stream_id: str, after_version: int = 0, *, conn: asyncpg.Connection | None = None
+    ) -> list[RecordedEvent]:
+        """The stream's events in version order (through ``conn`` when given)."""
+        if conn is not None:
+            return [
+                recorded(row) for row in await conn.fetch(_READ_STREAM, stream_id, after_version)
+            ]
+        own = await self._pool.acquire()
         try:
-            rows = await conn.fetch(_READ_STREAM, stream_id, after_version)
+            rows = await own.fetch(_READ_STREAM, stream_id, after_version)
         finally:
             # The pool's reset query on release is one more round trip: run it off the
             # caller's path (the connection goes back to the pool right after it).
-            release_soon(self._pool, conn)
+            release_soon(self._pool, own)
         return [recorded(row) for row in rows]
 
     async def load(
-        self, stream_id: str, initial: A, apply: Callable[[A, DomainEvent], A]
+        self,
+        stream_id: str,
+        initial: A,
+        apply: Callable[[A, DomainEvent], A],
+        *,
+        conn: asyncpg.Connection | None = None,
     ) -> tuple[A, int]:
-        """Fold the stream into an aggregate with ``apply``; returns it and its version."""
+        """Fold the stream into an aggregate with ``apply``; returns it and its version.
+
+        Pass ``conn`` to read inside a transaction that already holds a connection (waiting
+        for a second one from the pool could starve it).
+        """
         state, version = initial, 0
-        for item in await self.read_stream(stream_id):
+        for item in await self.read_stream(stream_id, conn=conn):
             state, version = apply(state, item.event()), item.version
         return state, version
 
@@ -191,3 +207,31 @@ def recorded(row: asyncpg.Record) -> RecordedEvent:
         trace=row["trace"],
     )
     return RecordedEvent(row["position"], row["stream_id"], row["version"], envelope)
+
+
+# Idempotency records: (table, time column). command_results is the service template's
+# (issue 9); a table or column a database does not have is skipped.
+IDEMPOTENCY_TABLES = (("command_idempotency", "recorded_at"), ("command_results", "recorded_at"))
+
+
+async def prune_idempotency(pool: asyncpg.Pool, older_than: timedelta) -> dict[str, int]:
+    """Delete idempotency records older than ``older_than``; returns the rows deleted per table.
+
+    A client retrying a command after that long gets it applied again: keep the age well
+    above the longest retry window any client has (docs/operations.md).
+    """
+    deleted: dict[str, int] = {}
+    async with pool.acquire() as conn:
+        for table, column in IDEMPOTENCY_TABLES:
+            exists = await conn.fetchval(
+                "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = $1 AND column_name = $2",
+                table,
+                column,
+            )
+            if exists:
+                status = await conn.execute(
+                    f"DELETE FROM {table} WHERE {column} < now() - $1::interval", older_than
+                )
+                deleted[table] = int(status.split()[-1])
+    return deleted

@@ -1,4 +1,9 @@
-"""Provisioning the topics a service writes: its event log (kept forever) and dead letters."""
+"""Provisioning the topics a service writes: its event log (kept forever) and dead letters.
+
+Provisioning runs before the relay publishes anything (a publish to a missing topic would let
+a broker that auto-creates topics make it with its own defaults, e.g. 7-day retention), and
+:func:`topic_drift` lets ``/ready`` fail while an existing topic differs from the plan.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
 from tandem_events.dead_letters import dlq_topic
@@ -51,3 +57,33 @@ async def provision_topics(
         return [t.name for t in wanted]
     finally:
         await admin.close()
+
+
+async def topic_drift(
+    bootstrap: str, plan: dict[str, dict[str, str]], *, partitions: int, **options: Any
+) -> list[str]:
+    """How the broker's topics differ from ``plan`` (missing, partition count, config)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **options)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        present = sorted(t for t in plan if t in existing)
+        problems = [f"{t}: missing" for t in sorted(plan) if t not in existing]
+        if not present:
+            return problems
+        for described in await admin.describe_topics(present):
+            count = len(described["partitions"])
+            if count != partitions:
+                problems.append(f"{described['topic']}: {count} partitions, planned {partitions}")
+        responses = await admin.describe_configs(
+            [ConfigResource(ConfigResourceType.TOPIC, t) for t in present]
+        )
+    finally:
+        await admin.close()
+    for response in responses:
+        for resource in response.resources:
+            name, entries = resource[3], {e[0]: e[1] for e in resource[4]}
+            for key, wanted in sorted(plan[name].items()):
+                if entries.get(key) != wanted:
+                    problems.append(f"{name}: {key}={entries.get(key)}, planned {wanted}")
+    return problems

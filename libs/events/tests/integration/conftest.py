@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import asyncpg
-import pytest
 
 from tandem_events.catalog.matching import PairCreated
 from tandem_events.relay import Relay
-from tandem_service.database import create_pool
-from tandem_testkit.databases import DatabaseFactory
-from tandem_testkit.pair_activity import MIGRATIONS
 
 SOURCE = "/tandem/test"
 
@@ -27,20 +23,6 @@ def pair_created(pair_id: str) -> PairCreated:
         member_ids=("ana", "ben"),
         score=71.5,
     )
-
-
-@pytest.fixture
-def activity_dsn(database_factory: DatabaseFactory) -> Iterator[str]:
-    dsn = database_factory.create(MIGRATIONS, prefix="activity")
-    yield dsn
-    database_factory.drop(dsn)
-
-
-@pytest.fixture
-async def activity_pool(activity_dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(activity_dsn)
-    yield pool
-    await pool.close()
 
 
 async def wait_for(condition: Callable[[], Awaitable[object]], limit: float = 45) -> None:

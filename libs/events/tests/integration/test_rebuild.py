@@ -6,9 +6,11 @@ import asyncio
 from collections.abc import Callable
 
 import asyncpg
+from aiokafka import TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, RecordsToDelete
 
 from tandem_events.envelope import Envelope
-from tandem_events.kafka_producer import EventPublisher
+from tandem_events.kafka_producer import EventPublisher, ensure_topics
 from tandem_events.rebuild import rebuild_projection
 from tandem_events.runner import ProjectionRunner
 from tandem_testkit.pair_activity import PairActivity
@@ -67,3 +69,30 @@ async def test_rebuild_replays_into_a_shadow_and_swaps_while_the_runner_goes_on(
     finally:
         await runner.stop()
         await publisher.stop()
+
+
+async def test_rebuild_finishes_when_retention_emptied_a_partition_above_offset_zero(
+    activity_pool: asyncpg.Pool, kafka_bootstrap: str, topic_name: Callable[[str], str]
+) -> None:
+    prefix = topic_name("rebuild-emptied") + "."
+    topic = prefix + "matching.events"
+    await ensure_topics(kafka_bootstrap, [topic, prefix + "engagement.events"], partitions=1)
+    publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
+    await publisher.start()
+    try:
+        await publisher.publish(
+            [Envelope.wrap(pair_created(f"pair-{n}"), SOURCE) for n in range(3)]
+        )
+    finally:
+        await publisher.stop()
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    try:  # start == end == 3 on the only partition
+        await admin.delete_records({TopicPartition(topic, 0): RecordsToDelete(before_offset=3)})
+    finally:
+        await admin.close()
+    async with asyncio.timeout(30):
+        applied = await rebuild_projection(
+            activity_pool, kafka_bootstrap, PairActivity(), topic_prefix=prefix, show_progress=False
+        )
+    assert applied == 0

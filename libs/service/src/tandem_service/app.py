@@ -4,40 +4,22 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-import asyncpg
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from tandem_service.auth import DevKeyPair, TokenVerifier
 from tandem_service.database import check_database, create_pool
-from tandem_service.health import ReadinessCheck, health_router
+from tandem_service.health_routes import health_router
 from tandem_service.kafka import KafkaProbe
 from tandem_service.logging import configure_logging, get_logger
 from tandem_service.metrics import http_metrics_middleware, metrics_router
+from tandem_service.runtime import Runtime
 from tandem_service.settings import ServiceSettings
+from tandem_service.storable_text import StorableTextOnly
 from tandem_service.telemetry import configure_tracing
-
-
-class Component(Protocol):
-    """Something a service runs beside its HTTP API (a relay, a consumer)."""
-
-    async def start(self) -> None: ...
-    async def stop(self) -> None: ...
-
-
-@dataclass
-class Runtime:
-    """What the lifespan opens: the pool, the Kafka probe and the service's components."""
-
-    settings: ServiceSettings
-    pool: asyncpg.Pool | None = None
-    kafka: KafkaProbe | None = None
-    components: list[Component] = field(default_factory=list)
-    checks: dict[str, ReadinessCheck] = field(default_factory=dict)
-
 
 StartHook = Callable[[Runtime, FastAPI], Awaitable[None]]
 ExceptionHandler = Callable[[Request, Any], Coroutine[Any, Any, Response]]
@@ -56,6 +38,12 @@ def token_verifier_for(settings: ServiceSettings) -> TokenVerifier:
         jwks_url=settings.jwt_jwks_url,
         public_pem=public_pem,
     )
+
+
+async def internal_error(_: Request, exc: Exception) -> Response:
+    """An unhandled error: JSON like every other answer, the details only in the log."""
+    get_logger("tandem.app").error("unhandled error", error=repr(exc), exc_info=exc)
+    return JSONResponse({"detail": "internal server error"}, status_code=500)
 
 
 def create_service_app(
@@ -101,16 +89,21 @@ def create_service_app(
             await pool.close()
             log.info("service stopped")
 
+    handlers: dict[int | type[Exception], ExceptionHandler] = {Exception: internal_error}
+    for kind, handler in (exception_handlers or {}).items():
+        handlers[kind] = handler
     app = FastAPI(
         title=title,
         description=description,
         version="0.1.0",
         lifespan=lifespan,
-        exception_handlers=dict(exception_handlers or {}),  # type: ignore[arg-type]
+        exception_handlers=handlers,
     )
     app.state.runtime = runtime
     app.state.settings = settings
     app.state.token_verifier = token_verifier_for(settings)
+    app.add_middleware(StorableTextOnly)
+    # Added last, so outermost: it also counts the 422s above and the 500s of unhandled errors.
     app.middleware("http")(http_metrics_middleware(settings.service_name))
     app.include_router(health_router(runtime.checks))
     app.include_router(metrics_router)

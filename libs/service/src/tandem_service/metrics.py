@@ -27,19 +27,22 @@ async def metrics() -> Response:
 def http_metrics_middleware(
     service: str,
 ) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    """Count and time every request by its route template (not its raw path, to bound labels)."""
+    """Count and time every request (5xx included) by its route template, not its raw path."""
 
     async def middleware(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        template = getattr(route, "path", "unmatched")
-        HTTP_REQUESTS.labels(service, request.method, template, str(response.status_code)).inc()
-        HTTP_LATENCY.labels(service, request.method, template).observe(
-            time.perf_counter() - started
-        )
+        status = 500  # what the client gets when the app raises: count it too
+        try:
+            response = await call_next(request)
+            status = response.status_code
+        finally:
+            template = getattr(request.scope.get("route"), "path", "unmatched")
+            HTTP_REQUESTS.labels(service, request.method, template, str(status)).inc()
+            HTTP_LATENCY.labels(service, request.method, template).observe(
+                time.perf_counter() - started
+            )
         return response
 
     return middleware

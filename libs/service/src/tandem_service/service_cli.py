@@ -1,38 +1,47 @@
-"""The commands every service has (``serve``, ``migrate``), built once for all of them."""
+"""The commands every service has (``serve``, ``migrate``, the event operations), built once.
+
+The service is named by the module that declares it, imported only when a command runs: so
+``--help`` and light commands (``solve-graph``) never load the web application.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TypeVar
+from collections.abc import Sequence
+from importlib import import_module
+from typing import TYPE_CHECKING
 
 import typer
-import uvicorn
-from fastapi import FastAPI
 
-from tandem_service.database import apply_migrations
-from tandem_service.settings import ServiceSettings
-
-S = TypeVar("S", bound=ServiceSettings)
+if TYPE_CHECKING:
+    from tandem_events.projection import Projection
+    from tandem_service.bootstrap import ServiceDefinition
+    from tandem_service.settings import ServiceSettings
 
 
-def service_cli(
-    name: str,
-    settings_factory: Callable[[], S],
-    app_factory: Callable[[S], FastAPI],
-    migrations: Sequence[Path],
-) -> typer.Typer:
-    """A typer app with ``serve`` and ``migrate`` for the service called ``name``."""
+def service_cli(name: str, bootstrap: str) -> typer.Typer:
+    """A typer app for the service ``name``; ``bootstrap`` is the module that holds SERVICE."""
     cli = typer.Typer(help=f"The Tandem {name} service.", no_args_is_help=True)
+
+    def service() -> ServiceDefinition:
+        definition: ServiceDefinition = import_module(bootstrap).SERVICE
+        return definition
+
+    def settings() -> ServiceSettings:
+        return service().settings()
+
+    def projections() -> Sequence[Projection]:
+        return service().projections
 
     @cli.command()
     def serve() -> None:
         """Run the HTTP API and the service's background components."""
-        settings = settings_factory()
+        import uvicorn
+
+        current = settings()
         uvicorn.run(
-            app_factory(settings),
-            host=settings.http_host,
-            port=settings.http_port,
+            service().build_app(current),
+            host=current.http_host,
+            port=current.http_port,
             log_config=None,
             access_log=False,
         )
@@ -40,8 +49,13 @@ def service_cli(
     @cli.command()
     def migrate() -> None:
         """Apply this service's pending database migrations and exit."""
-        settings = settings_factory()
-        applied = apply_migrations(settings.database_url.get_secret_value(), migrations)
+        from tandem_service.database import apply_migrations
+
+        dsn = settings().database_url.get_secret_value()
+        applied = apply_migrations(dsn, service().all_migrations)
         typer.echo(f"{name}: {applied} migration(s) applied")
 
+    from tandem_events.operations import add_event_commands
+
+    add_event_commands(cli, settings, projections)
     return cli

@@ -5,11 +5,26 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
+from tandem_testkit.backbone_fixtures import (
+    activity_dsn,
+    activity_pool,
+    events_dsn,
+    events_pool,
+    private_kafka,
+)
 from tandem_testkit.databases import DatabaseFactory
+from tandem_testkit.eventually import fresh_key
 from tandem_testkit.servers import Servers, locate_servers
+
+__all__ = ["activity_dsn", "activity_pool", "events_dsn", "events_pool", "private_kafka"]
+
+if TYPE_CHECKING:  # the web stack loads only for tests that start a service
+    from tandem_service.bootstrap import ServiceDefinition
+    from tandem_testkit.service import RunningService
 
 
 @pytest.fixture(scope="session")
@@ -45,3 +60,24 @@ def topic_name() -> Callable[[str], str]:
     """Unique topic names for this test, so tests never see each other's records."""
     run = f"{os.environ.get('PYTEST_XDIST_WORKER', 'gw')}-{uuid.uuid4().hex[:10]}"
     return lambda name: f"test.{run}.{name}"
+
+
+@pytest.fixture
+def idempotency_key() -> dict[str, str]:
+    """A fresh ``Idempotency-Key`` header (call :func:`fresh_key` for more)."""
+    return fresh_key()
+
+
+@pytest.fixture(scope="module")
+def service(
+    service_definition: ServiceDefinition,
+    kafka_bootstrap: str,
+    database_factory: DatabaseFactory,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[RunningService]:
+    """The service that ``service_definition`` declares, running for this test module."""
+    from tandem_testkit.service import running_service
+
+    keys_dir = tmp_path_factory.mktemp("keys")
+    with running_service(service_definition, kafka_bootstrap, database_factory, keys_dir) as svc:
+        yield svc

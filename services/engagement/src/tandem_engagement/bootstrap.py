@@ -1,35 +1,11 @@
-"""The one place that wires the engagement service: settings, store, Kafka and app."""
+"""The engagement service, declared to the kit's bootstrap helper."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from fastapi import FastAPI
-
 from tandem_engagement.api import routers
 from tandem_engagement.settings import EngagementSettings
-from tandem_events import STORE_MIGRATIONS
-from tandem_events.backbone import ERROR_HANDLERS, attach_backbone
-from tandem_events.projection import Projection
-from tandem_service.app import Runtime, create_service_app
+from tandem_service.bootstrap import ServiceDefinition
 
-MIGRATIONS = [STORE_MIGRATIONS, Path(__file__).parent / "migrations"]
-PROJECTIONS: list[Projection] = []
-
-
-async def wire(runtime: Runtime, app: FastAPI) -> None:
-    """Attach the event store, relay and projections to the running app."""
-    await attach_backbone(runtime, app, projections=PROJECTIONS)
-
-
-def build_app(settings: EngagementSettings | None = None) -> FastAPI:
-    """The engagement service's FastAPI application."""
-    settings = settings or EngagementSettings()
-    return create_service_app(
-        settings,
-        title="Tandem engagement",
-        description="Pair workspaces: cadence, goals, check-ins, feedback, milestones, health.",
-        routers=routers,
-        on_start=wire,
-        exception_handlers=ERROR_HANDLERS,
-    )
+ABOUT = "Pair workspaces: cadence, goals, check-ins, feedback, milestones, health."
+SERVICE = ServiceDefinition("engagement", EngagementSettings, ABOUT, routers=routers)
+build_app = SERVICE.build_app  # what deployment checks call

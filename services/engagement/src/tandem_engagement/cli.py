@@ -1,12 +1,8 @@
 """The ``tandem-engagement`` command: serve, migrate, and the event operations."""
 
-from tandem_engagement.bootstrap import MIGRATIONS, PROJECTIONS, build_app
-from tandem_engagement.settings import EngagementSettings
-from tandem_events.operations import add_event_commands
 from tandem_service.service_cli import service_cli
 
-app = service_cli("engagement", EngagementSettings, build_app, MIGRATIONS)
-add_event_commands(app, EngagementSettings, lambda: PROJECTIONS)
+app = service_cli("engagement", "tandem_engagement.bootstrap")
 
 if __name__ == "__main__":
     app()

@@ -1,3 +1,5 @@
-from tandem_matching.cli import app
+"""``python -m tandem_matching``: the same as the ``tandem-matching`` executable."""
 
-app()
+from tandem_matching.entry import main
+
+main()

@@ -2,13 +2,9 @@
 
 import typer
 
-from tandem_events.operations import add_event_commands
-from tandem_matching.bootstrap import MIGRATIONS, PROJECTIONS, build_app
-from tandem_matching.settings import MatchingSettings
 from tandem_service.service_cli import service_cli
 
-app = service_cli("matching", MatchingSettings, build_app, MIGRATIONS)
-add_event_commands(app, MatchingSettings, lambda: PROJECTIONS)
+app = service_cli("matching", "tandem_matching.bootstrap")
 
 
 @app.command("solve-graph")

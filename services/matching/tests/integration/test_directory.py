@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from .conftest import Service, create_program, enrol, eventually, import_people, key, person
+from tandem_testkit.eventually import eventually
+from tandem_testkit.eventually import fresh_key as key
+from tandem_testkit.service import RunningService
+
+from .builders import create_program, enrol, import_people, person
 
 CSV = """person_id,name,email,level,department,team,manager_id,timezone,languages,departed_on
 csv-ceo,Cleo Boss,cleo@example.com,9,Board,,,Europe/Lisbon,en;pt,
@@ -11,7 +15,7 @@ csv-dev,Dee Dev,dee@example.com,3,Engineering,Platform,csv-vp,America/New_York,e
 """
 
 
-def test_json_import_is_idempotent_by_person_id(service: Service) -> None:
+def test_json_import_is_idempotent_by_person_id(service: RunningService) -> None:
     admin = service.admin()
     people = [person("dir-ana"), person("dir-ben", manager_id="dir-ana")]
     assert import_people(admin, *people) == {
@@ -30,7 +34,7 @@ def test_json_import_is_idempotent_by_person_id(service: Service) -> None:
     assert admin.get("/directory/people/nobody").status_code == 404
 
 
-def test_csv_import_builds_the_manager_chain(service: Service) -> None:
+def test_csv_import_builds_the_manager_chain(service: RunningService) -> None:
     admin = service.admin()
     response = admin.post(
         "/directory/people.csv", content=CSV, headers={"Content-Type": "text/csv", **key()}
@@ -44,7 +48,7 @@ def test_csv_import_builds_the_manager_chain(service: Service) -> None:
     assert dee["languages"] == ["en", "fr"]
 
 
-def test_a_bad_csv_line_is_422_naming_the_line_and_field(service: Service) -> None:
+def test_a_bad_csv_line_is_422_naming_the_line_and_field(service: RunningService) -> None:
     bad = CSV.replace("csv-dev,Dee Dev,dee@example.com,3", "csv-dev,Dee Dev,dee@example.com,high")
     response = service.admin().post(
         "/directory/people.csv", content=bad, headers={"Content-Type": "text/csv"}
@@ -53,7 +57,7 @@ def test_a_bad_csv_line_is_422_naming_the_line_and_field(service: Service) -> No
     assert response.json()["detail"][0]["loc"] == ["body", 2, "level"]
 
 
-def test_a_departure_withdraws_the_person_from_their_programs(service: Service) -> None:
+def test_a_departure_withdraws_the_person_from_their_programs(service: RunningService) -> None:
     admin = service.admin()
     create_program(admin, "dir-prog")
     import_people(admin, person("dir-leaver"))

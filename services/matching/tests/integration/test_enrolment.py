@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 from tandem_service.auth import Role
+from tandem_testkit.eventually import eventually
+from tandem_testkit.eventually import fresh_key as key
+from tandem_testkit.service import RunningService
 
-from .conftest import (
-    Service,
-    create_program,
-    enrol,
-    eventually,
-    import_people,
-    key,
-    person,
-    profile,
-)
+from .builders import create_program, enrol, import_people, person, profile
 
 PROGRAM = "enrol-prog"
 
 
-def _setup(service: Service) -> None:
+def _setup(service: RunningService) -> None:
     admin = service.admin()
     if admin.get(f"/programs/{PROGRAM}").status_code == 404:
         create_program(admin, PROGRAM)
         import_people(admin, person("en-ana"), person("en-ben"), person("en-cleo"))
 
 
-def test_enrol_update_and_withdraw(service: Service) -> None:
+def test_enrol_update_and_withdraw(service: RunningService) -> None:
     _setup(service)
     ana = service.participant("en-ana")
     enrol(service, PROGRAM, "en-ana")
@@ -55,7 +49,7 @@ def test_enrol_update_and_withdraw(service: Service) -> None:
     assert ana.post(f"/programs/{PROGRAM}/enrolment/withdraw", json={}).status_code == 404
 
 
-def test_goals_outside_the_vocabulary_are_422_with_the_field(service: Service) -> None:
+def test_goals_outside_the_vocabulary_are_422_with_the_field(service: RunningService) -> None:
     _setup(service)
     response = service.participant("en-ben").post(
         f"/programs/{PROGRAM}/enrolment", json=profile(goals=["juggling"])
@@ -72,7 +66,7 @@ def test_goals_outside_the_vocabulary_are_422_with_the_field(service: Service) -
     assert bad_zone.json()["detail"][0]["loc"] == ["body", "timezone"]
 
 
-def test_roles_participants_see_their_own_admins_never_personality(service: Service) -> None:
+def test_roles_participants_see_their_own_admins_never_personality(service: RunningService) -> None:
     _setup(service)
     enrol(service, PROGRAM, "en-cleo")
     admin = service.admin()

@@ -7,10 +7,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import asyncpg
 
-from .conftest import Service, create_program, eventually, key, program_body
+from tandem_testkit.eventually import eventually
+from tandem_testkit.eventually import fresh_key as key
+from tandem_testkit.service import RunningService
+
+from .builders import create_program, program_body
 
 
-def test_a_program_is_created_updated_and_closed(service: Service) -> None:
+def test_a_program_is_created_updated_and_closed(service: RunningService) -> None:
     admin = service.admin()
     create_program(
         admin,
@@ -41,7 +45,7 @@ def test_a_program_is_created_updated_and_closed(service: Service) -> None:
     assert admin.patch("/programs/lifecycle", json={"description": "x"}).status_code == 409
 
 
-def test_bad_input_is_422_with_the_field_and_unknown_is_404(service: Service) -> None:
+def test_bad_input_is_422_with_the_field_and_unknown_is_404(service: RunningService) -> None:
     admin = service.admin()
     bad = admin.post("/programs", json=program_body("bad", policy={"weights": {"luck": 1}}))
     assert bad.status_code == 422
@@ -58,7 +62,7 @@ def test_bad_input_is_422_with_the_field_and_unknown_is_404(service: Service) ->
     )
 
 
-async def test_a_retried_command_appends_once(service: Service) -> None:
+async def test_a_retried_command_appends_once(service: RunningService) -> None:
     admin = service.admin()
     headers = key()
     first = admin.post("/programs", json=program_body("retry"), headers=headers)
@@ -88,7 +92,7 @@ async def test_a_retried_command_appends_once(service: Service) -> None:
 
 
 def test_concurrent_updates_from_the_same_version_one_wins_one_gets_409(
-    service: Service,
+    service: RunningService,
 ) -> None:
     admin = service.admin()
     program_id = f"race-{uuid.uuid4().hex[:6]}"

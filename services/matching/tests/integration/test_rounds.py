@@ -10,10 +10,14 @@ import asyncpg
 import orjson
 from aiokafka import AIOKafkaConsumer
 
-from .conftest import Service, create_program, enrol, eventually, import_people, key, person
+from tandem_testkit.eventually import eventually
+from tandem_testkit.eventually import fresh_key as key
+from tandem_testkit.service import RunningService
+
+from .builders import create_program, enrol, import_people, person
 
 
-def _pool(service: Service, tag: str, count: int, **program: Any) -> tuple[str, list[str]]:
+def _pool(service: RunningService, tag: str, count: int, **program: Any) -> tuple[str, list[str]]:
     """A program and ``count`` enrolled people who may all meet; returns their ids."""
     admin = service.admin()
     program_id = f"{tag}-{uuid.uuid4().hex[:6]}"
@@ -34,7 +38,7 @@ def _pool(service: Service, tag: str, count: int, **program: Any) -> tuple[str, 
     return program_id, ids
 
 
-def _pairs(service: Service, program_id: str, count: int) -> list[dict[str, Any]]:
+def _pairs(service: RunningService, program_id: str, count: int) -> list[dict[str, Any]]:
     admin = service.admin()
     return eventually(
         lambda: (p := admin.get(f"/programs/{program_id}/pairs").json()) and len(p) >= count and p
@@ -42,7 +46,7 @@ def _pairs(service: Service, program_id: str, count: int) -> list[dict[str, Any]
 
 
 async def _records(
-    service: Service, bootstrap: str, program_id: str, wanted: dict[str, int]
+    service: RunningService, bootstrap: str, program_id: str, wanted: dict[str, int]
 ) -> list[Any]:
     """The program's records on the service's topic, once ``wanted`` counts by type are seen."""
     consumer = AIOKafkaConsumer(
@@ -70,7 +74,7 @@ async def _records(
 
 
 async def test_preview_records_nothing_and_commit_publishes_cloudevents(
-    service: Service,
+    service: RunningService,
     kafka_bootstrap: str,
 ) -> None:
     admin = service.admin()
@@ -142,7 +146,7 @@ async def test_preview_records_nothing_and_commit_publishes_cloudevents(
     )
 
 
-def test_participants_see_only_their_own_pairs_without_components(service: Service) -> None:
+def test_participants_see_only_their_own_pairs_without_components(service: RunningService) -> None:
     program_id, ids = _pool(service, "own", 4)
     service.admin().post(f"/programs/{program_id}/rounds", headers=key())
     _pairs(service, program_id, 2)
@@ -155,7 +159,7 @@ def test_participants_see_only_their_own_pairs_without_components(service: Servi
     assert me.post(f"/programs/{program_id}/rounds/preview").status_code == 403
 
 
-def test_a_pair_by_hand_needs_an_override_to_break_a_constraint(service: Service) -> None:
+def test_a_pair_by_hand_needs_an_override_to_break_a_constraint(service: RunningService) -> None:
     admin = service.admin()
     program_id, ids = _pool(service, "manual", 2)
     boss = f"{program_id}-boss"
@@ -195,7 +199,7 @@ def test_a_pair_by_hand_needs_an_override_to_break_a_constraint(service: Service
 
 
 def test_a_rematch_is_answered_in_the_next_round_never_with_the_same_partner(
-    service: Service,
+    service: RunningService,
 ) -> None:
     admin = service.admin()
     program_id, ids = _pool(service, "rematch", 2)
@@ -237,7 +241,7 @@ def test_a_rematch_is_answered_in_the_next_round_never_with_the_same_partner(
     )
 
 
-def test_closing_a_program_and_withdrawing_end_pairs(service: Service) -> None:
+def test_closing_a_program_and_withdrawing_end_pairs(service: RunningService) -> None:
     admin = service.admin()
     program_id, ids = _pool(service, "close", 4)
     admin.post(f"/programs/{program_id}/rounds", headers=key())
@@ -264,7 +268,7 @@ def test_closing_a_program_and_withdrawing_end_pairs(service: Service) -> None:
     assert admin.post(f"/programs/{program_id}/rounds", headers=key()).status_code == 409
 
 
-async def test_a_retried_commit_records_one_round(service: Service) -> None:
+async def test_a_retried_commit_records_one_round(service: RunningService) -> None:
     admin = service.admin()
     program_id, _ = _pool(service, "again", 3)
     headers = key()
@@ -273,6 +277,7 @@ async def test_a_retried_commit_records_one_round(service: Service) -> None:
     assert (first.status_code, retry.status_code) == (201, 201)
     assert retry.json()["replayed"] is True
     assert retry.json()["round_id"] == first.json()["round_id"]
+    assert retry.json() == {**first.json(), "replayed": True}  # the pairs too, not "pairs":[]
     assert len(first.json()["pairs"][0]["member_ids"]) == 3  # the odd one out joined a triad
     conn = await asyncpg.connect(service.dsn)
     try:

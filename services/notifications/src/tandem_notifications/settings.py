@@ -6,20 +6,17 @@ from typing import Self
 
 from pydantic import Field, SecretStr, model_validator
 
-from tandem_service.settings import ServiceSettings
+from tandem_service.settings import ServiceDeclaration, ServiceSettings
 
 # Refused outside development by check_unsubscribe_secret.
 DEV_UNSUBSCRIBE_SECRET = "dev-only-unsubscribe-secret-change-me"  # noqa: S105
 
 
 class NotificationsSettings(ServiceSettings):
-    """The notifications service's settings; defaults fit the local stack."""
+    """The notifications service's settings; its registry entry gives name, port and database."""
 
-    service_name: str = "notifications"
-    http_port: int = Field(default=8003, ge=1, le=65535)
-    database_url: SecretStr = SecretStr(
-        "postgresql://tandem_notifications:tandem_notifications@127.0.0.1:5432/tandem_notifications"
-    )
+    declaration = ServiceDeclaration.of_package("tandem_notifications")
+
     public_url: str = "http://127.0.0.1:8003"
     matching_url: str = "http://127.0.0.1:8001"
     matching_token: SecretStr | None = Field(

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
 
-from tandem_events.backbone import IdempotencyKey
-from tandem_matching.api.deps import Admin, Commands, Member, Participant, Reads
+from tandem_matching.api.deps import Commands
 from tandem_matching.api.schemas_pairs import (
     PairCreate,
     PairEnd,
@@ -16,20 +16,34 @@ from tandem_matching.api.schemas_pairs import (
     ProposedPairPublic,
     RematchCreate,
 )
-from tandem_matching.api.schemas_programs import CommandAccepted
-from tandem_matching.handlers.manual import create_pair_by_hand
-from tandem_matching.handlers.pairs import end_pair
-from tandem_matching.handlers.rematch import request_rematch
+from tandem_matching.handlers.manual import PairByHand, PairMade, create_pair_by_hand
+from tandem_matching.handlers.pairs import EndPair, end_pair
+from tandem_matching.handlers.rematch import RequestRematch, request_rematch
 from tandem_matching.projections import queries
+from tandem_service.api import (
+    Admin,
+    CommandAccepted,
+    IdempotencyKey,
+    Member,
+    Participant,
+    Reads,
+    accepted,
+    run,
+)
 from tandem_service.auth import Role
 
 router = APIRouter(tags=["pairs"])
 
 
 class ManualPairAccepted(CommandAccepted):
-    """A pair made by hand, with its score and reasons (absent on a replayed retry)."""
+    """A pair made by hand, with its score and reasons."""
 
     pair: ProposedPairPublic | None = None
+
+
+def _made(made: PairMade) -> ManualPairAccepted:
+    accepted = ManualPairAccepted.of(made.result, made.pair_id)
+    return accepted.model_copy(update={"pair": ProposedPairPublic(**asdict(made.pair))})
 
 
 @router.post(
@@ -38,15 +52,11 @@ class ManualPairAccepted(CommandAccepted):
     response_model=ManualPairAccepted,
 )
 async def pair_by_hand(
-    program_id: str, body: PairCreate, caller: Admin, commands: Commands, key: IdempotencyKey = None
-) -> ManualPairAccepted:
+    program_id: str, body: PairCreate, caller: Admin, commands: Commands, command: IdempotencyKey
+) -> JSONResponse:
     """Pair people by hand; 409 lists broken constraints unless an override reason is given."""
-    pair_id, pair, result = await create_pair_by_hand(
-        commands, program_id, body.member_ids, body.override_reason, caller.subject, key
-    )
-    return ManualPairAccepted(
-        **result.__dict__, id=pair_id, pair=ProposedPairPublic(**asdict(pair)) if pair else None
-    )
+    pairing = PairByHand(caller.subject, program_id, tuple(body.member_ids), body.override_reason)
+    return await run(commands, command, lambda c: create_pair_by_hand(c, pairing), _made)
 
 
 @router.get("/programs/{program_id}/pairs", response_model=list[PairPublic])
@@ -65,11 +75,11 @@ async def my_pairs(caller: Participant, reads: Reads) -> list[dict[str, object]]
 
 @router.post("/pairs/{pair_id}/end", response_model=CommandAccepted)
 async def end(
-    pair_id: str, body: PairEnd, caller: Admin, commands: Commands, key: IdempotencyKey = None
-) -> CommandAccepted:
+    pair_id: str, body: PairEnd, caller: Admin, commands: Commands, command: IdempotencyKey
+) -> JSONResponse:
     """End a pair with a reason."""
-    result = await end_pair(commands, pair_id, body.reason, caller.subject, key)
-    return CommandAccepted(**result.__dict__, id=pair_id)
+    ending = EndPair(caller.subject, pair_id, body.reason)
+    return await run(commands, command, lambda c: end_pair(c, ending), accepted(pair_id))
 
 
 @router.post(
@@ -80,8 +90,8 @@ async def rematch(
     body: RematchCreate,
     caller: Participant,
     commands: Commands,
-    key: IdempotencyKey = None,
-) -> CommandAccepted:
+    command: IdempotencyKey,
+) -> JSONResponse:
     """Ask for a new partner: this pair ends, and the next round pairs you with someone else."""
-    result = await request_rematch(commands, pair_id, caller.subject, body.reason, key)
-    return CommandAccepted(**result.__dict__, id=pair_id)
+    asking = RequestRematch(caller.subject, pair_id, body.reason)
+    return await run(commands, command, lambda c: request_rematch(c, asking), accepted(pair_id))

@@ -2,47 +2,49 @@
 
 from __future__ import annotations
 
-import uuid
-
 from fastapi import APIRouter, HTTPException, status
+from fastapi.responses import JSONResponse
 
-from tandem_events.backbone import IdempotencyKey
-from tandem_events.catalog.matching import ProgramLaunched, ProgramUpdated
-from tandem_matching.api.deps import Admin, Commands, Member, Reads
+from tandem_matching.api.deps import Commands
 from tandem_matching.api.schemas_programs import (
-    CommandAccepted,
     ProgramClose,
     ProgramCreate,
     ProgramPublic,
     ProgramUpdate,
 )
-from tandem_matching.handlers.programs import close_program, launch_program, update_program
+from tandem_matching.handlers import programs as handlers
 from tandem_matching.projections import queries
+from tandem_service.api import (
+    Admin,
+    CommandAccepted,
+    IdempotencyKey,
+    Member,
+    Reads,
+    accepted,
+    run,
+)
+from tandem_service.commands import Appended
 
 router = APIRouter(prefix="/programs", tags=["programs"])
 
 
+def _launched(result: Appended) -> CommandAccepted:
+    return CommandAccepted.of(result, result.stream_id.removeprefix("program-"))
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CommandAccepted)
 async def create_program(
-    body: ProgramCreate, caller: Admin, commands: Commands, key: IdempotencyKey = None
-) -> CommandAccepted:
+    body: ProgramCreate, caller: Admin, commands: Commands, command: IdempotencyKey
+) -> JSONResponse:
     """Create and launch a program with its purpose, dates, cadence and matching policy."""
-    program_id = body.program_id or uuid.uuid4().hex
-    event = ProgramLaunched(
-        occurred_at=commands.now(),
-        actor_id=caller.subject,
-        program_id=program_id,
-        name=body.name,
-        purpose=body.purpose,
-        description=body.description,
-        starts_on=body.starts_on,
-        ends_on=body.ends_on,
-        suggested_cadence_days=body.suggested_cadence_days,
+    fields = body.model_dump(exclude={"policy", "goal_vocabulary"})
+    launch = handlers.LaunchProgram(
+        **fields,
+        actor=caller.subject,
         policy=body.policy.as_event(),
-        goal_vocabulary=tuple(dict.fromkeys(g.strip().lower() for g in body.goal_vocabulary)),
+        goal_vocabulary=tuple(body.goal_vocabulary),
     )
-    result = await launch_program(commands, event, key)
-    return CommandAccepted(**result.__dict__, id=result.stream_id.removeprefix("program-"))
+    return await run(commands, command, lambda c: handlers.launch_program(c, launch), _launched)
 
 
 @router.get("", response_model=list[ProgramPublic])
@@ -66,20 +68,19 @@ async def change_program(
     body: ProgramUpdate,
     caller: Admin,
     commands: Commands,
-    key: IdempotencyKey = None,
-) -> CommandAccepted:
+    command: IdempotencyKey,
+) -> JSONResponse:
     """Change description, end date, cadence or policy; 409 if ``expected_version`` is stale."""
-    event = ProgramUpdated(
-        occurred_at=commands.now(),
-        actor_id=caller.subject,
+    changes = body.model_dump(exclude={"policy"})
+    update = handlers.UpdateProgram(
+        **changes,
+        actor=caller.subject,
         program_id=program_id,
-        description=body.description,
-        ends_on=body.ends_on,
-        suggested_cadence_days=body.suggested_cadence_days,
         policy=body.policy.as_event() if body.policy else None,
     )
-    result = await update_program(commands, event, body.expected_version, key)
-    return CommandAccepted(**result.__dict__, id=program_id)
+    return await run(
+        commands, command, lambda c: handlers.update_program(c, update), accepted(program_id)
+    )
 
 
 @router.post("/{program_id}/close", response_model=CommandAccepted)
@@ -88,8 +89,10 @@ async def close(
     body: ProgramClose,
     caller: Admin,
     commands: Commands,
-    key: IdempotencyKey = None,
-) -> CommandAccepted:
+    command: IdempotencyKey,
+) -> JSONResponse:
     """Close the program; its active pairs end."""
-    result = await close_program(commands, program_id, body.reason, caller.subject, key)
-    return CommandAccepted(**result.__dict__, id=program_id)
+    closing = handlers.CloseProgram(caller.subject, program_id, body.reason)
+    return await run(
+        commands, command, lambda c: handlers.close_program(c, closing), accepted(program_id)
+    )

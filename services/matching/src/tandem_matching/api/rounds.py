@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
 
-from tandem_events.backbone import IdempotencyKey
-from tandem_matching.api.deps import Admin, Commands, Reads
+from tandem_matching.api.deps import Commands
 from tandem_matching.api.schemas_pairs import RoundCommitted, RoundPreview, RoundPublic
-from tandem_matching.handlers.rounds import commit_round, preview_round
+from tandem_matching.handlers.rounds import CommitRound, CommittedRound, commit_round, preview_round
 from tandem_matching.projections import queries
+from tandem_service.api import Admin, IdempotencyKey, Reads, run
 
 router = APIRouter(prefix="/programs/{program_id}/rounds", tags=["rounds"])
 
@@ -21,14 +22,7 @@ async def preview(program_id: str, _: Admin, commands: Commands) -> dict[str, ob
     return asdict(await preview_round(commands, program_id))
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=RoundCommitted)
-async def commit(
-    program_id: str, caller: Admin, commands: Commands, key: IdempotencyKey = None
-) -> RoundCommitted:
-    """Run the round and record it: MatchRoundCompleted and one PairCreated per pair."""
-    done = await commit_round(commands, program_id, caller.subject, key)
-    if done.plan is None:
-        return RoundCommitted(round_id=done.round_id, pair_ids=done.pair_ids, replayed=True)
+def _committed(done: CommittedRound) -> RoundCommitted:
     plan = asdict(done.plan)
     return RoundCommitted(
         round_id=done.round_id,
@@ -37,6 +31,15 @@ async def commit(
         unmatched=plan["unmatched"],
         total_score=plan["total_score"],
     )
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=RoundCommitted)
+async def commit(
+    program_id: str, caller: Admin, commands: Commands, command: IdempotencyKey
+) -> JSONResponse:
+    """Run the round and record it: MatchRoundCompleted and one PairCreated per pair."""
+    round_ = CommitRound(caller.subject, program_id)
+    return await run(commands, command, lambda c: commit_round(c, round_), _committed)
 
 
 @router.get("", response_model=list[RoundPublic])

@@ -42,7 +42,7 @@ def allowed(a: Features, b: Features, policy: ScoringPolicy) -> np.ndarray:
     gap_ok = np.abs(a.level[:, None] - b.level[None, :]) <= policy.max_level_gap
     language_ok = (a.languages @ b.languages.T) > 0
     hours_ok = overlap_hours(a, b) + 1e-9 >= policy.min_overlap_hours
-    return gap_ok & language_ok & hours_ok
+    return np.asarray(gap_ok & language_ok & hours_ok)
 
 
 def exclusions(candidates: Sequence[Candidate]) -> tuple[np.ndarray, np.ndarray]:

@@ -88,4 +88,4 @@ def overlap_hours(a: Features, b: Features) -> np.ndarray:
     total = np.zeros((len(a), len(b)))
     for shift in (-24.0, 0.0, 24.0):
         total += np.clip(np.minimum(sa + la, sb + shift + lb) - np.maximum(sa, sb + shift), 0, None)
-    return np.minimum(total, np.minimum(la, lb))
+    return np.asarray(np.minimum(total, np.minimum(la, lb)))

@@ -49,4 +49,4 @@ def end(state: Pair, *, reason: str, actor: str, now: datetime) -> list[DomainEv
             member_ids=state.member_ids,
             reason=reason,
         )
-    ]  # type: ignore[arg-type]
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -61,11 +62,11 @@ class Candidate:
         return self.name.split()[0] if self.name.strip() else self.person_id
 
 
-def normalise_tags(values: object) -> frozenset[str]:
+def normalise_tags(values: Iterable[object] | None) -> frozenset[str]:
     """Tags compared case- and space-insensitively ("Public Speaking" == "public speaking")."""
     if not values:
         return frozenset()
-    return frozenset(" ".join(str(v).split()).lower() for v in values if str(v).strip())  # type: ignore[attr-defined]
+    return frozenset(" ".join(str(v).split()).lower() for v in values if str(v).strip())
 
 
 def utc_offset_hours(timezone: str, on: date | None = None) -> float:

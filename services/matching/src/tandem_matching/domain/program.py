@@ -73,16 +73,14 @@ def apply_program(state: Program, event: DomainEvent) -> Program:
             event.goal_vocabulary,
         )
     if isinstance(event, ProgramUpdated):
-        changes = {
-            k: v
-            for k, v in {
-                "ends_on": event.ends_on,
-                "policy": event.policy,
-                "suggested_cadence_days": event.suggested_cadence_days,
-            }.items()
-            if v is not None
-        }
-        return replace(state, **changes)
+        return replace(
+            state,
+            ends_on=state.ends_on if event.ends_on is None else event.ends_on,
+            policy=state.policy if event.policy is None else event.policy,
+            suggested_cadence_days=state.suggested_cadence_days
+            if event.suggested_cadence_days is None
+            else event.suggested_cadence_days,
+        )
     if isinstance(event, ProgramClosed):
         return replace(state, status="closed")
     if isinstance(event, MatchRoundCompleted):

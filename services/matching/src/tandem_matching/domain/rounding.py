@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import rustworkx as rx
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
-from tandem_matching.domain.relaxation import Relaxation
+if TYPE_CHECKING:
+    from tandem_matching.domain.relaxation import Relaxation
 
 UNMATCHED = -1
 
@@ -92,6 +93,10 @@ def exact_finish(
             adjacency[gone] = set()
     alive = ~removed[kept_u] & ~removed[kept_v]
     kept_u, kept_v, kept_w = kept_u[alive], kept_v[alive], kept_w[alive]
+    # scipy loads here, not at import: a small graph is solved without it (fast CLI start).
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
     graph = sp.coo_matrix((np.ones(kept_u.size), (kept_u, kept_v)), shape=(n, n))
     _, piece = connected_components(graph, directed=False)
     involved = np.unique(np.concatenate([kept_u, kept_v]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -38,10 +39,10 @@ class ScoringPolicy:
     allow_triads: bool = True
 
     @classmethod
-    def of(cls, weights: Mapping[str, float] | None = None, **rest: object) -> ScoringPolicy:
+    def of(cls, weights: Mapping[str, float] | None = None, **rest: Any) -> ScoringPolicy:
         """A policy whose weights are the defaults overridden by ``weights``."""
         merged = {**DEFAULT_WEIGHTS, **{k: float(v) for k, v in (weights or {}).items()}}
-        return cls(weights=merged, **rest)  # type: ignore[arg-type]
+        return cls(weights=merged, **rest)
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def total(parts: Mapping[str, np.ndarray], policy: ScoringPolicy) -> np.ndarray:
     norm = sum(max(0.0, w.get(c, 0.0)) for c in positive) or 1.0
     gain = sum(max(0.0, w.get(c, 0.0)) * parts[c] for c in positive)
     penalty = max(0.0, w.get("level_gap", 0.0)) * np.minimum(parts["level_gap"], 1.0)
-    return np.round(np.clip(100 * (gain - penalty) / norm, 0, 100), 2)
+    return np.asarray(np.round(np.clip(100 * (gain - penalty) / norm, 0, 100), 2))
 
 
 def score_pair(a: Candidate, b: Candidate, policy: ScoringPolicy) -> PairScore:
@@ -105,7 +106,9 @@ def _work_style(a: Features, b: Features) -> np.ndarray:
     ta, tb = a.time_of_day[:, None], b.time_of_day[None, :]
     time_of_day = np.where((ta == tb) | (ta == 0) | (tb == 0), 1.0, 0.3)
     overlap = np.minimum(overlap_hours(a, b) / 4, 1)
-    return 0.25 * style + 0.2 * cadence + 0.1 * length + 0.2 * time_of_day + 0.25 * overlap
+    return np.asarray(
+        0.25 * style + 0.2 * cadence + 0.1 * length + 0.2 * time_of_day + 0.25 * overlap
+    )
 
 
 def _personality(a: Features, b: Features) -> np.ndarray:
@@ -113,13 +116,13 @@ def _personality(a: Features, b: Features) -> np.ndarray:
     similar = 1 - np.abs(pa - pb) / 4
     steadiest = (np.maximum(pa[..., _STABILITY], pb[..., _STABILITY]) - 1) / 4
     value = 0.4 * similar[..., _CONSCIENTIOUSNESS] + 0.3 * similar[..., _OPENNESS] + 0.3 * steadiest
-    return np.where(np.isnan(value), 0.5, value)
+    return np.asarray(np.where(np.isnan(value), 0.5, value))
 
 
 def _cross_team(a: Features, b: Features, preference: str) -> np.ndarray:
     same = a.department[:, None] == b.department[None, :]
     if preference == "prefer_other_departments":
-        return (~same).astype(np.float64)
+        return np.asarray((~same).astype(np.float64))
     if preference == "prefer_same_department":
-        return same.astype(np.float64)
+        return np.asarray(same.astype(np.float64))
     return np.zeros(same.shape)

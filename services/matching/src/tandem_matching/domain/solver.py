@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from tandem_matching.domain.augmenting import UNMATCHED, maximise_cardinality
-from tandem_matching.domain.relaxation import doubled_duals, relax
 from tandem_matching.domain.rounding import exact_finish, round_relaxation, solve_piece
 
 # Integer weights times n must stay exact in float64 inside the assignment solver.
@@ -71,6 +70,9 @@ def solve(
         solve_piece(u, v, w, mate)
         total = float(weight[_matched_edges(mate, u, v, n)].sum())
         return _as_matching(mate, u, v, weight, n, exact=on_grid, upper_bound=total)
+    # The relaxation needs scipy: loaded only for graphs that get this far.
+    from tandem_matching.domain.relaxation import doubled_duals, relax
+
     relaxation = relax(n, u, v, w)
     mate = round_relaxation(relaxation)
     bound2 = relaxation.bound2
@@ -189,8 +191,7 @@ def _first_at_or_after(indptr: np.ndarray, positions: np.ndarray) -> np.ndarray:
 def _matched_edges(mate: np.ndarray, u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
     """Indices of the (sorted, canonical) edges that the mates use."""
     lo = np.flatnonzero((mate != UNMATCHED) & (mate > np.arange(n)))
-    found = np.searchsorted(u * n + v, lo * n + mate[lo])
-    return found
+    return np.asarray(np.searchsorted(u * n + v, lo * n + mate[lo]))
 
 
 def _mate_weight(mate: np.ndarray, u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> int:

@@ -2,65 +2,60 @@
 
 from __future__ import annotations
 
-import asyncpg
+from dataclasses import dataclass
 
 from tandem_events.catalog.matching import PairCreated
-from tandem_events.store import AppendResult
 from tandem_matching.domain import pair as pairs
 from tandem_matching.domain.errors import Forbidden
 from tandem_matching.domain.pair import Pair, apply_pair, pair_stream
 from tandem_matching.domain.program import Program
 from tandem_matching.domain.rounds import ProposedPair
-from tandem_matching.handlers.context import CommandContext, retried
+from tandem_matching.handlers.context import Context, Tx
+from tandem_service.commands import Appended
 
 
-async def load_pair(ctx: CommandContext, pair_id: str) -> tuple[Pair, int]:
+@dataclass(frozen=True)
+class EndPair:
+    """An admin ends a pair with a reason."""
+
+    actor: str
+    pair_id: str
+    reason: str
+
+
+async def load_pair(ctx: Context, pair_id: str) -> tuple[Pair, int]:
     """The pair and its stream version."""
-    return await ctx.store.load(pair_stream(pair_id), Pair(), apply_pair)
+    return await ctx.load(pair_stream(pair_id), Pair(), apply_pair)
 
 
 async def end_pairs(
-    ctx: CommandContext,
-    conn: asyncpg.Connection,
-    program_id: str,
-    person_id: str | None,
-    reason: str,
-    actor: str,
-    key: str | None,
+    ctx: Context, tx: Tx, program_id: str, person_id: str | None, reason: str, actor: str
 ) -> list[str]:
-    """End the program's active pairs (only those of ``person_id`` when given), in ``conn``."""
-    rows = await conn.fetch(
-        "SELECT pair_id FROM pair_index WHERE program_id = $1 AND active "
-        "AND ($2::text IS NULL OR $2 = ANY(member_ids)) ORDER BY pair_id FOR UPDATE",
-        program_id,
-        person_id,
-    )
+    """End the program's active pairs (only those of ``person_id`` when given), in ``tx``."""
     ended = []
-    for row in rows:
-        state, version = await load_pair(ctx, row["pair_id"])
-        events = pairs.end(state, reason=reason, actor=actor, now=ctx.now())
-        await ctx.append(conn, pair_stream(state.pair_id), version, events, key)
-        await conn.execute("UPDATE pair_index SET active = false WHERE pair_id = $1", state.pair_id)
-        ended.append(state.pair_id)
+    for pair_id in await tx.tables.active_pairs(program_id, person_id):
+        state, version = await load_pair(ctx, pair_id)
+        await tx.append(
+            pair_stream(pair_id),
+            version,
+            pairs.end(state, reason=reason, actor=actor, now=ctx.now()),
+        )
+        await tx.tables.deactivate_pair(pair_id)
+        ended.append(pair_id)
     return ended
 
 
-@retried
-async def end_pair(
-    ctx: CommandContext, pair_id: str, reason: str, actor: str, key: str | None
-) -> AppendResult:
-    """An admin ends a pair with a reason."""
-    if done := await ctx.earlier(key):
-        return done
-    state, version = await load_pair(ctx, pair_id)
-    events = pairs.end(state, reason=reason, actor=actor, now=ctx.now())
-    async with ctx.transaction() as conn:
-        result = await ctx.append(conn, pair_stream(pair_id), version, events, key, primary=True)
-        await conn.execute("UPDATE pair_index SET active = false WHERE pair_id = $1", pair_id)
+async def end_pair(ctx: Context, command: EndPair) -> Appended:
+    """End one pair."""
+    state, version = await load_pair(ctx, command.pair_id)
+    events = pairs.end(state, reason=command.reason, actor=command.actor, now=ctx.now())
+    async with ctx.transaction() as tx:
+        result = await tx.append(pair_stream(command.pair_id), version, events)
+        await tx.tables.deactivate_pair(command.pair_id)
         return result
 
 
-async def pair_of_member(ctx: CommandContext, pair_id: str, person_id: str) -> tuple[Pair, int]:
+async def pair_of_member(ctx: Context, pair_id: str, person_id: str) -> tuple[Pair, int]:
     """The pair, if ``person_id`` is one of its members (else Forbidden)."""
     state, version = await load_pair(ctx, pair_id)
     if state.pair_id and person_id not in state.member_ids:
@@ -69,19 +64,17 @@ async def pair_of_member(ctx: CommandContext, pair_id: str, person_id: str) -> t
 
 
 async def record_pair(
-    ctx: CommandContext,
-    conn: asyncpg.Connection,
+    ctx: Context,
+    tx: Tx,
     program: Program,
     pair_id: str,
     pair: ProposedPair,
     actor: str,
-    key: str | None,
     *,
     round_id: str | None = None,
-    primary: bool = False,
     override: str | None = None,
-) -> AppendResult:
-    """Append PairCreated on a new pair stream and index the pair, in ``conn``."""
+) -> Appended:
+    """Append PairCreated on a new pair stream and index the pair, in ``tx``."""
     created = PairCreated(
         occurred_at=ctx.now(),
         actor_id=actor,
@@ -95,13 +88,6 @@ async def record_pair(
         override_reason=override,
         suggested_cadence_days=program.suggested_cadence_days,
     )
-    result = await ctx.append(conn, pair_stream(pair_id), 0, [created], key, primary=primary)
-    await conn.execute(
-        "INSERT INTO pair_index (pair_id, program_id, member_ids, active, components) "
-        "VALUES ($1, $2, $3, true, $4)",
-        pair_id,
-        program.program_id,
-        list(pair.member_ids),
-        pair.components,
-    )
+    result = await tx.append(pair_stream(pair_id), 0, [created])
+    await tx.tables.index_pair(pair_id, program.program_id, pair.member_ids, pair.components)
     return result

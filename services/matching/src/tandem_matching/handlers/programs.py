@@ -2,67 +2,113 @@
 
 from __future__ import annotations
 
-from tandem_events.catalog.matching import ProgramLaunched, ProgramUpdated
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from tandem_events.catalog.matching import MatchingPolicy, ProgramLaunched, ProgramUpdated
 from tandem_events.errors import ConcurrencyError
-from tandem_events.store import AppendResult
 from tandem_matching.domain import program as programs
 from tandem_matching.domain.program import Program, apply_program, program_stream
-from tandem_matching.handlers.context import CommandContext, retried
+from tandem_matching.handlers.context import Context
 from tandem_matching.handlers.pairs import end_pairs
+from tandem_service.commands import Appended
 
 
-async def load_program(ctx: CommandContext, program_id: str) -> tuple[Program, int]:
+@dataclass(frozen=True)
+class LaunchProgram:
+    """Create and launch a program (``program_id`` None: a new id is made)."""
+
+    actor: str
+    program_id: str | None
+    name: str
+    purpose: str
+    description: str
+    starts_on: date
+    ends_on: date | None
+    suggested_cadence_days: int
+    policy: MatchingPolicy
+    goal_vocabulary: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UpdateProgram:
+    """Change an open program; with ``expected_version`` the caller's view must be current."""
+
+    actor: str
+    program_id: str
+    description: str | None = None
+    ends_on: date | None = None
+    suggested_cadence_days: int | None = None
+    policy: MatchingPolicy | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class CloseProgram:
+    """Close a program; its active pairs end."""
+
+    actor: str
+    program_id: str
+    reason: str = ""
+
+
+async def load_program(ctx: Context, program_id: str) -> tuple[Program, int]:
     """The program and its stream version."""
-    return await ctx.store.load(program_stream(program_id), Program(program_id), apply_program)
+    return await ctx.load(program_stream(program_id), Program(program_id), apply_program)
 
 
-@retried
-async def launch_program(
-    ctx: CommandContext, event: ProgramLaunched, key: str | None
-) -> AppendResult:
+async def launch_program(ctx: Context, command: LaunchProgram) -> Appended:
     """Launch a program (a program id is launched once)."""
-    if done := await ctx.earlier(key):
-        return done
-    state, version = await load_program(ctx, event.program_id)
-    events = programs.launch(state, event)
-    async with ctx.transaction() as conn:
-        return await ctx.append(
-            conn, program_stream(event.program_id), version, events, key, primary=True
-        )
-
-
-@retried
-async def update_program(
-    ctx: CommandContext, event: ProgramUpdated, expected: int | None, key: str | None
-) -> AppendResult:
-    """Change an open program; with ``expected`` the caller's view must still be current."""
-    if done := await ctx.earlier(key):
-        return done
-    state, version = await load_program(ctx, event.program_id)
-    events = programs.update(state, event)
-    if expected is not None and expected != version:
-        raise ConcurrencyError(program_stream(event.program_id), expected)
-    async with ctx.transaction() as conn:
-        return await ctx.append(
-            conn, program_stream(event.program_id), version, events, key, primary=True
-        )
-
-
-@retried
-async def close_program(
-    ctx: CommandContext, program_id: str, reason: str, actor: str, key: str | None
-) -> AppendResult:
-    """Close the program and end every active pair in it."""
-    if done := await ctx.earlier(key):
-        return done
+    program_id = command.program_id or uuid.uuid4().hex
     state, version = await load_program(ctx, program_id)
-    events = programs.close(state, reason=reason, actor=actor, now=ctx.now())
-    async with ctx.transaction() as conn:
-        result = await ctx.append(
-            conn, program_stream(program_id), version, events, key, primary=True
+    launched = ProgramLaunched(
+        occurred_at=ctx.now(),
+        actor_id=command.actor,
+        program_id=program_id,
+        name=command.name,
+        purpose=command.purpose,
+        description=command.description,
+        starts_on=command.starts_on,
+        ends_on=command.ends_on,
+        suggested_cadence_days=command.suggested_cadence_days,
+        policy=command.policy,
+        goal_vocabulary=tuple(dict.fromkeys(g.strip().lower() for g in command.goal_vocabulary)),
+    )
+    async with ctx.transaction() as tx:
+        return await tx.append(
+            program_stream(program_id), version, programs.launch(state, launched)
         )
-        await conn.execute(
-            "UPDATE enrolments SET rematch_requested = false WHERE program_id = $1", program_id
-        )
-        await end_pairs(ctx, conn, program_id, None, "program_closed", actor, key)
+
+
+async def update_program(ctx: Context, command: UpdateProgram) -> Appended:
+    """Change an open program."""
+    state, version = await load_program(ctx, command.program_id)
+    events = programs.update(
+        state,
+        ProgramUpdated(
+            occurred_at=ctx.now(),
+            actor_id=command.actor,
+            program_id=command.program_id,
+            description=command.description,
+            ends_on=command.ends_on,
+            suggested_cadence_days=command.suggested_cadence_days,
+            policy=command.policy,
+        ),
+    )
+    expected = command.expected_version
+    if expected is not None and expected != version:
+        raise ConcurrencyError(program_stream(command.program_id), expected)
+    async with ctx.transaction() as tx:
+        return await tx.append(program_stream(command.program_id), version, events)
+
+
+async def close_program(ctx: Context, command: CloseProgram) -> Appended:
+    """Close the program and end every active pair in it."""
+    state, version = await load_program(ctx, command.program_id)
+    events = programs.close(state, reason=command.reason, actor=command.actor, now=ctx.now())
+    async with ctx.transaction() as tx:
+        result = await tx.append(program_stream(command.program_id), version, events)
+        await tx.tables.mark_rematch(command.program_id, None, wanted=False)
+        await end_pairs(ctx, tx, command.program_id, None, "program_closed", command.actor)
         return result

@@ -1,4 +1,4 @@
-"""Match rounds (preview, commit) and pairs made by hand, checked against the constraints."""
+"""Match rounds: preview (nothing recorded) and commit."""
 
 from __future__ import annotations
 
@@ -7,13 +7,21 @@ import uuid
 from dataclasses import dataclass
 
 from tandem_events.catalog.matching import MatchRoundCompleted
-from tandem_events.store import AppendResult
 from tandem_matching.domain.program import program_stream
 from tandem_matching.domain.rounds import RoundPlan, plan_round
-from tandem_matching.handlers.context import CommandContext, retried
+from tandem_matching.handlers.context import Context
 from tandem_matching.handlers.pairs import record_pair
 from tandem_matching.handlers.pool import load_pool
 from tandem_matching.handlers.programs import load_program
+from tandem_service.commands import Appended
+
+
+@dataclass(frozen=True)
+class CommitRound:
+    """Run a round and record it."""
+
+    actor: str
+    program_id: str
 
 
 @dataclass(frozen=True)
@@ -22,38 +30,34 @@ class CommittedRound:
 
     round_id: str
     pair_ids: list[str]
-    plan: RoundPlan | None
-    result: AppendResult
+    plan: RoundPlan
+    result: Appended
 
 
-async def preview_round(ctx: CommandContext, program_id: str) -> RoundPlan:
+async def preview_round(ctx: Context, program_id: str) -> RoundPlan:
     """What a round would propose now; nothing is recorded or published."""
     program, _ = await load_program(ctx, program_id)
     program.require_open()
-    async with ctx.pool.acquire() as conn:
-        pool = await load_pool(conn, program_id)
+    async with ctx.transaction() as tx:
+        pool = await load_pool(tx.tables, program_id)
     return await asyncio.to_thread(plan_round, pool, program.scoring_policy())
 
 
-@retried
-async def commit_round(
-    ctx: CommandContext, program_id: str, actor: str, key: str | None
-) -> CommittedRound:
-    """Run a round and record it: MatchRoundCompleted, then PairCreated for each pair."""
-    if done := await ctx.earlier(key):
-        return CommittedRound(await _round_id_at(ctx, done), [], None, done)
+async def commit_round(ctx: Context, command: CommitRound) -> CommittedRound:
+    """MatchRoundCompleted, then PairCreated for each pair, in one transaction."""
+    program_id = command.program_id
     program, version = await load_program(ctx, program_id)
     program.require_open()
-    async with ctx.transaction() as conn:
+    async with ctx.transaction() as tx:
         # Lock the roster so that a withdrawal cannot slip between planning and recording.
-        await conn.execute("SELECT 1 FROM enrolments WHERE program_id = $1 FOR UPDATE", program_id)
-        pool = await load_pool(conn, program_id)
+        await tx.tables.lock_roster(program_id)
+        pool = await load_pool(tx.tables, program_id)
         plan = await asyncio.to_thread(plan_round, pool, program.scoring_policy())
         round_id = uuid.uuid4().hex
         pair_ids = [uuid.uuid4().hex for _ in plan.pairs]
         done = MatchRoundCompleted(
             occurred_at=ctx.now(),
-            actor_id=actor,
+            actor_id=command.actor,
             program_id=program_id,
             round_id=round_id,
             pair_ids=tuple(pair_ids),
@@ -61,22 +65,9 @@ async def commit_round(
             total_score=plan.total_score,
             exact=plan.exact,
         )
-        result = await ctx.append(
-            conn, program_stream(program_id), version, [done], key, primary=True
-        )
+        result = await tx.append(program_stream(program_id), version, [done])
         for pair_id, pair in zip(pair_ids, plan.pairs, strict=True):
-            await record_pair(ctx, conn, program, pair_id, pair, actor, key, round_id=round_id)
+            await record_pair(ctx, tx, program, pair_id, pair, command.actor, round_id=round_id)
         matched = [m for p in plan.pairs for m in p.member_ids]
-        await conn.execute(
-            "UPDATE enrolments SET rematch_requested = false "
-            "WHERE program_id = $1 AND person_id = ANY($2::text[])",
-            program_id,
-            matched,
-        )
+        await tx.tables.mark_rematch(program_id, matched, wanted=False)
         return CommittedRound(round_id, pair_ids, plan, result)
-
-
-async def _round_id_at(ctx: CommandContext, done: AppendResult) -> str:
-    events = await ctx.store.read_stream(done.stream_id, after_version=done.version - 1)
-    event = events[0].event() if events else None
-    return event.round_id if isinstance(event, MatchRoundCompleted) else ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.matching import PairCreated, PairEnded
 from tandem_events.envelope import Envelope
@@ -12,8 +14,8 @@ class Pairs:
     """``pair_view``: one row per pair, from PairCreated and PairEnded."""
 
     name = "matching_pairs"
-    topics = ("matching.events",)
-    tables = ("pair_view",)
+    topics: Sequence[str] = ("matching.events",)
+    tables: Sequence[str] = ("pair_view",)
 
     async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
         """Fold one event into the pairs."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.matching import (
     MatchRoundCompleted,
@@ -17,8 +19,8 @@ class ProgramCatalog:
     """``program_view`` (one row per program) and ``round_view`` (its committed rounds)."""
 
     name = "matching_programs"
-    topics = ("matching.events",)
-    tables = ("program_view", "round_view")
+    topics: Sequence[str] = ("matching.events",)
+    tables: Sequence[str] = ("program_view", "round_view")
 
     async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
         """Fold one event into the program read models."""

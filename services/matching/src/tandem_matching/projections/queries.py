@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 import asyncpg
+
+from tandem_matching.adapters.postgres import PostgresMatchingTables
 
 _ROSTER = """
 SELECT program_id, person_id, status, level, department, profile,
@@ -87,3 +90,14 @@ async def rounds(pool: asyncpg.Pool, program_id: str) -> list[dict[str, Any]]:
         "SELECT * FROM round_view WHERE program_id = $1 ORDER BY completed_at", program_id
     )
     return [dict(r) for r in rows]
+
+
+async def person(pool: asyncpg.Pool, person_id: str) -> dict[str, Any] | None:
+    """One directory entry with the chain of managers above the person (nearest first)."""
+    async with pool.acquire() as conn:
+        tables = PostgresMatchingTables(conn)
+        entry = await tables.person(person_id)
+        if entry is None:
+            return None
+        chain = (await tables.manager_chains([person_id])).get(person_id, [])
+    return {**asdict(entry), "manager_chain": chain}

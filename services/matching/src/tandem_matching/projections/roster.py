@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.matching import (
     PairCreated,
@@ -18,8 +20,8 @@ class Roster:
     """``roster_view``: one row per (program, person); never any personality answer."""
 
     name = "matching_roster"
-    topics = ("matching.events",)
-    tables = ("roster_view",)
+    topics: Sequence[str] = ("matching.events",)
+    tables: Sequence[str] = ("roster_view",)
 
     async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
         """Fold one event into the roster."""

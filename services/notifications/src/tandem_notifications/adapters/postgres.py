@@ -206,7 +206,7 @@ class PostgresContacts:
     async def erased(self, person_ids: Sequence[str]) -> set[str]:
         """Those of ``person_ids`` erased here: never fetched again, never contacted."""
         rows = await self._conn.fetch(
-            "SELECT person_id FROM erased_people WHERE person_id = ANY($1::text[])",
+            "SELECT person_id FROM keyring.erased_people WHERE person_id = ANY($1::text[])",
             list(person_ids),
         )
         return {r[0] for r in rows}
@@ -219,7 +219,7 @@ class PostgresContacts:
             "INSERT INTO contacts (person_id, name, email, timezone, fetched_at)"
             " SELECT t.p, t.n, t.e, t.z, $5 FROM unnest($1::text[], $2::text[], $3::text[],"
             " $4::text[]) AS t(p, n, e, z)"
-            " WHERE NOT EXISTS (SELECT 1 FROM erased_people x WHERE x.person_id = t.p)"
+            " WHERE NOT EXISTS (SELECT 1 FROM keyring.erased_people x WHERE x.person_id = t.p)"
             " ON CONFLICT (person_id) DO UPDATE SET name = excluded.name, email = excluded.email,"
             " timezone = excluded.timezone, fetched_at = excluded.fetched_at",
             [c.person_id for c in contacts],

@@ -7,9 +7,10 @@ import uuid
 from fastapi import APIRouter, Query, Response
 
 from tandem_notifications.adapters.postgres import PostgresBook
-from tandem_notifications.api.deps import Participant, Pool, Wired
+from tandem_notifications.api.deps import Wired
 from tandem_notifications.api.schemas import InboxItem, Unread
 from tandem_notifications.domain.errors import NotFound
+from tandem_service.api import Participant, Reads
 
 router = APIRouter(prefix="/inbox", tags=["inbox"])
 
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/inbox", tags=["inbox"])
 @router.get("", response_model=list[InboxItem])
 async def list_inbox(
     caller: Participant,
-    pool: Pool,
+    pool: Reads,
     unread_only: bool = False,
     limit: int = Query(default=50, ge=1, le=200),
 ) -> list[InboxItem]:
@@ -28,7 +29,7 @@ async def list_inbox(
 
 
 @router.get("/unread", response_model=Unread)
-async def unread(caller: Participant, pool: Pool) -> Unread:
+async def unread(caller: Participant, pool: Reads) -> Unread:
     """How many of your in-app notifications are unread."""
     async with pool.acquire() as conn:
         return Unread(unread=await PostgresBook(conn).unread(caller.subject))
@@ -36,7 +37,7 @@ async def unread(caller: Participant, pool: Pool) -> Unread:
 
 @router.post("/{notification_id}/read", status_code=204)
 async def mark_read(
-    notification_id: uuid.UUID, caller: Participant, pool: Pool, wiring: Wired
+    notification_id: uuid.UUID, caller: Participant, pool: Reads, wiring: Wired
 ) -> Response:
     """Mark one of your notifications read (again is fine)."""
     async with pool.acquire() as conn:

@@ -5,25 +5,26 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from tandem_notifications.api.deps import Participant, Pool, Wired
+from tandem_notifications.api.deps import Wired
 from tandem_notifications.api.schemas import PreferencesBody
 from tandem_notifications.domain.errors import NotificationError
 from tandem_notifications.domain.preferences import PersonChoices, Preferences, Rhythm
 from tandem_notifications.domain.timing import LocalHours
 from tandem_notifications.handlers.people import choices_of, set_choices, unsubscribe_by_link
+from tandem_service.api import Participant, Reads
 
 router = APIRouter(tags=["preferences"])
 
 
 @router.get("/preferences", response_model=PreferencesBody)
-async def get_preferences(caller: Participant, pool: Pool) -> PreferencesBody:
+async def get_preferences(caller: Participant, pool: Reads) -> PreferencesBody:
     """Your channels per kind and your hours."""
     return _body(await choices_of(pool, caller.subject))
 
 
 @router.put("/preferences", response_model=PreferencesBody)
 async def put_preferences(
-    body: PreferencesBody, caller: Participant, pool: Pool, wiring: Wired
+    body: PreferencesBody, caller: Participant, pool: Reads, wiring: Wired
 ) -> PreferencesBody:
     """Replace your preferences; they apply to everything not yet sent."""
     choices = _choices(body)
@@ -33,7 +34,7 @@ async def put_preferences(
 
 @router.get("/unsubscribe", response_class=HTMLResponse)
 @router.post("/unsubscribe", response_class=HTMLResponse)
-async def unsubscribe(pool: Pool, wiring: Wired, token: str = Query(max_length=1000)) -> str:
+async def unsubscribe(pool: Reads, wiring: Wired, token: str = Query(max_length=1000)) -> str:
     """Stop all email at once, from the signed link in any email (no login needed)."""
     await unsubscribe_by_link(pool, wiring.unsubscribe_secret, token, wiring.clock())
     return (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from tandem_notifications.adapters.postgres import PostgresChoices
-from tandem_notifications.api.deps import Owner, Pool, Wired
+from tandem_notifications.api.deps import Wired
 from tandem_notifications.api.schemas import (
     ProgramChannels,
     ProgramChannelsOut,
@@ -21,12 +21,13 @@ from tandem_notifications.handlers.owners import (
     owned_program,
 )
 from tandem_notifications.projections.queries import delivery_status
+from tandem_service.api import Admin, Reads
 
 router = APIRouter(prefix="/programs/{program_id}", tags=["program owners"])
 
 
 @router.get("/channels", response_model=ProgramChannelsOut)
-async def get_channels(program_id: str, caller: Owner, pool: Pool) -> ProgramChannelsOut:
+async def get_channels(program_id: str, caller: Admin, pool: Reads) -> ProgramChannelsOut:
     """The program's channel defaults, program webhook and support text."""
     program = await owned_program(pool, caller.subject, program_id)
     return ProgramChannelsOut(
@@ -38,7 +39,7 @@ async def get_channels(program_id: str, caller: Owner, pool: Pool) -> ProgramCha
 
 @router.put("/channels", response_model=ProgramChannelsOut)
 async def put_channels(
-    program_id: str, body: ProgramChannels, caller: Owner, pool: Pool, wiring: Wired
+    program_id: str, body: ProgramChannels, caller: Admin, pool: Reads, wiring: Wired
 ) -> ProgramChannelsOut:
     """Set them; a new webhook URL gets a new signing secret, shown only in this answer."""
     program = await owned_program(pool, caller.subject, program_id)
@@ -55,7 +56,7 @@ async def put_channels(
 
 
 @router.get("/templates", response_model=dict[str, str])
-async def list_templates(program_id: str, caller: Owner, pool: Pool) -> dict[str, str]:
+async def list_templates(program_id: str, caller: Admin, pool: Reads) -> dict[str, str]:
     """The program's overrides, as ``kind.part``: source."""
     program = await owned_program(pool, caller.subject, program_id)
     return {f"{kind}.{part}": source for (kind, part), source in program.overrides.items()}
@@ -63,7 +64,7 @@ async def list_templates(program_id: str, caller: Owner, pool: Pool) -> dict[str
 
 @router.put("/templates/{kind}/{part}", status_code=204)
 async def put_template(
-    program_id: str, kind: Kind, part: str, body: TemplateBody, caller: Owner, pool: Pool
+    program_id: str, kind: Kind, part: str, body: TemplateBody, caller: Admin, pool: Reads
 ) -> Response:
     """Override one part (subject, text, html, chat) of one kind; checked in the sandbox first."""
     program = await owned_program(pool, caller.subject, program_id)
@@ -78,7 +79,7 @@ async def put_template(
 
 @router.delete("/templates/{kind}/{part}", status_code=204)
 async def delete_template(
-    program_id: str, kind: Kind, part: str, caller: Owner, pool: Pool
+    program_id: str, kind: Kind, part: str, caller: Admin, pool: Reads
 ) -> Response:
     """Go back to Tandem's own template for that part."""
     await owned_program(pool, caller.subject, program_id)
@@ -88,7 +89,7 @@ async def delete_template(
 
 
 @router.get("/deliveries", response_model=list[StatusCount])
-async def deliveries(program_id: str, caller: Owner, pool: Pool) -> list[StatusCount]:
+async def deliveries(program_id: str, caller: Admin, pool: Reads) -> list[StatusCount]:
     """How many notifications of each kind and channel are in each state."""
     await owned_program(pool, caller.subject, program_id)
     return [StatusCount(**row) for row in await delivery_status(pool, program_id)]

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from tandem_service import errors as kit
 
-class NotificationError(Exception):
+
+class NotificationError(kit.DomainError):
     """Something about a notification that cannot be done; ``permanent`` means never retry."""
 
     permanent: bool = True
-    status: int = 409  # how the API answers when a request runs into it
 
     def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, **({} if field is None else {"field": field}))
         self.field = field
 
 
@@ -51,13 +51,9 @@ class InvalidTransition(NotificationError):
     """A delivery was asked to move in a way its state does not allow."""
 
 
-class NotFound(NotificationError):
+class NotFound(NotificationError, kit.NotFound):
     """The program or inbox entry does not exist (for this caller)."""
 
-    status = 404
 
-
-class Forbidden(NotificationError):
+class Forbidden(NotificationError, kit.Forbidden):
     """The caller may not manage this program."""
-
-    status = 403

@@ -101,7 +101,7 @@ CREATE TABLE inbox (
 CREATE INDEX inbox_person ON inbox (person_id, created_at DESC);
 CREATE INDEX inbox_unread ON inbox (person_id) WHERE read_at IS NULL;
 
--- erase-person (tandem_events.operations) records the person in erased_people: from then on
+-- erase-person (tandem_events.operations) records the person in keyring.erased_people: then
 -- this service holds nothing to contact or show them with.
 CREATE FUNCTION forget_erased_person() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -112,5 +112,5 @@ BEGIN
      WHERE recipient_id = NEW.person_id AND status = 'scheduled';
     RETURN NEW;
 END $$;
-CREATE TRIGGER erased_people_forget AFTER INSERT ON erased_people
+CREATE TRIGGER erased_people_forget AFTER INSERT ON keyring.erased_people
     FOR EACH ROW EXECUTE FUNCTION forget_erased_person();

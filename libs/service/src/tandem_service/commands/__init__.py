@@ -1,0 +1,20 @@
+"""The command side every service shares: context, idempotent runner, command records."""
+
+from tandem_service.commands.context import (
+    Appended,
+    CommandContext,
+    StreamStore,
+    Transaction,
+)
+from tandem_service.commands.request import CommandRequest, StoredResponse
+from tandem_service.commands.runner import run_command
+
+__all__ = [
+    "Appended",
+    "CommandContext",
+    "CommandRequest",
+    "StoredResponse",
+    "StreamStore",
+    "Transaction",
+    "run_command",
+]

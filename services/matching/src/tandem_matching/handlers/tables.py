@@ -1,0 +1,84 @@
+"""The port: what handlers read and write besides the event streams, in their transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from tandem_matching.domain.profile import Personality
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """One person as the organisation's directory knows them."""
+
+    person_id: str
+    name: str
+    email: str
+    level: int
+    department: str = ""
+    team: str = ""
+    manager_id: str | None = None
+    timezone: str = "UTC"
+    languages: tuple[str, ...] = ()
+    departed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Upserted:
+    """One directory row the import created or changed."""
+
+    person_id: str
+    created: bool
+    departed_on: date | None
+
+
+@dataclass(frozen=True)
+class PrivateAnswers:
+    """What stays in this database only: personality answers and local working hours."""
+
+    personality: Personality | None = None
+    work_start: float = 9.0
+    work_end: float = 17.0
+
+
+class MatchingTables(Protocol):
+    """The directory, enrolments (with private answers) and the index of pairs."""
+
+    async def upsert_people(self, entries: Sequence[DirectoryEntry]) -> list[Upserted]: ...
+
+    async def person(self, person_id: str) -> DirectoryEntry | None: ...
+
+    async def enrolments_of(self, person_ids: Sequence[str]) -> list[tuple[str, str]]: ...
+
+    async def save_enrolment(
+        self, program_id: str, person_id: str, profile: dict[str, Any], private: PrivateAnswers
+    ) -> None: ...
+
+    async def withdraw_enrolment(self, program_id: str, person_id: str) -> None: ...
+
+    async def mark_rematch(
+        self, program_id: str, person_ids: Sequence[str] | None, wanted: bool
+    ) -> None: ...
+
+    async def lock_roster(self, program_id: str) -> None: ...
+
+    async def enrolled(
+        self, program_id: str, only: Sequence[str] | None
+    ) -> list[dict[str, Any]]: ...
+
+    async def manager_chains(self, person_ids: Sequence[str]) -> dict[str, list[str]]: ...
+
+    async def partners_in(self, program_id: str, person_ids: Sequence[str]) -> list[list[str]]: ...
+
+    async def active_pairs(self, program_id: str, person_id: str | None = None) -> list[str]: ...
+
+    async def busy_pairs(self, program_id: str, member_ids: Sequence[str]) -> list[str]: ...
+
+    async def index_pair(
+        self, pair_id: str, program_id: str, member_ids: Sequence[str], components: dict[str, float]
+    ) -> None: ...
+
+    async def deactivate_pair(self, pair_id: str) -> None: ...

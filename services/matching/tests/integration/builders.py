@@ -1,0 +1,79 @@
+"""Matching's test data: directory entries, programs, profiles, and the calls that make them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tandem_testkit.eventually import eventually, fresh_key
+from tandem_testkit.service import RunningService
+
+
+def person(person_id: str, **fields: Any) -> dict[str, Any]:
+    """A directory entry."""
+    entry: dict[str, Any] = {
+        "person_id": person_id,
+        "name": f"{person_id.title()} Example",
+        "email": f"{person_id}@example.com",
+        "level": 3,
+        "department": "Engineering",
+        "timezone": "Europe/Lisbon",
+        "languages": ["en"],
+    }
+    entry.update(fields)
+    return entry
+
+
+def program_body(program_id: str, **fields: Any) -> dict[str, Any]:
+    """A program to create."""
+    body: dict[str, Any] = {
+        "program_id": program_id,
+        "name": "Grow together",
+        "purpose": "career_development",
+        "starts_on": "2026-01-05",
+        "goal_vocabulary": ["public speaking", "leadership", "sql"],
+    }
+    body.update(fields)
+    return body
+
+
+def profile(**fields: Any) -> dict[str, Any]:
+    """An enrolment profile."""
+    body: dict[str, Any] = {
+        "skills_offered": ["sql"],
+        "skills_sought": ["public speaking"],
+        "goals": ["leadership"],
+        "free_tags": ["writing"],
+        "personality": {
+            "openness": 4,
+            "conscientiousness": 4,
+            "extraversion": 2,
+            "agreeableness": 3,
+            "emotional_stability": 4,
+        },
+    }
+    body.update(fields)
+    return body
+
+
+def create_program(admin: httpx.Client, program_id: str, **fields: Any) -> None:
+    """Create a program and wait until the read model shows it."""
+    response = admin.post("/programs", json=program_body(program_id, **fields), headers=fresh_key())
+    assert response.status_code == 201, response.text
+    eventually(lambda: admin.get(f"/programs/{program_id}").status_code == 200)
+
+
+def import_people(admin: httpx.Client, *entries: dict[str, Any]) -> dict[str, Any]:
+    """Import directory entries."""
+    response = admin.post("/directory/people", json=list(entries), headers=fresh_key())
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def enrol(service: RunningService, program_id: str, person_id: str, **fields: Any) -> None:
+    """Enrol ``person_id`` as themselves."""
+    response = service.participant(person_id).post(
+        f"/programs/{program_id}/enrolment", json=profile(**fields), headers=fresh_key()
+    )
+    assert response.status_code == 201, response.text
