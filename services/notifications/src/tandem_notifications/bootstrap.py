@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from fastapi import FastAPI
 
+from tandem_notifications.adapters.postgres import NotificationTables
 from tandem_notifications.api import routers
 from tandem_notifications.handlers.dispatch import DispatchLoop
 from tandem_notifications.outbound import run_worker, senders, system_clock
@@ -63,7 +64,12 @@ class NotificationsService(ServiceDefinition):
 
 ABOUT = "Introductions, reminders, celebrations and nudges: email, webhook, inbox."
 SERVICE = NotificationsService(
-    "notifications", NotificationsSettings, ABOUT, routers=routers, projections=all_projections()
+    "notifications",
+    NotificationsSettings,
+    ABOUT,
+    routers=routers,
+    projections=all_projections(),
+    tables=NotificationTables,
 )
 build_app = SERVICE.build_app  # what deployment checks call
 MIGRATIONS = SERVICE.all_migrations

@@ -270,3 +270,17 @@ async def program_status(service: Running, cause: str) -> tuple[str, str | None]
         cause,
     )
     return (rows[0]["status"], rows[0]["last_error"]) if rows else None
+
+
+async def test_a_retried_preferences_change_is_applied_once(service: Running) -> None:
+    me = service.participant(service.person("kim-7"))
+    key = {"Idempotency-Key": "prefs-kim-1"}
+    first = me.put("/preferences", json={"share_celebrations": True}, headers=key)
+    assert first.status_code == 200
+    assert me.put("/preferences", json={"share_celebrations": False}).status_code == 200
+    retry = me.put("/preferences", json={"share_celebrations": True}, headers=key)
+    assert (retry.status_code, retry.json()) == (200, first.json())
+    assert me.get("/preferences").json()["share_celebrations"] is False  # not applied again
+    reused = me.put("/preferences", json={"email_unsubscribed": True}, headers=key)
+    assert reused.status_code == 422
+    assert reused.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]

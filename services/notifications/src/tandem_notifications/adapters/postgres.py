@@ -318,3 +318,11 @@ class PostgresChoices:
             part,
         )
         return found is not None
+
+
+class NotificationTables:
+    """The write side one command reaches, on its transaction's connection."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.book = PostgresBook(conn)
+        self.choices = PostgresChoices(conn)

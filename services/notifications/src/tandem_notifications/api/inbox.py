@@ -7,10 +7,11 @@ import uuid
 from fastapi import APIRouter, Query, Response
 
 from tandem_notifications.adapters.postgres import PostgresBook
-from tandem_notifications.api.deps import Wired
-from tandem_notifications.api.schemas import InboxItem, Unread
-from tandem_notifications.domain.errors import NotFound
-from tandem_service.api import Participant, Reads
+from tandem_notifications.api.deps import Commands
+from tandem_notifications.api.schemas import Done, InboxItem, Unread
+from tandem_notifications.handlers import people
+from tandem_service.api import IdempotencyKey, Participant, Reads
+from tandem_service.commands import run_command
 
 router = APIRouter(prefix="/inbox", tags=["inbox"])
 
@@ -37,13 +38,11 @@ async def unread(caller: Participant, pool: Reads) -> Unread:
 
 @router.post("/{notification_id}/read", status_code=204)
 async def mark_read(
-    notification_id: uuid.UUID, caller: Participant, pool: Reads, wiring: Wired
+    notification_id: uuid.UUID, caller: Participant, commands: Commands, command: IdempotencyKey
 ) -> Response:
     """Mark one of your notifications read (again is fine)."""
-    async with pool.acquire() as conn:
-        found = await PostgresBook(conn).mark_read(
-            caller.subject, str(notification_id), wiring.clock()
-        )
-    if not found:
-        raise NotFound(f"no notification {notification_id} in your inbox")
+    read = str(notification_id)
+    await run_command(
+        commands, command, lambda c: people.mark_read(c, caller.subject, read), Done.of
+    )
     return Response(status_code=204)

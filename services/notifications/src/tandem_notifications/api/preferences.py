@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
-from tandem_notifications.api.deps import Wired
+from tandem_notifications.api.deps import Commands, Wired
 from tandem_notifications.api.schemas import PreferencesBody
 from tandem_notifications.domain.errors import NotificationError
 from tandem_notifications.domain.preferences import PersonChoices, Preferences, Rhythm
 from tandem_notifications.domain.timing import LocalHours
 from tandem_notifications.handlers.people import choices_of, set_choices, unsubscribe_by_link
-from tandem_service.api import Participant, Reads
+from tandem_service.api import IdempotencyKey, Participant, Reads, run
 
 router = APIRouter(tags=["preferences"])
 
@@ -24,12 +24,11 @@ async def get_preferences(caller: Participant, pool: Reads) -> PreferencesBody:
 
 @router.put("/preferences", response_model=PreferencesBody)
 async def put_preferences(
-    body: PreferencesBody, caller: Participant, pool: Reads, wiring: Wired
-) -> PreferencesBody:
+    body: PreferencesBody, caller: Participant, commands: Commands, command: IdempotencyKey
+) -> JSONResponse:
     """Replace your preferences; they apply to everything not yet sent."""
     choices = _choices(body)
-    await set_choices(pool, caller.subject, choices, wiring.clock())
-    return _body(choices)
+    return await run(commands, command, lambda c: set_choices(c, caller.subject, choices), _body)
 
 
 @router.get("/unsubscribe", response_class=HTMLResponse)

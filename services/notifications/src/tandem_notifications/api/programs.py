@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 
-from tandem_notifications.adapters.postgres import PostgresChoices
-from tandem_notifications.api.deps import Wired
+from tandem_notifications.api.deps import Commands, Wired
 from tandem_notifications.api.schemas import (
+    Done,
     ProgramChannels,
     ProgramChannelsOut,
     StatusCount,
     TemplateBody,
 )
 from tandem_notifications.domain.content import PARTS
-from tandem_notifications.domain.errors import NotFound, TemplateRefused
+from tandem_notifications.domain.errors import TemplateRefused
 from tandem_notifications.domain.kinds import Kind
+from tandem_notifications.handlers.context import Context
 from tandem_notifications.handlers.owners import (
     configure_channels,
+    drop_template,
     override_template,
     owned_program,
 )
 from tandem_notifications.projections.queries import delivery_status
-from tandem_service.api import Admin, Reads
+from tandem_service.api import Admin, IdempotencyKey, Reads, run
+from tandem_service.commands import run_command
 
 router = APIRouter(prefix="/programs/{program_id}", tags=["program owners"])
 
@@ -39,20 +43,28 @@ async def get_channels(program_id: str, caller: Admin, pool: Reads) -> ProgramCh
 
 @router.put("/channels", response_model=ProgramChannelsOut)
 async def put_channels(
-    program_id: str, body: ProgramChannels, caller: Admin, pool: Reads, wiring: Wired
-) -> ProgramChannelsOut:
+    program_id: str,
+    body: ProgramChannels,
+    caller: Admin,
+    pool: Reads,
+    wiring: Wired,
+    commands: Commands,
+    command: IdempotencyKey,
+) -> JSONResponse:
     """Set them; a new webhook URL gets a new signing secret, shown only in this answer."""
     program = await owned_program(pool, caller.subject, program_id)
     defaults = {k.value: sorted(c.value for c in v) for k, v in body.defaults.items()}
-    secret = await configure_channels(
-        pool,
-        program,
-        defaults,
-        body.webhook_url,
-        body.support,
-        allow_http=wiring.webhook_allow_http,
-    )
-    return ProgramChannelsOut(**body.model_dump(), webhook_secret=secret)
+    allow_http = wiring.webhook_allow_http
+
+    async def configure(c: Context) -> str | None:
+        return await configure_channels(
+            c, program, defaults, body.webhook_url, body.support, allow_http=allow_http
+        )
+
+    def answer(secret: str | None) -> ProgramChannelsOut:
+        return ProgramChannelsOut(**body.model_dump(), webhook_secret=secret)
+
+    return await run(commands, command, configure, answer)
 
 
 @router.get("/templates", response_model=dict[str, str])
@@ -64,27 +76,42 @@ async def list_templates(program_id: str, caller: Admin, pool: Reads) -> dict[st
 
 @router.put("/templates/{kind}/{part}", status_code=204)
 async def put_template(
-    program_id: str, kind: Kind, part: str, body: TemplateBody, caller: Admin, pool: Reads
+    program_id: str,
+    kind: Kind,
+    part: str,
+    body: TemplateBody,
+    caller: Admin,
+    pool: Reads,
+    commands: Commands,
+    command: IdempotencyKey,
 ) -> Response:
     """Override one part (subject, text, html, chat) of one kind; checked in the sandbox first."""
     program = await owned_program(pool, caller.subject, program_id)
     if part not in PARTS:
         raise TemplateRefused(f"unknown part {part!r}; one of {', '.join(PARTS)}", field="part")
-    try:
-        await override_template(pool, program, kind, part, body.source)
-    except TemplateRefused as exc:
-        raise TemplateRefused(exc.message, field="source") from None
+    source = body.source
+    await run_command(
+        commands,
+        command,
+        lambda c: override_template(c, program, kind, part, source),
+        Done.of,
+    )
     return Response(status_code=204)
 
 
 @router.delete("/templates/{kind}/{part}", status_code=204)
 async def delete_template(
-    program_id: str, kind: Kind, part: str, caller: Admin, pool: Reads
+    program_id: str,
+    kind: Kind,
+    part: str,
+    caller: Admin,
+    pool: Reads,
+    commands: Commands,
+    command: IdempotencyKey,
 ) -> Response:
     """Go back to Tandem's own template for that part."""
-    await owned_program(pool, caller.subject, program_id)
-    if not await PostgresChoices(pool).drop_template(program_id, kind.value, part):
-        raise NotFound(f"no override of {kind.value}.{part}")
+    program = await owned_program(pool, caller.subject, program_id)
+    await run_command(commands, command, lambda c: drop_template(c, program, kind, part), Done.of)
     return Response(status_code=204)
 
 

@@ -93,3 +93,12 @@ class StatusCount(BaseModel):
     channel: str
     status: str
     count: int
+
+
+class Done(BaseModel):
+    """The (empty) answer kept for a command that answers 204 No Content."""
+
+    @classmethod
+    def of(cls, _: object) -> Done:
+        """The answer to any such command, whatever its handler returned."""
+        return cls()

@@ -8,12 +8,12 @@ from typing import Any
 import asyncpg
 
 from tandem_notifications.adapters import surroundings as reads
-from tandem_notifications.adapters.postgres import PostgresChoices
 from tandem_notifications.adapters.surroundings import ProgramInfo
 from tandem_notifications.adapters.templates import check_template
 from tandem_notifications.adapters.webhook import check_url
-from tandem_notifications.domain.errors import Forbidden, InvalidAddress, NotFound
+from tandem_notifications.domain.errors import Forbidden, InvalidAddress, NotFound, TemplateRefused
 from tandem_notifications.domain.kinds import Kind
+from tandem_notifications.handlers.context import Context
 
 SAMPLE: dict[str, Any] = {
     "recipient": "Alex Sample",
@@ -47,7 +47,7 @@ async def owned_program(pool: asyncpg.Pool, owner_id: str, program_id: str) -> P
 
 
 async def configure_channels(
-    pool: asyncpg.Pool,
+    ctx: Context,
     program: ProgramInfo,
     defaults: dict[str, list[str]],
     webhook_url: str | None,
@@ -64,15 +64,27 @@ async def configure_channels(
             raise InvalidAddress(exc.message, field="webhook_url") from None
         if webhook_url != program.webhook_url:
             secret = secrets.token_urlsafe(32)
-    await PostgresChoices(pool).save_program(
-        program.program_id, defaults, webhook_url, secret, support
-    )
+    async with ctx.transaction() as tx:
+        await tx.tables.choices.save_program(
+            program.program_id, defaults, webhook_url, secret, support
+        )
     return secret
 
 
 async def override_template(
-    pool: asyncpg.Pool, program: ProgramInfo, kind: Kind, part: str, source: str
+    ctx: Context, program: ProgramInfo, kind: Kind, part: str, source: str
 ) -> None:
     """Check the template in the sandbox against a sample, then store it."""
-    check_template(kind, part, source, SAMPLE)
-    await PostgresChoices(pool).put_template(program.program_id, kind.value, part, source)
+    try:
+        check_template(kind, part, source, SAMPLE)
+    except TemplateRefused as exc:
+        raise TemplateRefused(exc.message, field="source") from None
+    async with ctx.transaction() as tx:
+        await tx.tables.choices.put_template(program.program_id, kind.value, part, source)
+
+
+async def drop_template(ctx: Context, program: ProgramInfo, kind: Kind, part: str) -> None:
+    """Go back to Tandem's own template for that part."""
+    async with ctx.transaction() as tx:
+        if not await tx.tables.choices.drop_template(program.program_id, kind.value, part):
+            raise NotFound(f"no override of {kind.value}.{part}")
