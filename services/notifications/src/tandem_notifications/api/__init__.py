@@ -2,4 +2,6 @@
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from tandem_notifications.api import inbox, preferences, programs
+
+routers: list[APIRouter] = [inbox.router, preferences.router, programs.router]

@@ -1,0 +1,88 @@
+"""The ports the handlers use for the delivery book; Postgres and an in-memory fake fill them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from tandem_notifications.domain.delivery import Delivery, Status
+from tandem_notifications.domain.planning import Planned
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery claimed for sending, with what its templates need."""
+
+    delivery: Delivery
+    cause_id: str
+    program_id: str | None
+    pair_id: str | None
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What became of a claimed delivery; ``publishes`` when the attempt is worth an event."""
+
+    claimed: Delivery
+    outcome: Delivery
+
+    @property
+    def publishes(self) -> bool:
+        """Sent, failed, or failed-and-retrying: an attempt happened. A deferral or skip did not."""
+        return self.outcome.status in (Status.SENT, Status.FAILED) or self.outcome.will_retry
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """One in-app notification."""
+
+    notification_id: str
+    person_id: str
+    kind: str
+    subject: str
+    body: str
+    created_at: datetime
+    read_at: datetime | None = None
+
+
+class DeliveryBook(Protocol):
+    """Scheduled, in-flight and settled deliveries, and the inbox they fill."""
+
+    async def schedule(self, planned: Sequence[Planned]) -> None:
+        """Record each (notification, channel) once; a repeat of the same cause changes nothing."""
+        ...
+
+    async def cancel(self, tags: Sequence[str], now: datetime) -> int:
+        """Cancel scheduled deliveries carrying any of ``tags``; how many were cancelled."""
+        ...
+
+    async def claim(self, now: datetime, lease: timedelta, limit: int) -> list[Claimed]:
+        """Take due deliveries (most urgent first) and record the attempt before any send."""
+        ...
+
+    async def settle(self, settled: Sequence[Settled], now: datetime) -> list[bool]:
+        """Store each outcome if its attempt is still the current one (not taken over)."""
+        ...
+
+    async def get(self, notification_id: str, channel: str) -> Delivery | None:
+        """One delivery's state."""
+        ...
+
+    async def deliver_in_app(self, entry: InboxEntry) -> None:
+        """Put an entry in the person's inbox (once per notification)."""
+        ...
+
+    async def inbox(self, person_id: str, limit: int, unread_only: bool) -> list[InboxEntry]:
+        """The person's newest entries."""
+        ...
+
+    async def unread(self, person_id: str) -> int:
+        """How many entries the person has not read."""
+        ...
+
+    async def mark_read(self, person_id: str, notification_id: str, now: datetime) -> bool:
+        """Mark one of the person's entries read; False when it is not theirs or not there."""
+        ...

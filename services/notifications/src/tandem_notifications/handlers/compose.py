@@ -1,0 +1,99 @@
+"""From a claimed delivery and its surroundings to words, a calendar and an address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from tandem_notifications.adapters.calendar import Series, invitation
+from tandem_notifications.adapters.directory import Contact
+from tandem_notifications.adapters.ports import Claimed
+from tandem_notifications.adapters.surroundings import PairInfo, ProgramInfo
+from tandem_notifications.adapters.templates import render
+from tandem_notifications.domain.content import Rendered
+from tandem_notifications.domain.kinds import Kind
+
+MILESTONES = {
+    "cadence_agreed": "you agreed how often to meet",
+    "first_check_in": "your first check-in",
+    "streak_4": "four check-ins in a row",
+    "streak_8": "eight check-ins in a row",
+    "goal_completed": "a goal reached together",
+    "three_months": "three months together",
+}
+
+
+@dataclass
+class Surroundings:
+    """What one batch needs to compose its messages."""
+
+    contacts: dict[str, Contact] = field(default_factory=dict)
+    programs: dict[str, ProgramInfo] = field(default_factory=dict)
+    pairs: dict[str, PairInfo] = field(default_factory=dict)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def name(self, person_id: str) -> str:
+        """A person's name, or a neutral word when they cannot be shown (erased, unknown)."""
+        contact = self.contacts.get(person_id)
+        return contact.name if contact else "your partner"
+
+    def members(self, claimed: Claimed) -> list[str]:
+        """The pair members a notification is about."""
+        listed = claimed.data.get("members")
+        if isinstance(listed, list):
+            return [str(m) for m in listed]
+        pair = self.pairs.get(claimed.pair_id or "")
+        return list(pair.members) if pair else []
+
+
+def people_of(claimed: Claimed) -> set[str]:
+    """Person ids whose names a delivery may show (besides the recipient)."""
+    found = {str(p) for p in claimed.data.get("peer_ids", []) or []}
+    found |= {str(p) for p in claimed.data.get("members", []) or []}
+    return found
+
+
+def compose(claimed: Claimed, around: Surroundings, recipient_name: str) -> Rendered:
+    """Render the delivery's kind with the program's overrides."""
+    program = around.programs.get(claimed.program_id or "")
+    me = claimed.delivery.recipient_id
+    members = around.members(claimed)
+    peer_ids = claimed.data.get("peer_ids") or [m for m in members if m != me]
+    context: dict[str, Any] = {
+        **{k: v for k, v in claimed.data.items() if k not in ("members", "peer_ids")},
+        "recipient": recipient_name,
+        "peers": [around.name(str(p)) for p in peer_ids],
+        "members": [around.name(m) for m in members],
+        "program": {
+            "name": program.name if program else "your program",
+            "purpose": program.purpose if program else "",
+            "support": program.support if program else "",
+        },
+        "reasons": list(claimed.data.get("reasons", []) or []),
+        "suggested_cadence_days": claimed.data.get("suggested_cadence_days", 14),
+        "milestone_text": MILESTONES.get(str(claimed.data.get("milestone")), "a milestone"),
+        "counts": around.counts.get(claimed.program_id or "", {}),
+    }
+    return render(claimed.delivery.kind, context, program.overrides if program else None)
+
+
+def calendar_for(
+    claimed: Claimed, contact: Contact, organizer: str, domain: str, summary: str
+) -> bytes | None:
+    """A meeting reminder carries the series; a cancellation withdraws it; others carry none."""
+    kind = claimed.delivery.kind
+    if kind not in (Kind.MEETING_REMINDER, Kind.MEETING_CANCELLED):
+        return None
+    data = claimed.data
+    series = Series(
+        pair_id=str(data["pair_id"]),
+        first_meeting=date.fromisoformat(str(data["first_meeting"])),
+        every_days=int(data["every_days"]),
+        meeting_minutes=int(data["meeting_minutes"]),
+        sequence=int(data["sequence"]),
+        timezone=contact.timezone,
+    )
+    return invitation(
+        series, organizer, contact.email, summary, domain, cancel=kind is Kind.MEETING_CANCELLED
+    )

@@ -1,0 +1,8 @@
+"""The command context of the notifications handlers: the kit's, on the service's tables."""
+
+from __future__ import annotations
+
+from tandem_notifications.adapters.postgres import NotificationTables
+from tandem_service.commands import CommandContext
+
+Context = CommandContext[NotificationTables]

@@ -1,0 +1,113 @@
+"""Turns matching's and engagement's events into scheduled deliveries (and cancellations).
+
+It also keeps the little it needs to know about programs and pairs. Deliveries are keyed by
+(cause event, recipient, kind), so a replay or a rebuild schedules nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tandem_events.catalog.base import DomainEvent
+from tandem_events.catalog.engagement import CadenceAgreed, MilestoneReached, PairHealthChanged
+from tandem_events.catalog.matching import (
+    PairCreated,
+    PairEnded,
+    ParticipantWithdrew,
+    ProgramClosed,
+    ProgramLaunched,
+)
+from tandem_events.envelope import Envelope
+from tandem_events.projection import ProjectionContext, WaitFor
+from tandem_notifications.adapters.postgres import PostgresBook, PostgresContacts
+from tandem_notifications.domain import planning
+from tandem_notifications.domain.planning import Plan
+
+
+class Planner:
+    """Who hears what and when, recorded in the delivery book."""
+
+    name = "notifications_planner"
+    topics: Sequence[str] = ("matching.events", "engagement.events")
+    tables: Sequence[str] = ("pairs", "programs")
+
+    async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
+        """Record what ``event`` asks to be said, and cancel what it makes moot."""
+        cause = envelope.id
+        plan = await self._plan(ctx, event, cause)
+        book = PostgresBook(ctx.conn)
+        if plan.cancel:
+            await book.cancel(plan.cancel, event.occurred_at)
+        await book.schedule(plan.schedule)
+
+    async def _plan(self, ctx: ProjectionContext, event: DomainEvent, cause: str) -> Plan:
+        pairs, programs = ctx.table("pairs"), ctx.table("programs")
+        if isinstance(event, ProgramLaunched):
+            await ctx.conn.execute(
+                f"INSERT INTO {programs} (program_id, name, purpose, owner_id)"
+                " VALUES ($1, $2, $3, $4) ON CONFLICT (program_id) DO UPDATE"
+                " SET name = excluded.name, purpose = excluded.purpose",
+                event.program_id,
+                event.name,
+                event.purpose,
+                event.actor_id,
+            )
+            return planning.on_program_launched(event, cause)
+        if isinstance(event, ProgramClosed):
+            return Plan(cancel=(f"program:{event.program_id}",))
+        if isinstance(event, PairCreated):
+            await ctx.conn.execute(
+                f"INSERT INTO {pairs} (pair_id, program_id, member_ids) VALUES ($1, $2, $3)"
+                " ON CONFLICT (pair_id) DO NOTHING",
+                event.pair_id,
+                event.program_id,
+                list(event.member_ids),
+            )
+            return planning.on_pair_created(event, cause)
+        if isinstance(event, PairEnded):
+            cadence = await ctx.conn.fetchval(
+                f"UPDATE {pairs} SET active = false WHERE pair_id = $1 RETURNING cadence",
+                event.pair_id,
+            )
+            return planning.on_pair_ended(event, cause, cadence)
+        if isinstance(event, ParticipantWithdrew):
+            await PostgresContacts(ctx.conn).forget(event.person_id)
+            return planning.on_withdrew(event)
+        if isinstance(event, CadenceAgreed | MilestoneReached | PairHealthChanged):
+            return await self._pair_event(ctx, event, cause)
+        return Plan()
+
+    async def _pair_event(
+        self,
+        ctx: ProjectionContext,
+        event: CadenceAgreed | MilestoneReached | PairHealthChanged,
+        cause: str,
+    ) -> Plan:
+        pairs = ctx.table("pairs")
+        row = await ctx.conn.fetchrow(
+            f"SELECT program_id, member_ids, active FROM {pairs} WHERE pair_id = $1",
+            event.pair_id,
+        )
+        if row is None:
+            raise WaitFor(f"PairCreated {event.pair_id}")  # engagement may outrun matching
+        if not row["active"]:
+            return Plan()  # the pair ended meanwhile: nothing more to say to it
+        program_id, members = row["program_id"], list(row["member_ids"])
+        if isinstance(event, CadenceAgreed):
+            plan = planning.on_cadence_agreed(event, cause, program_id)
+            cadence = {k: plan.schedule[0].data[k] for k in _SERIES} if plan.schedule else None
+            await ctx.conn.execute(
+                f"UPDATE {pairs} SET cadence = $2::jsonb WHERE pair_id = $1",
+                event.pair_id,
+                cadence,
+            )
+            return plan
+        if isinstance(event, MilestoneReached):
+            return planning.on_milestone(event, cause, program_id, members)
+        await ctx.conn.execute(
+            f"UPDATE {pairs} SET health = $2 WHERE pair_id = $1", event.pair_id, event.current
+        )
+        return planning.on_health_changed(event, cause, program_id, members)
+
+
+_SERIES = ("pair_id", "program_id", "every_days", "meeting_minutes", "first_meeting", "members")

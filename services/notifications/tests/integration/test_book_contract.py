@@ -1,0 +1,145 @@
+"""The delivery book's contract, held by the Postgres adapter and the in-memory fake alike."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tandem_notifications.adapters.memory import MemoryBook
+from tandem_notifications.adapters.ports import DeliveryBook, InboxEntry, Settled
+from tandem_notifications.adapters.postgres import PostgresBook
+from tandem_notifications.domain.delivery import Status
+from tandem_notifications.domain.errors import TemporaryFailure
+from tandem_notifications.domain.kinds import Channel, Kind
+from tandem_notifications.domain.planning import Planned
+from tandem_notifications.domain.retry import RetryPolicy
+from tandem_service.database import connect
+
+NOW = datetime(2026, 3, 4, 10, tzinfo=UTC)
+LEASE = timedelta(minutes=2)
+
+
+@pytest.fixture(params=["memory", "postgres"])
+async def book(request: pytest.FixtureRequest) -> AsyncIterator[DeliveryBook]:
+    if request.param == "memory":
+        yield MemoryBook()
+        return
+    conn = await connect(request.getfixturevalue("fresh_dsn"))
+    try:
+        yield PostgresBook(conn)
+    finally:
+        await conn.close()
+
+
+def planned(
+    cause: str, who: str = "alice", kind: Kind = Kind.INTRODUCTION, **kw: object
+) -> Planned:
+    fields: dict[str, object] = {"due_at": NOW, "tags": ("pair:p1",), "data": {"pair_id": "p1"}}
+    fields.update(kw)
+    return Planned(cause, who, kind, **fields)  # type: ignore[arg-type]  # test shorthand
+
+
+async def test_the_same_cause_scheduled_twice_is_one_delivery_per_channel(
+    book: DeliveryBook,
+) -> None:
+    await book.schedule([planned("ev1")])
+    await book.schedule([planned("ev1")])
+    claimed = await book.claim(NOW, LEASE, 100)
+    assert sorted(c.delivery.channel for c in claimed) == [Channel.EMAIL, Channel.IN_APP]
+    assert claimed[0].data == {"pair_id": "p1"}
+    assert claimed[0].cause_id == "ev1"
+
+
+async def test_claims_take_the_most_urgent_first_and_leave_what_is_not_due(
+    book: DeliveryBook,
+) -> None:
+    await book.schedule(
+        [
+            planned("intro", channels=(Channel.EMAIL,)),
+            planned(
+                "remind",
+                kind=Kind.MEETING_REMINDER,
+                channels=(Channel.EMAIL,),
+                due_at=NOW - timedelta(seconds=1),
+            ),
+            planned("later", channels=(Channel.EMAIL,), due_at=NOW + timedelta(hours=1)),
+        ]
+    )
+    first = await book.claim(NOW, LEASE, 1)
+    assert [c.cause_id for c in first] == ["remind"]
+    assert first[0].delivery.status is Status.SENDING
+    assert first[0].delivery.attempts == 1
+    rest = await book.claim(NOW, LEASE, 10)
+    assert [c.cause_id for c in rest] == ["intro"]
+    assert await book.claim(NOW, LEASE, 10) == []
+
+
+async def test_an_expired_lease_is_claimed_again_and_the_stale_sender_cannot_settle(
+    book: DeliveryBook,
+) -> None:
+    await book.schedule([planned("ev1", channels=(Channel.EMAIL,))])
+    [first] = await book.claim(NOW, LEASE, 10)
+    assert await book.claim(NOW + LEASE / 2, LEASE, 10) == []
+    [second] = await book.claim(NOW + LEASE, LEASE, 10)
+    assert second.delivery.attempts == 2
+    stale = Settled(first.delivery, first.delivery.succeed())
+    assert await book.settle([stale], NOW) == [False]
+    current = Settled(second.delivery, second.delivery.succeed())
+    assert await book.settle([current], NOW) == [True]
+    got = await book.get(second.delivery.notification_id, "email")
+    assert got is not None
+    assert got.status is Status.SENT
+
+
+async def test_a_temporary_failure_is_settled_as_a_later_retry(book: DeliveryBook) -> None:
+    await book.schedule([planned("ev1", channels=(Channel.EMAIL,))])
+    [c] = await book.claim(NOW, LEASE, 10)
+    outcome = c.delivery.fail(TemporaryFailure("451 later"), NOW, RetryPolicy(), 0.0)
+    assert await book.settle([Settled(c.delivery, outcome)], NOW) == [True]
+    assert await book.claim(NOW, LEASE, 10) == []
+    [again] = await book.claim(outcome.due_at, LEASE, 10)
+    assert again.delivery.attempts == 2
+    assert again.delivery.last_error == "451 later"
+
+
+async def test_a_deferral_gives_the_attempt_back(book: DeliveryBook) -> None:
+    await book.schedule([planned("ev1", channels=(Channel.EMAIL,))])
+    [c] = await book.claim(NOW, LEASE, 10)
+    morning = NOW + timedelta(hours=8)
+    assert await book.settle([Settled(c.delivery, c.delivery.defer(morning))], NOW) == [True]
+    [later] = await book.claim(morning, LEASE, 10)
+    assert later.delivery.attempts == 1
+
+
+async def test_cancelling_a_tag_stops_only_what_is_still_scheduled(book: DeliveryBook) -> None:
+    await book.schedule(
+        [
+            planned("a", channels=(Channel.EMAIL,)),
+            planned("b", channels=(Channel.EMAIL,), due_at=NOW + timedelta(days=3)),
+            planned("c", channels=(Channel.EMAIL,), tags=("pair:p2",)),
+        ]
+    )
+    [sending, *_] = await book.claim(NOW, LEASE, 1)
+    assert await book.cancel(["pair:p1"], NOW) == 1
+    assert sending.cause_id == "a"
+    got = await book.get(sending.delivery.notification_id, "email")
+    assert got is not None
+    assert got.status is Status.SENDING  # in flight: its outcome decides
+    later = await book.claim(NOW + timedelta(days=4), LEASE, 10)
+    assert sorted(c.cause_id for c in later) == ["a", "c"]  # "a" by its expired lease; "b" gone
+
+
+async def test_the_inbox_lists_counts_and_marks_read_only_for_its_owner(book: DeliveryBook) -> None:
+    ids = ["00000000-0000-0000-0000-00000000000" + str(i) for i in range(3)]
+    for i, nid in enumerate(ids):
+        entry = InboxEntry(nid, "alice", "introduction", f"s{i}", "b", NOW + timedelta(minutes=i))
+        await book.deliver_in_app(entry)
+        await book.deliver_in_app(entry)
+    assert [e.subject for e in await book.inbox("alice", 10, False)] == ["s2", "s1", "s0"]
+    assert await book.unread("alice") == 3
+    assert not await book.mark_read("bob", ids[0], NOW)
+    assert await book.mark_read("alice", ids[0], NOW)
+    assert await book.unread("alice") == 2
+    assert [e.subject for e in await book.inbox("alice", 10, True)] == ["s2", "s1"]

@@ -1,0 +1,173 @@
+"""From matching's and engagement's events to what people receive, on the real servers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+
+import pytest
+from icalendar import Calendar
+
+from tandem_events.catalog.engagement import CadenceAgreed
+from tandem_events.catalog.matching import MatchingPolicy, PairCreated, PairEnded, ProgramLaunched
+from tandem_notifications.domain.identity import message_id, notification_id
+from tandem_testkit.databases import DatabaseFactory
+
+from .stack import OWNER, Running, running_service, until
+
+
+@pytest.fixture(scope="module")
+def service(
+    kafka_bootstrap: str,
+    database_factory: DatabaseFactory,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Running]:
+    from tandem_notifications.bootstrap import MIGRATIONS
+
+    dsn = database_factory.create(MIGRATIONS, prefix="notifications")
+    try:
+        with running_service(kafka_bootstrap, dsn, tmp_path_factory.mktemp("keys")) as running:
+            yield running
+    finally:
+        database_factory.drop(dsn)
+
+
+def program(program_id: str, at: datetime) -> ProgramLaunched:
+    return ProgramLaunched(
+        occurred_at=at,
+        actor_id=OWNER,
+        program_id=program_id,
+        name="Grow together",
+        purpose="career development",
+        starts_on=date(2026, 1, 5),
+        suggested_cadence_days=14,
+        policy=MatchingPolicy(),
+    )
+
+
+def pair(pair_id: str, program_id: str, members: tuple[str, ...], at: datetime) -> PairCreated:
+    return PairCreated(
+        occurred_at=at,
+        actor_id=OWNER,
+        pair_id=pair_id,
+        program_id=program_id,
+        member_ids=members,
+        score=0.9,
+        reasons=("you both want to learn SQL",),
+    )
+
+
+def mid(cause: str, person: str, kind: str, channel: str = "email") -> str:
+    return message_id(notification_id(cause, person, kind), channel, "tandem.local")
+
+
+async def test_an_introduction_reaches_each_member_at_their_local_morning_once(
+    service: Running,
+) -> None:
+    alice, bob = service.person("alice-1"), service.person("bob-1", timezone="Asia/Tokyo")
+    now = service.clock.next_wednesday_morning()
+    _, created = await service.publish(
+        program("prog-1", now), pair("pair-1", "prog-1", (alice, bob), now)
+    )
+
+    alice_id = mid(created.id, alice, "introduction")
+    await until(lambda: alice_id in service.sink.counts)
+    [mail] = [m for m in service.sink.messages if m["Message-ID"] == alice_id]
+    assert "Bob Example" in mail["Subject"]
+    text = mail.get_body(("plain",)).get_content()
+    assert "you both want to learn SQL" in text
+    assert "career development" in text
+    assert "/unsubscribe?token=" in mail["List-Unsubscribe"]
+
+    # 10:00 UTC is 19:00 in Tokyo: Bob's email waits for his morning, his inbox does not.
+    inbox = await until(lambda: service.participant(bob).get("/inbox").json())
+    assert inbox[0]["kind"] == "introduction"
+    assert "Alice Example" in inbox[0]["subject"]
+    bob_id = mid(created.id, bob, "introduction")
+    assert bob_id not in service.sink.counts
+    [row] = await service.fetch(
+        "SELECT status, due_at FROM deliveries WHERE recipient_id = $1 AND kind = 'introduction'"
+        " AND channel = 'email'",
+        bob,
+    )
+    assert row["status"] == "scheduled"
+    assert row["due_at"] == now + timedelta(hours=14)  # Thursday 09:00 in Tokyo
+
+    service.clock.advance(timedelta(hours=14))
+    await until(lambda: bob_id in service.sink.counts)
+
+    # The same PairCreated again (a redelivery) then a fresh pair as a marker: nothing twice.
+    carol = service.person("carol-1", timezone="Asia/Tokyo")  # its morning now
+    dan = service.person("dan-1", timezone="Asia/Tokyo")
+    _, marker = await service.publish(
+        created, pair("pair-2", "prog-1", (carol, dan), service.clock.now)
+    )
+    await until(lambda: mid(marker.id, carol, "introduction") in service.sink.counts)
+    assert service.sink.counts[alice_id] == 1
+    assert service.sink.counts[bob_id] == 1
+    sent = await service.fetch(
+        "SELECT count(*) FROM events WHERE event_type = 'tandem.notifications.NotificationSent.v1'"
+        " AND payload->>'recipient_id' = $1",
+        alice,
+    )
+    assert sent[0][0] == 2  # email and in-app, once each
+
+
+async def test_a_cadence_replaces_the_prompt_with_reminders_carrying_the_series(
+    service: Running,
+) -> None:
+    erin, finn = service.person("erin-2"), service.person("finn-2")
+    gina, hugo = service.person("gina-2"), service.person("hugo-2")
+    start = service.clock.next_wednesday_morning()
+    _, with_cadence, without = await service.publish(
+        program("prog-2", start),
+        pair("pair-3", "prog-2", (erin, finn), start),
+        pair("pair-4", "prog-2", (gina, hugo), start),
+    )
+    await until(lambda: mid(without.id, gina, "introduction") in service.sink.counts)
+    [agreed] = await service.publish(
+        CadenceAgreed(
+            occurred_at=start + timedelta(days=1),
+            actor_id=erin,
+            pair_id="pair-3",
+            every_days=7,
+            meeting_minutes=45,
+            agreed_by=(erin, finn),
+        )
+    )
+    await until(
+        lambda: service.fetch("SELECT 1 FROM deliveries WHERE cause_id LIKE $1 || '#%'", agreed.id)
+    )
+
+    service.clock.advance(timedelta(days=5))  # Monday: the three-day prompt waited out the weekend
+    await until(lambda: mid(without.id, gina, "cadence_prompt") in service.sink.counts)
+    assert mid(with_cadence.id, erin, "cadence_prompt") not in service.sink.counts
+
+    service.clock.advance(timedelta(days=2))  # Wednesday: a day before the first weekly meeting
+    reminder = mid(f"{agreed.id}#1", erin, "meeting_reminder")
+    await until(lambda: reminder in service.sink.counts)
+    [mail] = [m for m in service.sink.messages if m["Message-ID"] == reminder]
+    [ics] = list(mail.iter_attachments())
+    [event] = Calendar.from_ical(ics.get_content()).walk("VEVENT")
+    assert event["RRULE"]["INTERVAL"] == [7]
+    assert str(event.decoded("DTSTART").tzinfo) == "Europe/Lisbon"
+
+    [ended] = await service.publish(
+        PairEnded(
+            occurred_at=service.clock.now,
+            actor_id=OWNER,
+            pair_id="pair-3",
+            program_id="prog-2",
+            member_ids=(erin, finn),
+            reason="completed",
+        )
+    )
+    cancel = mid(ended.id, erin, "meeting_cancelled")
+    await until(lambda: cancel in service.sink.counts)
+    [mail] = [m for m in service.sink.messages if m["Message-ID"] == cancel]
+    [ics] = list(mail.iter_attachments())
+    assert ics.get_param("method") == "CANCEL"
+    left = await service.fetch(
+        "SELECT count(*) FROM deliveries WHERE pair_id = 'pair-3' AND status = 'scheduled'"
+    )
+    assert left[0][0] == 0
