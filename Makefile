@@ -12,10 +12,15 @@ PYTEST_WORKERS ?= 2
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-setup: ## Install everything a fresh machine needs (idempotent)
+setup: ## Install what the demo needs: uv, the services' packages, PostgreSQL, the Kafka jars (idempotent)
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
-	@$(UV) sync --frozen --quiet
+	@# --inexact: a later demo keeps the test tools that `make test` installed.
+	@$(UV) sync --frozen --no-dev --inexact --quiet
 	@$(STACK) install
+
+.PHONY: setup-test
+setup-test: setup ## Also what the tests need: the dev dependencies, helm and docker compose (built with Go)
+	@$(UV) sync --frozen --quiet
 	@bash deploy/tools/install.sh
 
 up: ## Start the native Kafka + PostgreSQL stack (idempotent)
@@ -28,15 +33,15 @@ down: ## Stop the services and the native stack (data is kept)
 status: ## Show what runs
 	@$(STACK) status; $(SERVICES) status
 
-services-up: ## Migrate and start the four services in the background
+services-up: ## Migrate and start the services in the background
 	@$(SERVICES) start
 
-services-down: ## Stop the four services
+services-down: ## Stop the services
 	@$(SERVICES) stop
 
-demo: setup up services-up ## The main job: the stack, the four services, and their URLs
+demo: setup up services-up ## The main job: the stack, the services, and their URLs
 
-test: setup up ## The whole suite on the real servers (lint, schema checks, tests)
+test: setup-test up ## The whole suite on the real servers (lint, schema checks, tests)
 	@$(MAKE) --no-print-directory lint
 	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile
 

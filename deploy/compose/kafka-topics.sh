@@ -6,7 +6,8 @@ set -euo pipefail
 
 BOOTSTRAP="${KAFKA_BOOTSTRAP:-kafka:19092}"
 PARTITIONS="${TANDEM_TOPIC_PARTITIONS:-3}"  # as the services' own ensure_topics hint
-TOPICS=(matching.events engagement.events notifications.events)
+# The topics the services publish: docker-compose.yml sets them from the service registry.
+read -ra TOPICS <<< "${TANDEM_TOPICS:?set TANDEM_TOPICS to the topics to create}"
 
 create() {  # name retention.ms
   /opt/kafka/bin/kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists \

@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Start, stop and inspect the four Tandem services on the local stack (stdlib only)."""
+"""Start, stop and inspect the Tandem services on the local stack (stdlib only).
+
+Which services, their ports and commands: the service registry (each `service.toml`).
+A service's port moves with TANDEM_<NAME>_PORT.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,13 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from nativestack.registry import Service, services
+
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL = ROOT / ".local"
-SERVICES = {"matching": 8001, "engagement": 8002, "notifications": 8003, "analytics": 8004}
+SERVICES = {service.name: service for service in services(ROOT)}
 
 
 def stack_env() -> dict[str, str]:
@@ -42,9 +50,14 @@ def running_pid(name: str) -> int | None:
     return pid
 
 
+def port_of(service: Service) -> str:
+    """The service's port: its registry entry's, unless TANDEM_<NAME>_PORT moves it."""
+    return os.environ.get(service.port_variable, str(service.port))
+
+
 def service_env(name: str, stack: dict[str, str]) -> dict[str, str]:
     env = dict(os.environ)
-    port = os.environ.get(f"TANDEM_{name.upper()}_PORT", str(SERVICES[name]))
+    port = port_of(SERVICES[name])
     env.update(
         TANDEM_ENV="development",
         TANDEM_HTTP_PORT=port,
@@ -67,14 +80,15 @@ def start() -> None:
     stack = stack_env()
     (LOCAL / "run").mkdir(parents=True, exist_ok=True)
     (LOCAL / "logs").mkdir(parents=True, exist_ok=True)
-    uv = [sys.executable, "-m", "uv", "run", "--frozen"]
-    for name in SERVICES:
+    # --no-sync: run what `make setup` installed; a sync would add the test tools to the demo.
+    uv = [sys.executable, "-m", "uv", "run", "--frozen", "--no-sync"]
+    for name, service in SERVICES.items():
         env = service_env(name, stack)
         if running_pid(name):
             print(f"{name}: already running")
             continue
         migrate = subprocess.run(
-            [*uv, f"tandem-{name}", "migrate"],
+            [*uv, service.cli, "migrate"],
             env=env,
             cwd=ROOT,
             capture_output=True,
@@ -85,7 +99,7 @@ def start() -> None:
             sys.exit(f"error: {name} migrations failed:\n{migrate.stdout}{migrate.stderr}")
         log = (LOCAL / "logs" / f"{name}.log").open("ab")
         process = subprocess.Popen(
-            [*uv, f"tandem-{name}", "serve"],
+            [*uv, service.cli, "serve"],
             env=env,
             cwd=ROOT,
             stdout=log,
@@ -103,7 +117,8 @@ def start() -> None:
             time.sleep(0.5)
         print(f"{name:14} ready  http://127.0.0.1:{port}  (API docs: /docs, metrics: /metrics)")
     print(
-        "\na token for the APIs:  uv run tandem dev-token --role program_admin --sub admin-1"
+        "\na token for the APIs:  "
+        "uv run --no-sync tandem dev-token --role program_admin --sub admin-1"
         "\nlogs: .local/logs/   stop everything: make down"
     )
 
@@ -126,9 +141,9 @@ def stop() -> None:
 
 def status() -> int:
     code = 0
-    for name, default_port in SERVICES.items():
+    for name, service in SERVICES.items():
         pid = running_pid(name)
-        port = os.environ.get(f"TANDEM_{name.upper()}_PORT", str(default_port))
+        port = port_of(service)
         state = f"running pid {pid} port {port} ({ready(port)[1]})" if pid else "stopped"
         code = code if pid else 3
         print(f"{name:14} {state}")

@@ -5,7 +5,7 @@
     python3 deploy/tools/helm_docs.py --check   exit 1 if README.md is stale or a value lacks docs
 
 A `# -- text` comment documents the key on the next line (and everything under it). Every
-value must be documented, itself or through a parent. The four services share one table.
+value must be documented, itself or through a parent. The services share one table.
 """
 
 from __future__ import annotations
@@ -96,8 +96,10 @@ def tables(values_text: str) -> tuple[str, list[str]]:
             "",
             "### Per-service values",
             "",
-            "Each of `services.matching`, `services.engagement`, `services.notifications` and "
-            "`services.analytics` takes these fields (defaults per service):",
+            "Each of "
+            + ", ".join(f"`services.{s}`" for s in services)
+            + " takes these fields (defaults per service; the entries are generated from the "
+            "service registry by deploy/tools/registry_sync.py):",
             "",
             *per_service,
         ]

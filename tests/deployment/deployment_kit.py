@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,11 +15,18 @@ import yaml
 from fastapi.testclient import TestClient
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = ROOT / ".local" / "bin"
+sys.path.insert(0, str(ROOT / "deploy" / "local"))
+sys.path.insert(0, str(ROOT / "deploy" / "tools"))
+
+from nativestack import registry  # noqa: E402 -- found through the path above
+
+# Where deploy/tools/install.sh put the pinned tools (TANDEM_TOOLS_BIN moves both alike).
+BIN = Path(os.environ.get("TANDEM_TOOLS_BIN") or ROOT / ".local" / "bin")
 CHART = ROOT / "deploy" / "helm" / "tandem"
 PRODUCTION_VALUES = CHART / "ci" / "production-values.yaml"
 COMPOSE_FILE = ROOT / "docker-compose.yml"
-SERVICES = ("matching", "engagement", "notifications", "analytics")
+REGISTRY = {service.name: service for service in registry.services(ROOT)}
+SERVICES = tuple(REGISTRY)
 # Oldest Kubernetes the chart supports (Chart.yaml kubeVersion) and the newest that
 # kubernetes-validate carries schemas for: every manifest must pass both.
 KUBE_VERSIONS = ("1.27.0", "1.37.0")
@@ -32,8 +41,8 @@ def tool(name: str) -> Path:
     path = BIN / name
     if not path.is_file():
         pytest.fail(
-            f"{path.relative_to(ROOT)} is missing: build the pinned deployment tools with "
-            "`make setup` (or `deploy/tools/install.sh`, which needs Go)",
+            f"{path} is missing: build the pinned deployment tools with "
+            "`make setup-test` (or `deploy/tools/install.sh`, which needs Go)",
             pytrace=False,
         )
     return path
@@ -150,5 +159,6 @@ def load_service_code(service: str, keys_dir: Path) -> ServiceCode:
     app = bootstrap.build_app(cls(env="test", dev_keys_dir=keys_dir))
     # Asking the app is sturdier than walking FastAPI's route objects: it answers as it serves.
     client = TestClient(app, raise_server_exceptions=False)
-    port = cls.model_fields["http_port"].default
+    # Its default port is its registry entry's (libs/service's unit tests show the link).
+    port = cls.declaration.port
     return ServiceCode(service, cls, port, env_names(cls), client)

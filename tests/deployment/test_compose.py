@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from deployment_kit import COMPOSE_FILE, ROOT, SERVICES, run, tool
+from deployment_kit import COMPOSE_FILE, REGISTRY, ROOT, SERVICES, run, tool
 
 
 @pytest.fixture(scope="module")
@@ -44,17 +44,29 @@ def test_the_infrastructure_is_the_pinned_one(stack: dict[str, Any]) -> None:
     assert {"otel-collector", "jaeger", "kafka-topics"} <= set(stack)
 
 
-def test_the_init_script_creates_every_database_and_role() -> None:
-    sql = (ROOT / "deploy/compose/postgres-init.sh").read_text()
-    for service in SERVICES:
-        assert f"CREATE ROLE tandem_{service} LOGIN" in sql
-        assert f"CREATE DATABASE tandem_{service} OWNER tandem_{service}" in sql
-    assert "CREATE ROLE tandem_analyst LOGIN" in sql
-    assert "default_transaction_read_only = on" in sql
-    assert "GRANT USAGE ON SCHEMA analyst TO tandem_analyst" in sql
-    topics = (ROOT / "deploy/compose/kafka-topics.sh").read_text()
-    assert "TOPICS=(matching.events engagement.events notifications.events)" in topics
-    assert '"$topic.dlq"' in topics
+def test_the_init_jobs_get_every_database_and_topic_from_the_registry(
+    stack: dict[str, Any],
+) -> None:
+    postgres = stack["postgres"]["environment"]
+    passwords = {k.removeprefix("TANDEM_PASSWORD_") for k in postgres if "PASSWORD_" in k}
+    assert passwords == {s.database for s in REGISTRY.values()}
+    analyst = {s.database for s in REGISTRY.values() if s.analyst_reads}
+    assert set(postgres["TANDEM_ANALYST_DATABASES"].split()) == analyst
+    for service in REGISTRY.values():
+        url = stack[f"{service.name}-migrate"]["environment"]["TANDEM_DATABASE_URL"]
+        password = postgres[f"TANDEM_PASSWORD_{service.database}"]
+        assert url == (
+            f"postgresql://{service.database}:{password}@postgres:5432/{service.database}"
+        )
+    topics = stack["kafka-topics"]["environment"]["TANDEM_TOPICS"].split()
+    assert topics == [t for s in REGISTRY.values() for t in s.publishes]
+    assert '"$topic.dlq"' in (ROOT / "deploy/compose/kafka-topics.sh").read_text()
+
+
+def test_the_init_script_names_no_service() -> None:
+    for script in ("postgres-init.sh", "kafka-topics.sh"):
+        text = (ROOT / "deploy/compose" / script).read_text()
+        assert not [name for name in SERVICES if name in text], script
 
 
 def test_services_start_after_their_migrations_and_infrastructure(stack: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 
-from deployment_kit import ROOT, of_kind, render
+from deployment_kit import REGISTRY, ROOT, of_kind, render
 
 sys.path.insert(0, str(ROOT / "deploy" / "tools"))
 
@@ -46,3 +46,12 @@ def test_the_runbook_covers_the_operations_ops_need() -> None:
         "Alerts",
     ):
         assert f"\n## {section}\n" in runbook, section
+
+
+def test_the_runbook_states_the_broker_settings_and_every_topic() -> None:
+    runbook = (ROOT / "docs/operations.md").read_text()
+    section = runbook.split("\n## The Kafka broker\n", 1)[1].split("\n## ", 1)[0]
+    assert "| `auto.create.topics.enable` | `false` |" in section
+    for service in REGISTRY.values():
+        for topic in service.publishes:
+            assert f"`{topic}`" in section, topic

@@ -6,6 +6,7 @@ stack the rest of the suite uses is not disturbed.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -15,7 +16,12 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaTimeoutError, UnknownTopicOrPartitionError
+from analyst_checks import assert_databases_and_roles, assert_nothing_granted_inside
 
 from tandem_testkit.servers import read_stack_env, repo_root
 from tandem_testkit.uvicorn_server import free_port
@@ -27,6 +33,8 @@ def scratch() -> Iterator[Path]:
     # Under the repository's .local (not /tmp): the PostgreSQL user must be able to reach it.
     scratch = root / ".local" / f"scratch-{uuid.uuid4().hex[:8]}"
     shutil.copytree(root / "deploy" / "local", scratch / "deploy" / "local")
+    # The stack creates a database per service that the registry declares.
+    (scratch / "services").symlink_to(root / "services")
     (scratch / ".local" / "kafka").mkdir(parents=True)
     (scratch / ".local" / "kafka" / "libs").symlink_to(root / ".local" / "kafka" / "libs")
     yield scratch
@@ -43,6 +51,24 @@ def stack(where: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedP
         timeout=240,
         check=False,
     )
+
+
+async def a_typo_creates_no_topic(bootstrap: str) -> bool:
+    """Publishing to a topic nobody provisioned fails, and the broker does not create it."""
+    typo = f"matchng.events-{uuid.uuid4().hex[:6]}"
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, request_timeout_ms=3000)
+    await producer.start()
+    try:
+        with pytest.raises((KafkaTimeoutError, UnknownTopicOrPartitionError)):
+            await producer.send_and_wait(typo, b"lost")
+    finally:
+        await producer.stop()
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        return typo not in await admin.list_topics()
+    finally:
+        await admin.close()
 
 
 def processes_of(where: Path) -> list[str]:
@@ -96,6 +122,12 @@ def test_up_is_idempotent_and_down_leaves_nothing_behind(scratch: Path) -> None:
     assert env_file.stat().st_mtime_ns == before
     assert sorted(processes_of(scratch)) == running
     assert stack(scratch, "status", env=ports).returncode == 0
+
+    with psycopg.connect(values["TANDEM_DATABASE_URL_ADMIN"]) as admin:
+        assert_databases_and_roles(admin)
+    with psycopg.connect(values["TANDEM_DATABASE_URL_ANALYST"]) as analyst:
+        assert_nothing_granted_inside(analyst)
+    assert asyncio.run(a_typo_creates_no_topic(values["TANDEM_KAFKA_BOOTSTRAP"]))
 
     down = stack(scratch, "down", env=ports)
     assert down.returncode == 0, down.stdout + down.stderr

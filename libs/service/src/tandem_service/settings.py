@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import tomllib
 from enum import StrEnum
+from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Any, ClassVar, Literal, Self
 
 from aiokafka.helpers import create_ssl_context
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Credentials that only the local stack uses; anything outside development must bring its own.
-DEVELOPMENT_PASSWORDS = frozenset(
-    {"tandem", "tandem_matching", "tandem_engagement", "tandem_notifications", "tandem_analytics"}
-)
+# The local stacks' administrator role; every other role there has its own name as password.
+DEVELOPMENT_ADMIN = "tandem"
 
 
 class Environment(StrEnum):
@@ -22,6 +22,33 @@ class Environment(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
     PRODUCTION = "production"
+
+
+class ServiceDeclaration(BaseModel):
+    """One service's entry in the service registry: the ``service.toml`` in its package."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    summary: str
+    port: int = Field(ge=1, le=65535)
+    database: str
+    cli: str
+    publishes: tuple[str, ...] = ()
+    consumes: tuple[str, ...] = ()
+    analyst_reads: bool = False
+
+    @classmethod
+    def of_package(cls, package: str) -> ServiceDeclaration:
+        """Read the declaration shipped inside ``package`` (so images carry it too)."""
+        text = resources.files(package).joinpath("service.toml").read_text()
+        return cls.model_validate(tomllib.loads(text))
+
+    @property
+    def development_database_url(self) -> str:
+        """The service's database on the local stacks, whose password is the role's name."""
+        db = self.database
+        return f"postgresql://{db}:{db}@127.0.0.1:5432/{db}"
 
 
 class ServiceSettings(BaseSettings):
@@ -55,6 +82,22 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = "tandem"
     dev_keys_dir: Path = Path(".local/dev-keys")
 
+    # A service's subclass sets this; it supplies the defaults of the three fields it names.
+    declaration: ClassVar[ServiceDeclaration | None] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def fill_declared_defaults(cls, data: Any) -> Any:
+        """Default the name, port and database from the service's registry entry."""
+        if cls.declaration is None or not isinstance(data, dict):
+            return data
+        declared = {
+            "service_name": cls.declaration.name,
+            "http_port": cls.declaration.port,
+            "database_url": cls.declaration.development_database_url,
+        }
+        return declared | data
+
     def kafka_options(self) -> dict[str, Any]:
         """Connection options for every aiokafka client: TLS and SASL when configured."""
         options: dict[str, Any] = {"security_protocol": self.kafka_security_protocol}
@@ -78,8 +121,7 @@ class ServiceSettings(BaseSettings):
         """Refuse development credentials and keys outside development."""
         if self.is_development:
             return self
-        password = _password_of(self.database_url.get_secret_value())
-        if password in DEVELOPMENT_PASSWORDS:
+        if _has_development_password(self.database_url.get_secret_value()):
             raise ValueError("TANDEM_DATABASE_URL uses a development password outside development")
         if not (self.jwt_jwks_url or self.jwt_public_key_file):
             raise ValueError(
@@ -90,10 +132,10 @@ class ServiceSettings(BaseSettings):
         return self
 
 
-def _password_of(url: str) -> str | None:
-    """The password part of a libpq URL, or None."""
+def _has_development_password(url: str) -> bool:
+    """Whether a libpq URL carries a local-stack password (the role's own name, or the admin's)."""
     rest = url.split("://", 1)[-1]
     if "@" not in rest:
-        return None
-    userinfo = rest.rsplit("@", 1)[0]
-    return userinfo.split(":", 1)[1] if ":" in userinfo else None
+        return False
+    user, colon, password = rest.rsplit("@", 1)[0].partition(":")
+    return bool(colon) and password in {user, DEVELOPMENT_ADMIN}

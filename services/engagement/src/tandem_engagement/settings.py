@@ -1,17 +1,9 @@
 """Settings of the engagement service (``TANDEM_*`` environment variables)."""
 
-from __future__ import annotations
-
-from pydantic import Field, SecretStr
-
-from tandem_service.settings import ServiceSettings
+from tandem_service.settings import ServiceDeclaration, ServiceSettings
 
 
 class EngagementSettings(ServiceSettings):
-    """The engagement service's settings; defaults fit the local stack."""
+    """The engagement service's settings; its registry entry gives name, port and database."""
 
-    service_name: str = "engagement"
-    http_port: int = Field(default=8002, ge=1, le=65535)
-    database_url: SecretStr = SecretStr(
-        "postgresql://tandem_engagement:tandem_engagement@127.0.0.1:5432/tandem_engagement"
-    )
+    declaration = ServiceDeclaration.of_package("tandem_engagement")

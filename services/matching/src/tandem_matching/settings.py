@@ -1,17 +1,9 @@
 """Settings of the matching service (``TANDEM_*`` environment variables)."""
 
-from __future__ import annotations
-
-from pydantic import Field, SecretStr
-
-from tandem_service.settings import ServiceSettings
+from tandem_service.settings import ServiceDeclaration, ServiceSettings
 
 
 class MatchingSettings(ServiceSettings):
-    """The matching service's settings; defaults fit the local stack."""
+    """The matching service's settings; its registry entry gives name, port and database."""
 
-    service_name: str = "matching"
-    http_port: int = Field(default=8001, ge=1, le=65535)
-    database_url: SecretStr = SecretStr(
-        "postgresql://tandem_matching:tandem_matching@127.0.0.1:5432/tandem_matching"
-    )
+    declaration = ServiceDeclaration.of_package("tandem_matching")

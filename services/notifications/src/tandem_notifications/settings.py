@@ -1,17 +1,9 @@
 """Settings of the notifications service (``TANDEM_*`` environment variables)."""
 
-from __future__ import annotations
-
-from pydantic import Field, SecretStr
-
-from tandem_service.settings import ServiceSettings
+from tandem_service.settings import ServiceDeclaration, ServiceSettings
 
 
 class NotificationsSettings(ServiceSettings):
-    """The notifications service's settings; defaults fit the local stack."""
+    """The notifications service's settings; its registry entry gives name, port and database."""
 
-    service_name: str = "notifications"
-    http_port: int = Field(default=8003, ge=1, le=65535)
-    database_url: SecretStr = SecretStr(
-        "postgresql://tandem_notifications:tandem_notifications@127.0.0.1:5432/tandem_notifications"
-    )
+    declaration = ServiceDeclaration.of_package("tandem_notifications")
