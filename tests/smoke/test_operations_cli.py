@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 import asyncpg
 from typer.testing import CliRunner
 
 from tandem_engagement.bootstrap import SERVICE
 from tandem_engagement.cli import app
+from tandem_events.key_wrapping import SecretKeyWrapper
 from tandem_events.sealing import PersonKeyring
 from tandem_service.database import create_pool
 from tandem_testkit.databases import DatabaseFactory
@@ -23,7 +25,9 @@ def test_erase_person_destroys_the_key_and_rebuild_refuses_an_unknown_projection
     async def seal() -> str:
         pool = await create_pool(dsn)
         try:
-            return await PersonKeyring(pool).seal("ana", "private words")
+            return await PersonKeyring(pool, SecretKeyWrapper(os.urandom(32))).seal(
+                "ana", "private words"
+            )
         finally:
             await pool.close()
 
@@ -36,7 +40,7 @@ def test_erase_person_destroys_the_key_and_rebuild_refuses_an_unknown_projection
         async def keys_left() -> int:
             conn = await asyncpg.connect(dsn)
             try:
-                return int(await conn.fetchval("SELECT count(*) FROM person_keys"))
+                return int(await conn.fetchval("SELECT count(*) FROM keyring.person_keys"))
             finally:
                 await conn.close()
 

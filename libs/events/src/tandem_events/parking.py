@@ -1,87 +1,195 @@
-"""Parked events: ones that arrived before what they depend on, retried after later batches."""
+"""Parked events: ones that arrived before what they depend on, kept until it comes.
+
+An event waits by time, not by runner loops: it is retried as soon as an event with the key
+it awaits is applied (``WaitFor.key``, else its own record key), and otherwise rechecked
+with a backoff, at most ``per_loop`` of them per runner loop. Only after ``horizon`` (hours,
+by default) is it dead-lettered, and a dead letter can be replayed. Each retry has its own
+savepoint: an event that fails for another reason is dead-lettered alone and the others go on.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
 from aiokafka.structs import ConsumerRecord
 
+from tandem_events.catalog.base import EVENT_TYPES, parse_version
 from tandem_events.dead_letters import DeadLetters
+from tandem_events.dedup import claim
 from tandem_events.envelope import Envelope
+from tandem_events.errors import UnknownEventType
 from tandem_events.projection import Projection, ProjectionContext, WaitFor
 
-# Give up on an event after this many retries (each after a later batch): it goes to the DLQ.
-MAX_ATTEMPTS = 500
+DEFAULT_HORIZON = timedelta(hours=48)
+DEFAULT_RECHECK = timedelta(minutes=1)
+MAX_RECHECK = timedelta(minutes=30)
+# With nothing parked, look again this often anyway: replay-dead-letters parks from outside.
+LOOK_EVERY_SECONDS = 5.0
+
+# Errors of the database or the network: the retry pass is rolled back and runs again later;
+# they say nothing about the event, so it is never dead-lettered for them.
+TRANSIENT = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.InsufficientResourcesError,
+    asyncpg.exceptions.TransactionRollbackError,
+    OSError,
+    TimeoutError,
+)
+
+_PARK = """
+INSERT INTO projection_parked (projection, event_id, waiting_for, waiting_key, topic,
+                               record_key, headers, value, retry_at, expires_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + $9::interval, now() + $10::interval)
+ON CONFLICT DO NOTHING
+"""
+_DUE = """
+SELECT * FROM projection_parked
+WHERE projection = $1 AND (waiting_key = ANY($2::text[]) OR retry_at <= now())
+ORDER BY parked_at LIMIT $3 FOR UPDATE SKIP LOCKED
+"""
+_WAIT_LONGER = """
+UPDATE projection_parked SET attempts = attempts + 1, waiting_key = $3,
+    retry_at = now() + least($4::interval * power(2, least(attempts, 16)), $5::interval)
+WHERE projection = $1 AND event_id = $2
+"""
+
+
+def newer_than_known(type_name: str) -> bool:
+    """Whether ``type_name`` is a later version of a known event than this consumer has.
+
+    Producers deploy first: such an event waits (parked) for this consumer's upgrade instead
+    of being rejected, and is dead-lettered, replayably, only after the horizon.
+    """
+    try:
+        return parse_version(type_name) > EVENT_TYPES.current(type_name).version
+    except UnknownEventType:
+        return False
 
 
 class ParkingLot:
     """Stores early events in the projection's database, in the batch transaction."""
 
-    def __init__(self, projection: Projection) -> None:
+    def __init__(
+        self,
+        projection: Projection,
+        *,
+        horizon: timedelta = DEFAULT_HORIZON,
+        recheck: timedelta = DEFAULT_RECHECK,
+        per_loop: int = 200,
+    ) -> None:
         self._projection = projection
+        self.horizon = horizon
+        self._recheck = recheck
+        self._per_loop = per_loop
         self._maybe_parked = True  # unknown at start: look once
+        self._looked_at = 0.0
+        self._arrived: set[str] = set()
+        self.parked_now: set[str] = set()  # event ids parked by the batch in progress
 
     async def park(
-        self, conn: asyncpg.Connection, record: Any, envelope: Envelope, waiting_for: str
+        self,
+        conn: asyncpg.Connection,
+        record: Any,
+        envelope: Envelope,
+        waiting_for: str,
+        waiting_key: str | None,
     ) -> None:
-        """Keep ``record`` until what it waits for has been applied."""
+        """Keep ``record`` until what it waits for (``waiting_key``) has been applied."""
         await conn.execute(
-            """
-            INSERT INTO projection_parked
-                (projection, event_id, waiting_for, topic, record_key, headers, value)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
-            """,
+            _PARK,
             self._projection.name,
             envelope.id,
             waiting_for,
+            waiting_key,
             record.topic,
             envelope.key,
             [[k, v.decode()] for k, v in record.headers],
             record.value,
+            self._recheck,
+            self.horizon,
         )
         self._maybe_parked = True
+        self.parked_now.add(envelope.id)
+
+    def applied(self, keys: Iterable[str]) -> None:
+        """Note the record keys of applied events: what waits for them is retried next."""
+        self._arrived.update(keys)
 
     async def retry(self, pool: asyncpg.Pool, dead: DeadLetters) -> None:
-        """Try every parked event again, oldest first; apply what now can be applied."""
-        if not self._maybe_parked:
+        """Retry the parked events that are due or whose awaited key arrived, oldest first."""
+        if not self._maybe_parked and time.monotonic() - self._looked_at < LOOK_EVERY_SECONDS:
+            self._arrived.clear()
             return
-        async with pool.acquire() as conn, conn.transaction():
-            rows = await conn.fetch(
-                "SELECT * FROM projection_parked WHERE projection = $1 "
-                "ORDER BY parked_at FOR UPDATE SKIP LOCKED",
-                self._projection.name,
+        self._looked_at = time.monotonic()
+        arrived, self._arrived = self._arrived, set()
+        async with pool.acquire() as conn:
+            try:
+                async with conn.transaction():
+                    rows = await conn.fetch(
+                        _DUE, self._projection.name, list(arrived), self._per_loop
+                    )
+                    for row in rows:
+                        await self._retry_one(conn, row, dead)
+            except BaseException:
+                self._arrived |= arrived  # rolled back: those arrivals still count next time
+                raise
+            self._maybe_parked = bool(
+                await conn.fetchval(
+                    "SELECT EXISTS (SELECT 1 FROM projection_parked WHERE projection = $1)",
+                    self._projection.name,
+                )
             )
-            self._maybe_parked = bool(rows)
-            ctx = ProjectionContext(conn)
-            for row in rows:
-                headers = [(k, v.encode()) for k, v in row["headers"]]
+        await dead.send_committed(pool)
+
+    async def _retry_one(
+        self, conn: asyncpg.Connection, row: asyncpg.Record, dead: DeadLetters
+    ) -> None:
+        headers = [(k, v.encode()) for k, v in row["headers"]]
+        try:
+            async with conn.transaction():
                 envelope = Envelope.from_record(
                     row["topic"], row["record_key"].encode(), row["value"], headers
                 )
-                try:
-                    async with conn.transaction():
-                        await self._projection.apply(ctx, envelope.event(), envelope)
-                except WaitFor:
-                    await self._bump(conn, row, dead, headers)
-                    continue
-                await self._forget(conn, row["event_id"])
+                if newer_than_known(envelope.type):
+                    raise WaitFor(f"a consumer that knows {envelope.type}", key=None)
+                ctx = ProjectionContext(conn)
+                await self._projection.apply(ctx, envelope.event(), envelope)
+                await claim(conn, self._projection.name, [envelope.id])
+        except WaitFor as wait:
+            if await conn.fetchval("SELECT $1::timestamptz <= now()", row["expires_at"]):
+                await self._give_up(conn, row, dead, headers, f"gave up waiting for {wait.what}")
+            else:
+                await conn.execute(
+                    _WAIT_LONGER,
+                    self._projection.name,
+                    row["event_id"],
+                    wait.key if wait.key is not None else row["waiting_key"],
+                    self._recheck,
+                    MAX_RECHECK,
+                )
+            return
+        except TRANSIENT:
+            raise
+        except Exception as exc:  # this event is bad, not the database: only it goes
+            await self._give_up(conn, row, dead, headers, f"projection failed: {exc!r}")
+            return
+        self._arrived.add(row["record_key"])  # what waits for this one may go next loop
+        await self._forget(conn, row["event_id"])
 
-    async def _bump(
+    async def _give_up(
         self,
         conn: asyncpg.Connection,
         row: asyncpg.Record,
         dead: DeadLetters,
         headers: list[tuple[str, bytes]],
+        reason: str,
     ) -> None:
-        if row["attempts"] + 1 < MAX_ATTEMPTS:
-            await conn.execute(
-                "UPDATE projection_parked SET attempts = attempts + 1 "
-                "WHERE projection = $1 AND event_id = $2",
-                self._projection.name,
-                row["event_id"],
-            )
-            return
         record = ConsumerRecord(
             topic=row["topic"],
             partition=-1,
@@ -95,7 +203,7 @@ class ParkingLot:
             serialized_value_size=0,
             headers=tuple(headers),
         )
-        await dead.send(record, f"gave up waiting for {row['waiting_for']}")
+        await dead.record(conn, record, reason)
         await self._forget(conn, row["event_id"])
 
     async def _forget(self, conn: asyncpg.Connection, event_id: str) -> None:

@@ -14,11 +14,13 @@ from tandem_events.envelope import Envelope
 
 class WaitFor(Exception):
     """Raised by a handler when an event arrived before one it depends on (e.g. a check-in
-    before its PairCreated). The runner parks the event and retries it after later batches."""
+    before its PairCreated). The runner parks the event and retries it as soon as an event
+    with record key ``key`` is applied (default: the parked event's own key), else later."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, key: str | None = None) -> None:
         super().__init__(f"waiting for {what}")
         self.what = what
+        self.key = key
 
 
 @dataclass

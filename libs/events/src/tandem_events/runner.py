@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, TypeAlias
 
 import asyncpg
@@ -24,7 +25,13 @@ from tandem_events.dead_letters import DeadLetters
 from tandem_events.dedup import claim, forget_old
 from tandem_events.envelope import Envelope
 from tandem_events.errors import EventError
-from tandem_events.parking import ParkingLot
+from tandem_events.parking import (
+    DEFAULT_HORIZON,
+    DEFAULT_RECHECK,
+    TRANSIENT,
+    ParkingLot,
+    newer_than_known,
+)
 from tandem_events.projection import Projection, ProjectionContext, WaitFor
 from tandem_events.tracing import context_from_headers, tracer
 from tandem_events.write_behind import WriteBehind
@@ -64,6 +71,9 @@ class ProjectionRunner:
         max_records: int = 2000,
         topic_prefix: str = "",
         kafka_options: dict[str, Any] | None = None,
+        park_horizon: timedelta = DEFAULT_HORIZON,
+        park_recheck: timedelta = DEFAULT_RECHECK,
+        retries_per_loop: int = 200,
     ) -> None:
         self._options = dict(kafka_options or {})
         self._pool = pool
@@ -76,7 +86,9 @@ class ProjectionRunner:
         self._producer: AIOKafkaProducer | None = None
         self._task: asyncio.Task[None] | None = None
         self._lag: dict[TopicPartition, int] = {}
-        self.parking = ParkingLot(projection)
+        self.parking = ParkingLot(
+            projection, horizon=park_horizon, recheck=park_recheck, per_loop=retries_per_loop
+        )
 
     async def start(self) -> None:
         """Join the group and start applying in the background."""
@@ -128,15 +140,38 @@ class ProjectionRunner:
                 self.projection.name,
             )
         stored = {TopicPartition(r["topic"], r["partition"]): r["next_offset"] for r in rows}
+        known = [tp for tp in partitions if tp in stored]
+        first = await self._consumer.beginning_offsets(known) if known else {}
         for tp in partitions:
-            if tp in stored:
-                self._consumer.seek(tp, stored[tp])
-            else:
+            if tp not in stored:
                 await self._consumer.seek_to_beginning(tp)
+                continue
+            if stored[tp] < first[tp]:
+                # Retention removed records this projection never saw: say so, and move the
+                # stored offset to the log's start, or the compare-and-set would never match.
+                log.warning(
+                    "records removed by retention before they were applied",
+                    projection=self.projection.name,
+                    topic=tp.topic,
+                    partition=tp.partition,
+                    missed=first[tp] - stored[tp],
+                )
+                await self._pool.execute(
+                    "UPDATE projection_offsets SET next_offset = $4 WHERE projection = $1 "
+                    "AND topic = $2 AND partition = $3 AND next_offset < $4",
+                    self.projection.name,
+                    tp.topic,
+                    tp.partition,
+                    first[tp],
+                )
+                stored[tp] = first[tp]
+            self._consumer.seek(tp, stored[tp])
 
     async def _run(self) -> None:
         assert self._consumer is not None
         pruned_at = 0.0
+        with contextlib.suppress(Exception):  # committed before a crash, not yet sent
+            await self._dead.send_committed(self._pool)
         while True:
             try:
                 batches = await self._gather()
@@ -180,8 +215,11 @@ class ProjectionRunner:
     async def process(self, batches: dict[TopicPartition, list[Record]]) -> None:
         """Apply a fetched batch and record its offsets, all in one transaction."""
         good: list[Decoded] = []
+        dead: list[tuple[Record, str]] = []
+        newer: list[Decoded] = []
         for records in batches.values():
             for record in records:
+                envelope = None
                 try:
                     envelope = Envelope.from_record(
                         record.topic, record.key, record.value, record.headers
@@ -189,19 +227,33 @@ class ProjectionRunner:
                     envelope.event()  # validate (and upcast) before touching the database
                     good.append(Decoded(record, envelope))
                 except EventError as exc:
-                    await self._dead.send(record, str(exc))
+                    if envelope is not None and newer_than_known(envelope.type):
+                        newer.append(Decoded(record, envelope))
+                    else:
+                        dead.append((record, str(exc)))
+        self.parking.parked_now.clear()
         async with self._pool.acquire() as conn:
-            try:
-                async with conn.transaction():
-                    await self._apply_all(conn, await self._first_copies(conn, good), isolate=False)
-                    await self._save_offsets(conn, batches)
-            except (OffsetsMoved, asyncpg.PostgresConnectionError, OSError):
-                raise
-            except Exception:
-                # One event broke the batch: redo it with a savepoint per event to find it.
-                async with conn.transaction():
-                    await self._apply_all(conn, await self._first_copies(conn, good), isolate=True)
-                    await self._save_offsets(conn, batches)
+            for isolate in (False, True):
+                try:
+                    async with conn.transaction():
+                        for record, reason in dead:
+                            await self._dead.record(conn, record, reason)
+                        for item in newer:
+                            what = f"a consumer that knows {item.envelope.type}"
+                            await self.parking.park(conn, item.record, item.envelope, what, None)
+                        first = await self._first_copies(conn, good)
+                        await self._apply_all(conn, first, isolate=isolate)
+                        await self._save_offsets(conn, batches)
+                    break
+                except (OffsetsMoved, *TRANSIENT):
+                    raise
+                except Exception:
+                    if isolate:
+                        raise
+                    # One event broke the batch: redo it with a savepoint per event to find it.
+        await self._dead.send_committed(self._pool)
+        parked, self.parking.parked_now = self.parking.parked_now, set()
+        self.parking.applied(i.envelope.key for i in good if i.envelope.id not in parked)
         APPLIED.labels(self.projection.name).inc(len(good))
         if self._consumer is not None:
             with contextlib.suppress(Exception):  # informational only; the database is the truth
@@ -233,8 +285,10 @@ class ProjectionRunner:
             try:
                 async with conn.transaction():
                     await self._apply_one(ctx, item)
+            except TRANSIENT:
+                raise  # the database's trouble, not the event's: the whole batch runs again
             except Exception as exc:
-                await self._dead.send(item.record, f"projection failed: {exc!r}")
+                await self._dead.record(conn, item.record, f"projection failed: {exc!r}")
 
     async def _apply_one(self, ctx: ProjectionContext, item: Decoded) -> None:
         headers = item.record.headers
@@ -251,7 +305,8 @@ class ProjectionRunner:
             try:
                 await self.projection.apply(ctx, item.envelope.event(), item.envelope)
             except WaitFor as wait:
-                await self.parking.park(ctx.conn, item.record, item.envelope, wait.what)
+                key = wait.key if wait.key is not None else item.envelope.key
+                await self.parking.park(ctx.conn, item.record, item.envelope, wait.what, key)
 
     async def _save_offsets(
         self, conn: asyncpg.Connection, batches: dict[TopicPartition, list[Record]]

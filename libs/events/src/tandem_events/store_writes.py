@@ -4,80 +4,108 @@ Appending is one SQL statement (one round trip, atomic without an explicit trans
 the stream's version row is bumped only if it still holds the expected version, and the
 events and the idempotency key are inserted only if that bump happened.
 
+Relay order: a stream row carries ``tx_id``, the relay-order id of its latest append, and each
+append takes ``greatest(stream's tx_id, its own transaction id)`` for its events. A transaction
+that got its id early (it wrote elsewhere first) and appends to a stream another transaction
+moved since then therefore sorts after that append, so the relay publishes every stream in
+version order (docs/decisions/0004-gap-free-relay.md explains why gap-freedom still holds).
+
 Group commit: appends made through the pool (no caller connection) while another append is
 in flight are coalesced into one statement and one commit (one WAL flush) for all of them.
 Each append still succeeds or conflicts on its own: a stream whose version moved is simply
 not bumped and its events are not inserted, exactly as with a lone append. Two appends to the
 same stream (or with the same idempotency key) never share a batch. Nothing waits to form a
 batch: an append goes out at once when a flush slot is free, so a lone writer sees no delay.
+Flushes run concurrently, so every batch locks its existing stream rows first, in stream-id
+order (no two batches wait on each other in a cycle); a deadlock that still happens (a new
+stream or an idempotency key inserted by two batches at once) is retried, never surfaced.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
+from prometheus_client import Counter
 
 from tandem_events.envelope import Envelope
 
+RETRIED = Counter(
+    "tandem_store_batch_retries_total", "Group-commit batches retried after a deadlock"
+)
+MAX_RETRIES = 8
+# Errors after which the whole (single-statement) batch rolled back and may simply run again.
+RETRYABLE = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
+
 _APPEND = """
 WITH bumped AS (
-    UPDATE streams SET version = $3
+    UPDATE streams SET version = $3, tx_id = greatest(tx_id, pg_current_xact_id())
     WHERE stream_id = $1 AND version = $2 AND $2 > 0
-    RETURNING 1
+    RETURNING tx_id
 ), created AS (
-    INSERT INTO streams (stream_id, version) SELECT $1, $3 WHERE $2 = 0
+    INSERT INTO streams (stream_id, version, tx_id) SELECT $1, $3, pg_current_xact_id()
+    WHERE $2 = 0
     ON CONFLICT (stream_id) DO NOTHING
-    RETURNING 1
+    RETURNING tx_id
 ), moved AS (
-    SELECT 1 FROM bumped UNION ALL SELECT 1 FROM created
+    SELECT tx_id FROM bumped UNION ALL SELECT tx_id FROM created
 ), keyed AS (
     INSERT INTO command_idempotency (idempotency_key, stream_id, version)
     SELECT $4, $1, $3 WHERE $4::text IS NOT NULL AND EXISTS (SELECT 1 FROM moved)
 ), appended AS (
-    INSERT INTO events (event_id, stream_id, version, event_type, source, topic, record_key,
-                        occurred_at, payload, trace)
-    SELECT e.id, $1, $2 + e.n, e.type, $5, e.topic, e.key, e.occurred, e.payload, $11
+    INSERT INTO events (tx_id, event_id, stream_id, version, event_type, source, topic,
+                        record_key, occurred_at, payload, trace)
+    SELECT m.tx_id, e.id, $1, $2 + e.n, e.type, $5, e.topic, e.key, e.occurred, e.payload, $11
     FROM unnest($6::uuid[], $7::text[], $8::text[], $9::text[], $10::timestamptz[],
                 $12::jsonb[]) WITH ORDINALITY AS e(id, type, topic, key, occurred, payload, n)
-    WHERE EXISTS (SELECT 1 FROM moved)
+    CROSS JOIN moved m
     RETURNING position
 )
 SELECT count(*) FROM appended
 """
 
-# Many appends (each to a different stream) in one statement; returns the streams bumped.
+# Many appends (each to a different stream, sorted by stream id) in one statement; returns
+# the streams bumped. ``locked`` takes the existing rows' locks in stream-id order first.
 _APPEND_MANY = """
 WITH cmd AS (
     SELECT * FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[])
         AS c(stream_id, expected, new_version, idem_key)
+), locked AS (
+    SELECT stream_id FROM streams WHERE stream_id = ANY($1::text[])
+    ORDER BY stream_id FOR UPDATE
 ), bumped AS (
-    UPDATE streams s SET version = c.new_version FROM cmd c
+    UPDATE streams s SET version = c.new_version,
+                         tx_id = greatest(s.tx_id, pg_current_xact_id())
+    FROM cmd c
     WHERE s.stream_id = c.stream_id AND s.version = c.expected AND c.expected > 0
-    RETURNING s.stream_id
+      AND s.stream_id IN (SELECT stream_id FROM locked)
+    RETURNING s.stream_id, s.tx_id
 ), created AS (
-    INSERT INTO streams (stream_id, version) SELECT stream_id, new_version FROM cmd
+    INSERT INTO streams (stream_id, version, tx_id)
+    SELECT stream_id, new_version, pg_current_xact_id() FROM cmd
     WHERE expected = 0
+    ORDER BY stream_id
     ON CONFLICT (stream_id) DO NOTHING
-    RETURNING stream_id
+    RETURNING stream_id, tx_id
 ), moved AS (
-    SELECT stream_id FROM bumped UNION ALL SELECT stream_id FROM created
+    SELECT stream_id, tx_id FROM bumped UNION ALL SELECT stream_id, tx_id FROM created
 ), keyed AS (
     INSERT INTO command_idempotency (idempotency_key, stream_id, version)
     SELECT c.idem_key, c.stream_id, c.new_version FROM cmd c
     WHERE c.idem_key IS NOT NULL AND c.stream_id IN (SELECT stream_id FROM moved)
 ), appended AS (
-    INSERT INTO events (event_id, stream_id, version, event_type, source, topic, record_key,
-                        occurred_at, payload, trace)
-    SELECT e.id, e.stream_id, e.version, e.type, $5, e.topic, e.key, e.occurred, e.payload,
-           e.trace
+    INSERT INTO events (tx_id, event_id, stream_id, version, event_type, source, topic,
+                        record_key, occurred_at, payload, trace)
+    SELECT m.tx_id, e.id, e.stream_id, e.version, e.type, $5, e.topic, e.key, e.occurred,
+           e.payload, e.trace
     FROM unnest($6::text[], $7::integer[], $8::uuid[], $9::text[], $10::text[], $11::text[],
                 $12::timestamptz[], $13::jsonb[], $14::jsonb[])
         WITH ORDINALITY AS e(stream_id, version, id, type, topic, key, occurred, payload,
                              trace, n)
-    WHERE e.stream_id IN (SELECT stream_id FROM moved)
+    JOIN moved m ON m.stream_id = e.stream_id
     ORDER BY e.n
 )
 SELECT stream_id FROM moved
@@ -186,8 +214,9 @@ class GroupCommit:
             p = batch[0]
             p.done.set_result(await append_one(conn, self._source, p) > 0)
             return
+        batch = sorted(batch, key=lambda p: p.stream_id)
         try:
-            moved = {r[0] for r in await conn.fetch(_APPEND_MANY, *self._arguments(batch))}
+            moved = await self._write_many(conn, batch)
         except asyncpg.UniqueViolationError:
             # A concurrent twin (same key or version) won a race: settle each one alone.
             for p in batch:
@@ -195,6 +224,19 @@ class GroupCommit:
             return
         for p in batch:
             p.done.set_result(p.stream_id in moved)
+
+    async def _write_many(self, conn: asyncpg.Connection, batch: list[Pending]) -> set[str]:
+        arguments = self._arguments(batch)
+        for attempt in range(MAX_RETRIES):
+            try:
+                return {r[0] for r in await conn.fetch(_APPEND_MANY, *arguments)}
+            except RETRYABLE:
+                # One statement, so it rolled back whole: nothing happened, run it again.
+                if attempt == MAX_RETRIES - 1:
+                    raise
+                RETRIED.inc()
+                await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 - jitter
+        raise AssertionError("unreachable")
 
     def _arguments(self, batch: list[Pending]) -> list[Any]:
         streams: list[str] = []
@@ -236,18 +278,27 @@ class GroupCommit:
 
 
 async def append_one(conn: asyncpg.Connection, source: str, p: Pending) -> int:
+    """Append one pending write; 0 when its stream had moved (a real conflict)."""
     if conn.is_in_transaction():
         # Inside the caller's transaction a lost race must not abort the caller's work:
-        # a savepoint confines the unique violation to this statement.
+        # a savepoint confines the unique violation (or a deadlock with another caller's
+        # transaction, which is a conflict the caller retries) to this statement.
         try:
             async with conn.transaction():
                 return await append_statement(conn, source, p)
-        except asyncpg.UniqueViolationError:
+        except (asyncpg.UniqueViolationError, *RETRYABLE):
             return 0
-    try:
-        return await append_statement(conn, source, p)
-    except asyncpg.UniqueViolationError:
-        return 0  # a concurrent twin with the same key or version won the race
+    for attempt in range(MAX_RETRIES):
+        try:
+            return await append_statement(conn, source, p)
+        except asyncpg.UniqueViolationError:
+            return 0  # a concurrent twin with the same key or version won the race
+        except RETRYABLE:
+            if attempt == MAX_RETRIES - 1:
+                raise
+            RETRIED.inc()
+            await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 - jitter
+    raise AssertionError("unreachable")
 
 
 async def append_statement(conn: asyncpg.Connection, source: str, p: Pending) -> int:

@@ -8,7 +8,9 @@ from collections.abc import Callable
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer
+from aiokafka.structs import ConsumerRecord
 
+from tandem_events.errors import ConcurrencyError
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.relay import Relay
 from tandem_events.store import EventStore
@@ -66,7 +68,68 @@ async def test_commits_out_of_sequence_order_are_all_published(
     assert len(set(ids)) == 2
 
 
-async def test_many_concurrent_writers_with_interleaved_commits_lose_nothing(
+async def consume_records(
+    bootstrap: str, topic: str, expected: int, timeout: float = 60
+) -> list[ConsumerRecord[bytes, bytes]]:
+    """Every record on ``topic``, read until ``expected`` arrived (or the timeout)."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+    await consumer.start()
+    records: list[ConsumerRecord[bytes, bytes]] = []
+    try:
+        async with asyncio.timeout(timeout):
+            while len(records) < expected:
+                for batch in (await consumer.getmany(timeout_ms=1000)).values():
+                    records.extend(batch)
+    except TimeoutError:
+        pass
+    finally:
+        await consumer.stop()
+    return records
+
+
+async def versions_on_kafka(
+    pool: asyncpg.Pool, records: list[ConsumerRecord[bytes, bytes]]
+) -> dict[str, list[int]]:
+    """Per stream, the versions in the order Kafka holds them (one key, one partition)."""
+    stored = {
+        str(r["event_id"]): (r["stream_id"], r["version"])
+        for r in await pool.fetch("SELECT event_id, stream_id, version FROM events")
+    }
+    seen: dict[str, list[int]] = {}
+    for r in sorted(records, key=lambda r: (r.partition, r.offset)):
+        stream, version = stored[dict(r.headers)["ce_id"].decode()]
+        seen.setdefault(stream, []).append(version)
+    return seen
+
+
+async def test_a_transaction_that_wrote_first_and_appends_late_keeps_stream_order(
+    pool: asyncpg.Pool, events_dsn: str, kafka_bootstrap: str, topic_name: Callable[[str], str]
+) -> None:
+    """Matching's withdrawal shape: write a person, then reload and append to a pair that
+    another writer moved meanwhile. Kafka must carry the pair as v1, v2, v3."""
+    prefix = topic_name("relay-interleave") + "."
+    store = EventStore(pool, "/tandem/test")
+    publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
+    await publisher.start()
+    relay = Relay(events_dsn, publisher)
+    conn = await connect(events_dsn)
+    try:
+        await store.append("pair-s", 0, [check_in("pair-s", 1)])
+        async with pool.acquire() as mine, mine.transaction():
+            await store.append("person-o", 0, [check_in("person-o")], conn=mine)  # id taken
+            await store.append("pair-s", 1, [check_in("pair-s", 2)])  # another writer, commits
+            version = await mine.fetchval("SELECT version FROM streams WHERE stream_id = 'pair-s'")
+            await store.append("pair-s", version, [check_in("pair-s", 3)], conn=mine)
+        await relay_everything(relay, conn, pool)
+    finally:
+        await conn.close()
+        await publisher.stop()
+    records = await consume_records(kafka_bootstrap, prefix + "engagement.events", 4)
+    seen = await versions_on_kafka(pool, records)
+    assert seen == {"pair-s": [1, 2, 3], "person-o": [1]}
+
+
+async def test_concurrent_multi_stream_transactions_on_hot_streams_keep_every_stream_in_order(
     pool: asyncpg.Pool, events_dsn: str, kafka_bootstrap: str, topic_name: Callable[[str], str]
 ) -> None:
     prefix = topic_name("relay-many") + "."
@@ -76,27 +139,52 @@ async def test_many_concurrent_writers_with_interleaved_commits_lose_nothing(
     relay = Relay(events_dsn, publisher, batch_size=50, idle_seconds=0.001)
     await relay.start()
     rng = random.Random(7)
+    hot = [f"pair-hot-{n}" for n in range(4)]
 
-    async def writer(w: int) -> None:
-        for i in range(40):
-            async with pool.acquire() as conn, conn.transaction():
-                await store.append(f"pair-{w}-{i}", 0, [check_in(f"pair-{w}-{i}")], conn=conn)
-                # Hold some transactions open so commits land out of position order.
-                await asyncio.sleep(rng.choice([0, 0, 0.001, 0.01, 0.03]))
+    async def transactions(w: int) -> None:
+        # Each: a write of its own first (the transaction takes its id), a pause in which
+        # others move the hot stream, then a reload-and-append to it; commits out of order.
+        for i in range(25):
+            stream = rng.choice(hot)
+            while True:
+                try:
+                    async with pool.acquire() as conn, conn.transaction():
+                        await store.append(f"person-{w}-{i}", 0, [check_in("x")], conn=conn)
+                        await asyncio.sleep(rng.choice([0, 0.001, 0.01]))
+                        version = await conn.fetchval(
+                            "SELECT version FROM streams WHERE stream_id = $1", stream
+                        )
+                        await store.append(stream, version or 0, [check_in(stream)], conn=conn)
+                        await asyncio.sleep(rng.choice([0, 0, 0.001, 0.02]))
+                    break
+                except ConcurrencyError:
+                    continue
+
+    async def plain(w: int) -> None:
+        for _ in range(25):
+            stream = rng.choice(hot)
+            while True:
+                try:
+                    await store.append(stream, await store.version_of(stream), [check_in(stream)])
+                    break
+                except ConcurrencyError:
+                    continue
 
     try:
-        await asyncio.gather(*(writer(w) for w in range(8)))
+        await asyncio.gather(*(transactions(w) for w in range(6)), *(plain(w) for w in range(4)))
         stored = await pool.fetchval("SELECT count(*) FROM events")
-        assert stored == 320
+        assert stored == 6 * 25 * 2 + 4 * 25
         async with asyncio.timeout(60):
             while await relay.pending(pool) > 0:
                 await asyncio.sleep(0.05)
     finally:
         await relay.stop()
         await publisher.stop()
-    ids = await consume_ids(kafka_bootstrap, prefix + "engagement.events", 320)
-    assert len(set(ids)) == 320
-    assert len(ids) == 320, "no duplicates in normal running"
+    records = await consume_records(kafka_bootstrap, prefix + "engagement.events", stored)
+    assert len(records) == stored, "every event exactly once in normal running"
+    seen = await versions_on_kafka(pool, records)
+    for stream, versions in seen.items():
+        assert versions == list(range(1, len(versions) + 1)), stream
 
 
 async def test_only_one_of_two_relays_publishes(
