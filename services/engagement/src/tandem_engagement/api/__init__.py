@@ -2,4 +2,6 @@
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from tandem_engagement.api import programs, reads, workspace
+
+routers: list[APIRouter] = [workspace.router, reads.router, programs.router]

@@ -1,0 +1,181 @@
+"""health_sweep_seconds: time-driven health transitions over N pairs (default 100,000).
+
+Seeds N workspaces (opened, cadence agreed, one check-in, health steady) straight into a
+scratch database, schedules each pair's review where the domain puts it, then moves the
+clock past it and times the sweeps that turn every pair ``at_risk``. Checks afterwards that
+each pair changed exactly once. Usage: ``.venv/bin/python bench/engagement/health_sweep.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from functools import reduce
+from typing import Any
+
+import asyncpg
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+from _common import load_average, record, scratch_database
+
+from tandem_engagement.adapters.postgres import HEALTH_REVIEW
+from tandem_engagement.domain.folding import fold
+from tandem_engagement.domain.health import next_review
+from tandem_engagement.domain.workspace import Workspace, workspace_stream
+from tandem_engagement.handlers.follow_ups import with_follow_ups
+from tandem_engagement.handlers.health_sweep import HealthReviews
+from tandem_events import timers
+from tandem_events.catalog.base import DomainEvent
+from tandem_events.catalog.engagement import (
+    CadenceAgreed,
+    CheckInLogged,
+    WorkspaceOpened,
+)
+from tandem_events.envelope import Envelope
+from tandem_service.database import create_pool
+
+T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
+SOURCE = "/tandem/engagement"
+CHUNK = 5_000
+_INSERT = """
+INSERT INTO events (event_id, stream_id, version, event_type, source, topic, record_key,
+                    occurred_at, payload)
+SELECT e.id, e.stream, e.version, e.type, $1, e.topic, e.key, e.at, e.payload
+FROM unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
+            $8::timestamptz[], $9::jsonb[]) AS e(id, stream, version, type, topic, key, at, payload)
+"""
+
+
+def history(pair_id: str) -> list[DomainEvent]:
+    opened = WorkspaceOpened(
+        occurred_at=T0,
+        actor_id="engagement",
+        pair_id=pair_id,
+        program_id="prog",
+        member_ids=(f"{pair_id}-a", f"{pair_id}-b"),
+        purpose="onboarding",
+        opened_on=T0.date(),
+    )
+    agreed = CadenceAgreed(
+        occurred_at=T0,
+        actor_id=f"{pair_id}-b",
+        pair_id=pair_id,
+        every_days=14,
+        meeting_minutes=30,
+        agreed_by=(f"{pair_id}-a", f"{pair_id}-b"),
+    )
+    met = CheckInLogged(
+        occurred_at=T0 + timedelta(days=1),
+        actor_id=f"{pair_id}-a",
+        pair_id=pair_id,
+        check_in_id="c1",
+        met_on=(T0 + timedelta(days=1)).date(),
+        duration_minutes=30,
+        felt=4,
+    )
+    # What the service itself appends: each step with its milestones and health change.
+    state, events = Workspace(), []
+    for step in (opened, agreed, met):
+        state, appended = with_follow_ups(state, [step], step.occurred_at)
+        events += appended
+    return events
+
+
+async def seed(pool: asyncpg.Pool, pairs: int) -> datetime:
+    """Insert every pair's history and schedule its review; returns when reviews fall due."""
+    review = T0
+    for start in range(0, pairs, CHUNK):
+        rows: list[tuple[Any, ...]] = []
+        streams: list[tuple[str, int]] = []
+        due: list[tuple[str, datetime, dict[str, Any]]] = []
+        for n in range(start, min(pairs, start + CHUNK)):
+            pair_id = f"pair-{n:06d}"
+            events = history(pair_id)
+            for version, event in enumerate(events, 1):
+                e = Envelope.wrap(event, SOURCE, {})
+                rows.append(
+                    (
+                        e.id,
+                        workspace_stream(pair_id),
+                        version,
+                        e.type,
+                        e.topic,
+                        e.key,
+                        e.time,
+                        e.data,
+                    )
+                )
+            streams.append((workspace_stream(pair_id), len(events)))
+            state = reduce(fold, events, Workspace())
+            review = next_review(state, T0 + timedelta(days=1)) or review
+            due.append((pair_id, review, {}))
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute(_INSERT, SOURCE, *(list(c) for c in zip(*rows, strict=True)))
+            await conn.executemany(
+                "INSERT INTO streams (stream_id, version) VALUES ($1, $2)", streams
+            )
+            await timers.schedule_many(conn, HEALTH_REVIEW, due)
+    return review
+
+
+async def main(pairs: int, sweepers: int, batch: int, write: bool) -> None:
+    with scratch_database() as dsn:
+        pool = await create_pool(dsn, max_size=sweepers + 2)
+        try:
+            started = time.perf_counter()
+            due = await seed(pool, pairs)
+            print(
+                f"seeded {pairs:,} pairs in {time.perf_counter() - started:.1f} s", file=sys.stderr
+            )
+            await pool.execute("VACUUM ANALYZE")
+            reviews = HealthReviews(SOURCE)
+            load = load_average()
+            started = time.perf_counter()
+            fired = await asyncio.gather(
+                *(reviews.sweep(pool, batch=batch).sweep(due) for _ in range(sweepers))
+            )
+            seconds = time.perf_counter() - started
+            changed = await pool.fetchval(
+                "SELECT count(*) FROM events WHERE event_type LIKE '%PairHealthChanged%' "
+                "AND payload->>'current' = 'at_risk'"
+            )
+            distinct = await pool.fetchval(
+                "SELECT count(DISTINCT stream_id) FROM events WHERE payload->>'current' = 'at_risk'"
+            )
+        finally:
+            await pool.close()
+    assert sum(fired) == pairs, f"fired {sum(fired)} of {pairs}"
+    assert changed == distinct == pairs, f"{changed} changes over {distinct} pairs"
+    print(
+        f"health_sweep_seconds={seconds:.2f} over {pairs:,} pairs "
+        f"({sweepers} sweepers, batch {batch}, load {load})"
+    )
+    if write:
+        record(
+            {"health_sweep_seconds": round(seconds, 2)},
+            f".venv/bin/python bench/engagement/health_sweep.py --pairs {pairs} "
+            f"--sweepers {sweepers} --batch {batch}",
+            {
+                "health_sweep": {
+                    "pairs": pairs,
+                    "sweepers": sweepers,
+                    "batch": batch,
+                    "transitions": changed,
+                    "load_average_before": load,
+                    "pairs_per_second": round(pairs / seconds),
+                }
+            },
+        )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pairs", type=int, default=100_000)
+    parser.add_argument("--sweepers", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=1_000)
+    parser.add_argument("--no-write", action="store_true", help="do not update the results file")
+    args = parser.parse_args()
+    asyncio.run(main(args.pairs, args.sweepers, args.batch, not args.no_write))

@@ -1,0 +1,1 @@
+"""The engagement service's adapters: its write-side SQL behind small ports."""

@@ -1,0 +1,189 @@
+"""The engagement write side's SQL: the directory from matching and batch workspace loads."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+import asyncpg
+
+from tandem_engagement.domain.folding import fold_all
+from tandem_engagement.domain.workspace import Workspace, workspace_stream
+from tandem_engagement.handlers.tables import OpeningFacts
+from tandem_events import timers
+from tandem_events.catalog.base import DomainEvent
+from tandem_events.sealing import PersonKeyring
+from tandem_events.store import recorded
+
+# The timer kind that re-assesses a pair's health (and days-together milestones).
+HEALTH_REVIEW = "pair-health"
+
+_LOAD_MANY = (
+    "SELECT position, stream_id, version, event_id, event_type, source, record_key, "
+    "occurred_at, topic, payload, trace FROM events "
+    "WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, version"
+)
+
+
+class _ThisConnection:
+    """One connection standing in for a pool, so keys are made in the command's transaction."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    @asynccontextmanager
+    async def acquire(self) -> AsyncIterator[asyncpg.Connection]:
+        yield self._conn
+
+
+class PostgresEngagementTables:
+    """The engagement tables on the caller's connection (inside its transaction)."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+        # The keyring asks for a pool; this one hands out the command's own connection.
+        self._keys = PersonKeyring(_ThisConnection(conn))
+
+    async def seal(self, person_id: str, text: str) -> str:
+        """``text`` sealed with the person's own key (created on first use)."""
+        return await self._keys.seal(person_id, text)
+
+    async def put_resource(
+        self, program_id: str, slug: str, kind: str, title: str, body: str, by: str
+    ) -> None:
+        """Add or replace one of a program's resources or guides."""
+        await self._conn.execute(
+            "INSERT INTO resources (program_id, slug, kind, title, body, updated_by) "
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (program_id, slug) DO UPDATE "
+            "SET kind = $3, title = $4, body = $5, updated_by = $6, updated_at = now()",
+            program_id,
+            slug,
+            kind,
+            title,
+            body,
+            by,
+        )
+
+    async def schedule_review(self, pair_id: str, at: datetime | None) -> None:
+        """When the pair's health is next looked at (None: never again)."""
+        if at is None:
+            await timers.cancel(self._conn, HEALTH_REVIEW, pair_id)
+        else:
+            await timers.schedule(self._conn, HEALTH_REVIEW, pair_id, at)
+
+    async def remember_program(self, program_id: str, purpose: str, owner_id: str) -> None:
+        """Keep a launched program's purpose and owner."""
+        await self._conn.execute(
+            "INSERT INTO known_programs (program_id, purpose, owner_id) VALUES ($1, $2, $3) "
+            "ON CONFLICT (program_id) DO UPDATE SET purpose = $2, owner_id = $3",
+            program_id,
+            purpose,
+            owner_id,
+        )
+
+    async def remember_person(self, program_id: str, person_id: str, timezone: str) -> None:
+        """Keep an enrolled person's timezone (an enrolment also cancels a withdrawal)."""
+        await self._conn.execute(
+            "INSERT INTO known_people (program_id, person_id, timezone) VALUES ($1, $2, $3) "
+            "ON CONFLICT (program_id, person_id) DO UPDATE SET timezone = $3",
+            program_id,
+            person_id,
+            timezone,
+        )
+        await self._conn.execute(
+            "DELETE FROM withdrawals WHERE program_id = $1 AND person_id = $2",
+            program_id,
+            person_id,
+        )
+
+    async def record_withdrawal(self, program_id: str, person_id: str, at: datetime) -> None:
+        """Remember that a person left a program."""
+        await self._conn.execute(
+            "INSERT INTO withdrawals (program_id, person_id, withdrew_at) VALUES ($1, $2, $3) "
+            "ON CONFLICT (program_id, person_id) DO UPDATE SET withdrew_at = $3",
+            program_id,
+            person_id,
+            at,
+        )
+
+    async def opening_facts(
+        self, program_id: str, member_ids: tuple[str, ...]
+    ) -> OpeningFacts | str:
+        """The facts to open a pair's workspace, or what is still missing."""
+        purpose = await self._conn.fetchval(
+            "SELECT purpose FROM known_programs WHERE program_id = $1", program_id
+        )
+        if purpose is None:
+            return f"ProgramLaunched {program_id}"
+        rows = await self._conn.fetch(
+            "SELECT person_id, timezone FROM known_people "
+            "WHERE program_id = $1 AND person_id = ANY($2::text[])",
+            program_id,
+            list(member_ids),
+        )
+        zones = {row["person_id"]: row["timezone"] for row in rows}
+        missing = [m for m in member_ids if m not in zones]
+        if missing:
+            return f"ParticipantEnrolled {program_id}/{missing[0]}"
+        return OpeningFacts(purpose, zones)
+
+    async def withdrawn(self, program_id: str, member_ids: tuple[str, ...]) -> bool:
+        """Whether one of the members has withdrawn from the program."""
+        found = await self._conn.fetchval(
+            "SELECT 1 FROM withdrawals WHERE program_id = $1 AND person_id = ANY($2::text[])",
+            program_id,
+            list(member_ids),
+        )
+        return found is not None
+
+    async def index_workspace(
+        self, pair_id: str, program_id: str, members: tuple[str, ...]
+    ) -> None:
+        """Record an opened workspace by its members."""
+        await self._conn.execute(
+            "INSERT INTO workspace_index (pair_id, program_id, member_ids) VALUES ($1, $2, $3) "
+            "ON CONFLICT (pair_id) DO NOTHING",
+            pair_id,
+            program_id,
+            list(members),
+        )
+
+    async def close_workspace(self, pair_id: str) -> None:
+        """Mark a workspace closed in the index."""
+        await self._conn.execute(
+            "UPDATE workspace_index SET open = false WHERE pair_id = $1", pair_id
+        )
+
+    async def open_pairs_of(self, program_id: str, person_id: str) -> list[str]:
+        """The open workspaces a person has in a program."""
+        rows = await self._conn.fetch(
+            "SELECT pair_id FROM workspace_index "
+            "WHERE open AND program_id = $1 AND member_ids @> ARRAY[$2::text] ORDER BY pair_id",
+            program_id,
+            person_id,
+        )
+        return [row["pair_id"] for row in rows]
+
+    async def programs_owned_by(self, owner_id: str) -> list[str]:
+        """The programs an admin launched."""
+        rows = await self._conn.fetch(
+            "SELECT program_id FROM known_programs WHERE owner_id = $1 ORDER BY program_id",
+            owner_id,
+        )
+        return [row["program_id"] for row in rows]
+
+
+async def load_workspaces(
+    conn: asyncpg.Connection, pair_ids: Sequence[str]
+) -> dict[str, tuple[Workspace, int]]:
+    """Many workspaces and their stream versions in one read (for sweeps)."""
+    streams = {workspace_stream(p): p for p in pair_ids}
+    events: dict[str, list[DomainEvent]] = {p: [] for p in pair_ids}
+    versions = dict.fromkeys(pair_ids, 0)
+    for row in await conn.fetch(_LOAD_MANY, list(streams)):
+        item = recorded(row)
+        pair_id = streams[item.stream_id]
+        events[pair_id].append(item.event())
+        versions[pair_id] = item.version
+    return {p: (fold_all(Workspace(), events[p]), versions[p]) for p in pair_ids}

@@ -1,0 +1,1 @@
+"""Use cases: command in, load the workspace, decide, append in one transaction."""
