@@ -14,7 +14,7 @@ from tandem_service.auth import DevKeyPair, Role, mint_token
 
 # The command was valid but the service has not seen what it refers to yet (eventual consistency).
 NOT_YET_KNOWN = 409
-PATIENCE_SECONDS = 120.0
+PATIENCE_SECONDS = 300.0
 
 
 class CommandRefused(Exception):
