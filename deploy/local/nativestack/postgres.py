@@ -8,6 +8,7 @@ import os
 import pwd
 import re
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -139,30 +140,22 @@ def pg_start(bindir: Path, user: str | None, ports: Ports) -> None:
         ensure_traversable(PG_LOG, user)
     os.chmod(tconf, 0o600)
     # New session so that the postmaster survives the terminal/job that ran `up`.
-    proc = run(
-        as_pg(
-            [
-                str(bindir / "pg_ctl"),
-                "-D",
-                str(PG_DATA),
-                "-l",
-                str(PG_LOG),
-                "-w",
-                "-t",
-                str(int(START_TIMEOUT)),
-                "start",
-            ],
-            user,
-        ),
-        check=False,
-        cwd=str(PG),
-        start_new_session=True,
+    proc = pg_ctl(
+        bindir, user, "-l", str(PG_LOG), "-t", str(int(START_TIMEOUT)), "start", new_session=True
     )
     if proc.returncode != 0:
         raise StackError(
             f"PostgreSQL did not start; last lines of {rel(PG_LOG)}:",
             ((proc.stdout or "").strip() + "\n" + tail(PG_LOG, 30)).strip(),
         )
+
+
+def pg_ctl(
+    bindir: Path, user: str | None, *args: str, new_session: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run pg_ctl on our data folder as the PostgreSQL user, waiting for it (-w)."""
+    command = [str(bindir / "pg_ctl"), "-D", str(PG_DATA), "-w", *args]
+    return run(as_pg(command, user), check=False, cwd=str(PG), start_new_session=new_session)
 
 
 def pg_ready(bindir: Path, port: int, timeout: float) -> bool:
@@ -204,24 +197,7 @@ def pg_stop(bindir: Path | None, user: str | None) -> None:
     """Fast shutdown; kill what is left of our cluster."""
     pid = pg_postmaster_pid()
     if pid and bindir:
-        run(
-            as_pg(
-                [
-                    str(bindir / "pg_ctl"),
-                    "-D",
-                    str(PG_DATA),
-                    "-m",
-                    "fast",
-                    "-w",
-                    "-t",
-                    str(int(STOP_TIMEOUT)),
-                    "stop",
-                ],
-                user,
-            ),
-            check=False,
-            cwd=str(PG),
-        )
+        pg_ctl(bindir, user, "-m", "fast", "-t", str(int(STOP_TIMEOUT)), "stop")
     if pid and alive(pid):
         say("postgres: fast shutdown timed out, killing")
         kill_group(pid, "postgres", timeout=5)
