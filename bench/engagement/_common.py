@@ -12,7 +12,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 from tandem_engagement.bootstrap import MIGRATIONS
+from tandem_engagement.domain.workspace import workspace_stream
+from tandem_events.catalog.base import DomainEvent
+from tandem_events.envelope import Envelope
 from tandem_testkit.databases import DatabaseFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,3 +68,28 @@ def record(figures: dict[str, Any], command: str, detail: dict[str, Any]) -> Non
     results.setdefault("detail", {}).update(detail)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+
+
+SOURCE = "/tandem/engagement"
+_INSERT = """
+INSERT INTO events (event_id, stream_id, version, event_type, source, topic, record_key,
+                    occurred_at, payload)
+SELECT e.id, e.stream, e.version, e.type, $1, e.topic, e.key, e.at, e.payload
+FROM unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
+            $8::timestamptz[], $9::jsonb[]) AS e(id, stream, version, type, topic, key, at, payload)
+"""
+
+
+async def insert_histories(pool: asyncpg.Pool, histories: dict[str, list[DomainEvent]]) -> None:
+    """Write whole workspace streams at once (seeding only: no checks, no relay progress)."""
+    rows: list[tuple[Any, ...]] = []
+    for pair_id, events in histories.items():
+        for version, event in enumerate(events, 1):
+            e = Envelope.wrap(event, SOURCE, {})
+            rows.append(
+                (e.id, workspace_stream(pair_id), version, e.type, e.topic, e.key, e.time, e.data)
+            )
+    streams = [(workspace_stream(p), len(events)) for p, events in histories.items()]
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(_INSERT, SOURCE, *(list(c) for c in zip(*rows, strict=True)))
+        await conn.executemany("INSERT INTO streams (stream_id, version) VALUES ($1, $2)", streams)

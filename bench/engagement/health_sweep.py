@@ -13,18 +13,17 @@ import asyncio
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from functools import reduce
 from typing import Any
 
 import asyncpg
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
-from _common import load_average, record, scratch_database
+from _common import insert_histories, load_average, record, scratch_database
 
 from tandem_engagement.adapters.postgres import HEALTH_REVIEW
-from tandem_engagement.domain.folding import fold
+from tandem_engagement.domain.folding import fold_all
 from tandem_engagement.domain.health import next_review
-from tandem_engagement.domain.workspace import Workspace, workspace_stream
+from tandem_engagement.domain.workspace import Workspace
 from tandem_engagement.handlers.follow_ups import with_follow_ups
 from tandem_engagement.handlers.health_sweep import HealthReviews
 from tandem_events import timers
@@ -34,19 +33,11 @@ from tandem_events.catalog.engagement import (
     CheckInLogged,
     WorkspaceOpened,
 )
-from tandem_events.envelope import Envelope
 from tandem_service.database import create_pool
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 SOURCE = "/tandem/engagement"
 CHUNK = 5_000
-_INSERT = """
-INSERT INTO events (event_id, stream_id, version, event_type, source, topic, record_key,
-                    occurred_at, payload)
-SELECT e.id, e.stream, e.version, e.type, $1, e.topic, e.key, e.at, e.payload
-FROM unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
-            $8::timestamptz[], $9::jsonb[]) AS e(id, stream, version, type, topic, key, at, payload)
-"""
 
 
 def history(pair_id: str) -> list[DomainEvent]:
@@ -88,35 +79,17 @@ async def seed(pool: asyncpg.Pool, pairs: int) -> datetime:
     """Insert every pair's history and schedule its review; returns when reviews fall due."""
     review = T0
     for start in range(0, pairs, CHUNK):
-        rows: list[tuple[Any, ...]] = []
-        streams: list[tuple[str, int]] = []
+        histories = {
+            f"pair-{n:06d}": history(f"pair-{n:06d}")
+            for n in range(start, min(pairs, start + CHUNK))
+        }
         due: list[tuple[str, datetime, dict[str, Any]]] = []
-        for n in range(start, min(pairs, start + CHUNK)):
-            pair_id = f"pair-{n:06d}"
-            events = history(pair_id)
-            for version, event in enumerate(events, 1):
-                e = Envelope.wrap(event, SOURCE, {})
-                rows.append(
-                    (
-                        e.id,
-                        workspace_stream(pair_id),
-                        version,
-                        e.type,
-                        e.topic,
-                        e.key,
-                        e.time,
-                        e.data,
-                    )
-                )
-            streams.append((workspace_stream(pair_id), len(events)))
-            state = reduce(fold, events, Workspace())
+        for pair_id, events in histories.items():
+            state = fold_all(Workspace(), events)
             review = next_review(state, T0 + timedelta(days=1)) or review
             due.append((pair_id, review, {}))
-        async with pool.acquire() as conn, conn.transaction():
-            await conn.execute(_INSERT, SOURCE, *(list(c) for c in zip(*rows, strict=True)))
-            await conn.executemany(
-                "INSERT INTO streams (stream_id, version) VALUES ($1, $2)", streams
-            )
+        await insert_histories(pool, histories)
+        async with pool.acquire() as conn:
             await timers.schedule_many(conn, HEALTH_REVIEW, due)
     return review
 

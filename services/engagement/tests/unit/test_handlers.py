@@ -21,7 +21,8 @@ NOW = datetime(2026, 1, 10, 9, tzinfo=UTC)
 
 
 def context() -> tuple[Context, InMemoryStreams, InMemoryEngagementTables]:
-    streams, tables = InMemoryStreams(), InMemoryEngagementTables()
+    streams = InMemoryStreams()
+    tables = InMemoryEngagementTables(streams=streams)
     created = PairCreated(
         occurred_at=datetime(2026, 1, 5, tzinfo=UTC),
         actor_id="admin",

@@ -6,7 +6,10 @@ import base64
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tandem_engagement.domain.folding import fold
+from tandem_engagement.domain.workspace import Workspace, workspace_stream
 from tandem_engagement.handlers.tables import OpeningFacts
+from tandem_testkit.memory import InMemoryStreams
 
 
 @dataclass
@@ -18,6 +21,13 @@ class InMemoryEngagementTables:
     withdrawals: dict[tuple[str, str], datetime] = field(default_factory=dict)
     workspaces: dict[str, tuple[str, tuple[str, ...], bool]] = field(default_factory=dict)
     reviews: dict[str, datetime] = field(default_factory=dict)
+    # The streams the handlers append to (the in-memory store), read by load_workspace.
+    streams: InMemoryStreams = field(default_factory=InMemoryStreams)
+
+    async def load_workspace(self, pair_id: str) -> tuple[Workspace, int]:
+        """The pair's workspace and stream version."""
+        return await self.streams.load(workspace_stream(pair_id), Workspace(), fold)
+
     resources: dict[tuple[str, str], tuple[str, str, str, str]] = field(default_factory=dict)
 
     async def put_resource(

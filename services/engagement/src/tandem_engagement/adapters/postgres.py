@@ -45,6 +45,10 @@ class PostgresEngagementTables:
         # The keyring asks for a pool; this one hands out the command's own connection.
         self._keys = PersonKeyring(_ThisConnection(conn))
 
+    async def load_workspace(self, pair_id: str) -> tuple[Workspace, int]:
+        """The pair's workspace and stream version, read in this transaction."""
+        return (await load_workspaces(self._conn, [pair_id]))[pair_id]
+
     async def seal(self, person_id: str, text: str) -> str:
         """``text`` sealed with the person's own key (created on first use)."""
         return await self._keys.seal(person_id, text)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException
 from tandem_engagement.api.schemas import PairSummary, ResourcePublic, Workspace
 from tandem_engagement.domain.access import view_of
 from tandem_engagement.projections import queries
+from tandem_events.sealing import PersonKeyring
 from tandem_service.api import Admin, Member, Participant, Reads
 from tandem_service.auth import Role
 
@@ -20,24 +21,23 @@ DENIED = "only the pair's members see its workspace; its program's owner sees it
 @router.get("/pairs/{pair_id}/workspace", response_model=Workspace | PairSummary)
 async def workspace(pair_id: str, caller: Member, reads: Reads) -> dict[str, Any]:
     """The workspace: all of it for a member, state, counts and dates for the owning admin."""
-    row = await queries.pair_row(reads, pair_id)
-    if row is None:
-        raise HTTPException(404, "no such pair here (yet)")
-    owner = caller.has_any(Role.PROGRAM_ADMIN) and await queries.owns(
-        reads, caller.subject, row["program_id"]
-    )
-    view = view_of(
-        caller.subject,
-        is_participant=caller.has_any(Role.PARTICIPANT),
-        is_admin=caller.has_any(Role.PROGRAM_ADMIN),
-        members=tuple(row["member_ids"]),
-        owns_program=owner,
-    )
-    if view is None:
-        raise HTTPException(403, DENIED)
-    if view == "owner":
-        return PairSummary(**queries.summary_of(row)).model_dump()
-    found = await queries.content(reads, pair_id, caller.subject)
+    async with queries.snapshot(reads) as view:
+        row = await queries.pair_row(view, pair_id)
+        if row is None:
+            raise HTTPException(404, "no such pair here (yet)")
+        admin = caller.has_any(Role.PROGRAM_ADMIN)
+        seen = view_of(
+            caller.subject,
+            is_participant=caller.has_any(Role.PARTICIPANT),
+            is_admin=admin,
+            members=tuple(row["member_ids"]),
+            owns_program=admin and await queries.owns(view, caller.subject, row["program_id"]),
+        )
+        if seen is None:
+            raise HTTPException(403, DENIED)
+        if seen == "owner":
+            return PairSummary(**queries.summary_of(row)).model_dump()
+        found = await queries.content(view, PersonKeyring(reads), pair_id, caller.subject)
     return {
         **row,
         "goals": found["goals"],

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from tandem_engagement.domain import cadence
 from tandem_engagement.domain.workspace import CadenceTerms
-from tandem_engagement.handlers.context import Context, commit, load_workspace
+from tandem_engagement.handlers.context import Context, commit
 from tandem_service.commands import Appended
 
 
@@ -31,19 +31,19 @@ class AgreeCadence:
 
 async def propose_cadence(ctx: Context, command: ProposeCadence) -> Appended:
     """Record a proposal (a counter when the partner's is pending)."""
-    state, version = await load_workspace(ctx, command.pair_id)
-    now = ctx.now()
-    events = cadence.propose(
-        state, command.terms, proposal_id=command.proposal_id, actor=command.actor, now=now
-    )
     async with ctx.transaction() as tx:
+        state, version = await tx.tables.load_workspace(command.pair_id)
+        now = ctx.now()
+        events = cadence.propose(
+            state, command.terms, proposal_id=command.proposal_id, actor=command.actor, now=now
+        )
         return await commit(tx, state, version, events, now)
 
 
 async def agree_cadence(ctx: Context, command: AgreeCadence) -> Appended:
     """Agree: from now on this cadence drives reminders and health."""
-    state, version = await load_workspace(ctx, command.pair_id)
-    now = ctx.now()
-    events = cadence.agree(state, proposal_id=command.proposal_id, actor=command.actor, now=now)
     async with ctx.transaction() as tx:
+        state, version = await tx.tables.load_workspace(command.pair_id)
+        now = ctx.now()
+        events = cadence.agree(state, proposal_id=command.proposal_id, actor=command.actor, now=now)
         return await commit(tx, state, version, events, now)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from tandem_engagement.domain import checkins, pulse
 from tandem_engagement.domain.checkins import CheckInDraft
-from tandem_engagement.handlers.context import Context, commit, load_workspace
+from tandem_engagement.handlers.context import Context, commit
 from tandem_service.commands import Appended
 
 
@@ -48,10 +48,10 @@ class SubmitPulse:
 
 async def log_check_in(ctx: Context, command: LogCheckIn) -> Appended:
     """Seal the notes with the author's key and log the check-in."""
-    state, version = await load_workspace(ctx, command.pair_id)
-    state.check_member(command.actor)
-    now = ctx.now()
     async with ctx.transaction() as tx:
+        state, version = await tx.tables.load_workspace(command.pair_id)
+        state.check_member(command.actor)
+        now = ctx.now()
         notes = command.notes.strip() if command.notes else ""
         sealed = await tx.tables.seal(command.actor, notes) if notes else None
         draft = replace(command.draft, sealed_notes=sealed)
@@ -61,12 +61,12 @@ async def log_check_in(ctx: Context, command: LogCheckIn) -> Appended:
 
 async def give_feedback(ctx: Context, command: GiveFeedback) -> Appended:
     """Seal the words with the giver's key and record the feedback."""
-    state, version = await load_workspace(ctx, command.pair_id)
-    state.check_member(command.actor)
-    partners = state.partner_of(command.actor)
-    recipient = command.to_person_id or (partners[0] if len(partners) == 1 else "")
-    now = ctx.now()
     async with ctx.transaction() as tx:
+        state, version = await tx.tables.load_workspace(command.pair_id)
+        state.check_member(command.actor)
+        partners = state.partner_of(command.actor)
+        recipient = command.to_person_id or (partners[0] if len(partners) == 1 else "")
+        now = ctx.now()
         text = command.text.strip() if command.text else ""
         events = checkins.give_feedback(
             state,
@@ -84,15 +84,15 @@ async def give_feedback(ctx: Context, command: GiveFeedback) -> Appended:
 
 async def submit_pulse(ctx: Context, command: SubmitPulse) -> Appended:
     """Record the pulse (health may move on a strained one)."""
-    state, version = await load_workspace(ctx, command.pair_id)
-    now = ctx.now()
-    events = pulse.submit_pulse(
-        state,
-        stress=command.stress,
-        belonging=command.belonging,
-        confidence=command.confidence,
-        actor=command.actor,
-        now=now,
-    )
     async with ctx.transaction() as tx:
+        state, version = await tx.tables.load_workspace(command.pair_id)
+        now = ctx.now()
+        events = pulse.submit_pulse(
+            state,
+            stress=command.stress,
+            belonging=command.belonging,
+            confidence=command.confidence,
+            actor=command.actor,
+            now=now,
+        )
         return await commit(tx, state, version, events, now)

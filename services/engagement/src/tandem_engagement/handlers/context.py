@@ -1,11 +1,15 @@
-"""The engagement handlers' context: the kit's command context over engagement's tables."""
+"""The engagement handlers' context: the kit's command context over engagement's tables.
+
+Handlers read the workspace through ``tx.tables`` inside the command's transaction: reading
+it through the pool while the transaction holds a connection would take a second connection
+per request and, under load, exhaust the pool with requests waiting on each other.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from tandem_engagement.domain.folding import fold
 from tandem_engagement.domain.health import next_review
 from tandem_engagement.domain.workspace import Workspace, workspace_stream
 from tandem_engagement.handlers.follow_ups import with_follow_ups
@@ -15,11 +19,6 @@ from tandem_service.commands import Appended, CommandContext, Transaction
 
 Context = CommandContext[EngagementTables]
 Tx = Transaction[EngagementTables]
-
-
-async def load_workspace(ctx: Context, pair_id: str) -> tuple[Workspace, int]:
-    """The pair's workspace and its stream version."""
-    return await ctx.load(workspace_stream(pair_id), Workspace(), fold)
 
 
 async def commit(

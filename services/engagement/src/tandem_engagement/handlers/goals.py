@@ -7,7 +7,7 @@ from datetime import date
 from typing import Literal
 
 from tandem_engagement.domain import goals
-from tandem_engagement.handlers.context import Context, commit, load_workspace
+from tandem_engagement.handlers.context import Context, commit
 from tandem_service.commands import Appended
 
 
@@ -39,11 +39,11 @@ class MoveGoal:
 
 async def set_goal(ctx: Context, command: SetGoal) -> Appended:
     """Seal the words with the author's key and record the goal."""
-    state, version = await load_workspace(ctx, command.pair_id)
-    state.check_member(command.actor)
-    title = goals.check_title(command.title)
-    now = ctx.now()
     async with ctx.transaction() as tx:
+        state, version = await tx.tables.load_workspace(command.pair_id)
+        state.check_member(command.actor)
+        title = goals.check_title(command.title)
+        now = ctx.now()
         seal = tx.tables.seal
         events = goals.set_goal(
             state,
@@ -61,10 +61,10 @@ async def set_goal(ctx: Context, command: SetGoal) -> Appended:
 
 async def move_goal(ctx: Context, command: MoveGoal) -> Appended:
     """Progress, complete or drop an open goal."""
-    state, version = await load_workspace(ctx, command.pair_id)
-    state.check_member(command.actor)
-    now = ctx.now()
     async with ctx.transaction() as tx:
+        state, version = await tx.tables.load_workspace(command.pair_id)
+        state.check_member(command.actor)
+        now = ctx.now()
         if command.action == "complete":
             events = goals.complete(state, command.goal_id, actor=command.actor, now=now)
         elif command.action == "drop":

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from tandem_engagement.domain.workspace import Workspace
+
 
 @dataclass(frozen=True)
 class OpeningFacts:
@@ -48,6 +50,9 @@ class EngagementTables(Protocol):
 
     async def programs_owned_by(self, owner_id: str) -> list[str]:
         """The programs an admin launched."""
+
+    async def load_workspace(self, pair_id: str) -> tuple[Workspace, int]:
+        """The pair's workspace and stream version, read in this transaction."""
 
     async def seal(self, person_id: str, text: str) -> str:
         """``text`` sealed with the person's own key (created on first use)."""

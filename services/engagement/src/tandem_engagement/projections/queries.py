@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
@@ -18,15 +20,22 @@ SUMMARY = (
 )
 
 
-async def pair_row(pool: asyncpg.Pool, pair_id: str) -> Row | None:
+@asynccontextmanager
+async def snapshot(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """One consistent view across several reads (a projection batch may commit in between)."""
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        yield conn
+
+
+async def pair_row(conn: asyncpg.Connection, pair_id: str) -> Row | None:
     """The pair's workspace row (members, program, counts, dates)."""
-    row = await pool.fetchrow("SELECT * FROM workspace_view WHERE pair_id = $1", pair_id)
+    row = await conn.fetchrow("SELECT * FROM workspace_view WHERE pair_id = $1", pair_id)
     return dict(row) if row else None
 
 
-async def owns(pool: asyncpg.Pool, admin_id: str, program_id: str) -> bool:
+async def owns(conn: asyncpg.Pool | asyncpg.Connection, admin_id: str, program_id: str) -> bool:
     """Whether the admin launched the program (ownership as matching's events tell it)."""
-    found = await pool.fetchval(
+    found = await conn.fetchval(
         "SELECT 1 FROM known_programs WHERE program_id = $1 AND owner_id = $2", program_id, admin_id
     )
     return found is not None
@@ -37,9 +46,8 @@ def summary_of(row: Row) -> Row:
     return {k: row[k] for k in SUMMARY.split(", ")}
 
 
-async def content(pool: asyncpg.Pool, pair_id: str, viewer: str) -> Row:
+async def content(conn: asyncpg.Connection, keys: PersonKeyring, pair_id: str, viewer: str) -> Row:
     """The pair's goals, check-ins, feedback and milestones as the member ``viewer`` sees them."""
-    keys = PersonKeyring(pool)
     goals = [
         {
             **{
@@ -57,7 +65,7 @@ async def content(pool: asyncpg.Pool, pair_id: str, viewer: str) -> Row:
             "why": await keys.unseal_or_none(g["why"]),
             "steps": [await keys.unseal_or_none(s) for s in g["steps"]],
         }
-        for g in await pool.fetch(
+        for g in await conn.fetch(
             "SELECT * FROM goal_view WHERE pair_id = $1 ORDER BY goal_id", pair_id
         )
     ]
@@ -81,7 +89,7 @@ async def content(pool: asyncpg.Pool, pair_id: str, viewer: str) -> Row:
             if sees_notes(viewer, c["author_id"], c["notes_shared"])
             else None,
         }
-        for c in await pool.fetch(
+        for c in await conn.fetch(
             "SELECT * FROM check_in_view WHERE pair_id = $1 ORDER BY met_on, check_in_id", pair_id
         )
     ]
@@ -103,7 +111,7 @@ async def content(pool: asyncpg.Pool, pair_id: str, viewer: str) -> Row:
             if sees_feedback_words(viewer, f["to_id"])
             else None,
         }
-        for f in await pool.fetch(
+        for f in await conn.fetch(
             "SELECT * FROM feedback_view WHERE pair_id = $1 AND $2 IN (from_id, to_id) "
             "ORDER BY given_at",
             pair_id,
@@ -112,7 +120,7 @@ async def content(pool: asyncpg.Pool, pair_id: str, viewer: str) -> Row:
     ]
     milestones = [
         dict(m)
-        for m in await pool.fetch(
+        for m in await conn.fetch(
             "SELECT milestone, count, reached_on FROM milestone_view WHERE pair_id = $1 "
             "ORDER BY reached_on, milestone, count",
             pair_id,
