@@ -17,12 +17,14 @@ CATCH_UP_SECONDS = 180
 
 
 async def caught_up(story: Story) -> list[dict[str, Any]]:
-    """Engagement's pair summaries once they count every check-in the story logged."""
+    """Engagement's pair summaries once they count every check-in and completed goal."""
     path = f"/programs/{story.program_id}/pairs"
     rows: list[dict[str, Any]] = []
     for _ in range(CATCH_UP_SECONDS * 2):
         rows = await story.tandem.read("engagement", path, ADMIN, Role.PROGRAM_ADMIN)
-        if sum(r["check_ins"] for r in rows) >= story.tally.check_ins:
+        check_ins = sum(r["check_ins"] for r in rows)
+        completed = sum(r["goals_completed"] for r in rows)
+        if check_ins >= story.tally.check_ins and completed >= story.tally.goals_completed:
             return rows
         await asyncio.sleep(0.5)
     return rows
