@@ -100,6 +100,4 @@ def print_urls(console: Console, urls: dict[str, str]) -> None:
     """Where to look next."""
     for name, url in urls.items():
         console.print(f"  {name:14} {url}/docs")
-    console.print(
-        f"  event catalog  {urls['matching']}/events/catalog (when the service serves it)"
-    )
+    console.print("  event catalog  docs/events/asyncapi.yaml (guide: docs/events/README.md)")
