@@ -39,7 +39,9 @@ services-up: ## Migrate and start the services in the background
 services-down: ## Stop the services
 	@$(SERVICES) stop
 
-demo: setup up services-up ## The main job: the stack, the services, and their URLs
+DEMO_ARGS ?=
+demo: setup up services-up ## The main job: a whole program on the stack (DEMO_ARGS="--people 200 --weeks 4 --seed 3")
+	@$(UV) run --frozen --no-sync tandem-demo $(DEMO_ARGS)
 
 test: setup-test up ## The whole suite on the real servers (lint, schema checks, tests)
 	@$(MAKE) --no-print-directory lint
@@ -51,7 +53,7 @@ unit: ## Every unit test (domain, handlers on fakes): no server needed
 lint: ## ruff, mypy --strict on libs/ and services/, the event schema compatibility check
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	$(RUN) mypy libs/service/src libs/events/src libs/testkit/src services/*/src
+	$(RUN) mypy libs/service/src libs/events/src libs/testkit/src libs/demo/src services/*/src
 	$(RUN) tandem-events schemas check
 
 fmt: ## Format and fix what ruff can

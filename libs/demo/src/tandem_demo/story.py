@@ -1,0 +1,248 @@
+"""The program's story through the public APIs: directory, launch, enrolment, rounds, weeks."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from tandem_demo.client import Tandem
+from tandem_demo.clock import SimulatedClock
+from tandem_demo.organisation import Organisation, Person, profile, volunteers
+from tandem_service.auth import Role
+
+ADMIN = "demo-admin"
+ENROLMENT_SHARE = 0.7
+DRIFTING_SHARE = 0.12  # pairs that stop meeting after the first week
+REMATCH_PAIRS = 3
+Tick = Callable[[], None]
+
+
+@dataclass
+class Pair:
+    """A pair the story plays, with its members and how it behaves."""
+
+    pair_id: str
+    members: list[str]
+    opened_on: date
+    drifting: bool
+    lukewarm: bool
+    goals: dict[str, str] = field(default_factory=dict)  # goal id -> owner
+
+
+@dataclass
+class Tally:
+    """What the story did, and every private text it wrote (none may leak to admins)."""
+
+    enrolled: int = 0
+    check_ins: int = 0
+    feedback: int = 0
+    pulses: int = 0
+    goals_set: int = 0
+    goals_completed: int = 0
+    cadences_agreed: int = 0
+    rematches: int = 0
+    private_texts: set[str] = field(default_factory=set)
+
+    def secret(self, text: str) -> str:
+        """Remember ``text`` as private and return it."""
+        self.private_texts.add(text)
+        return text
+
+
+@dataclass
+class Story:
+    """One run of the demo: a new program in the organisation."""
+
+    tandem: Tandem
+    clock: SimulatedClock
+    org: Organisation
+    seed: int
+    tally: Tally = field(default_factory=Tally)
+    program_id: str = ""
+    pairs: list[Pair] = field(default_factory=list)
+    enrolled: list[Person] = field(default_factory=list)
+
+    async def import_directory(self) -> dict[str, Any]:
+        """The organisation through matching's directory import (idempotent by person id)."""
+        body = [p.as_import() for p in self.org.people]
+        return await self.tandem.command(
+            "matching", "/directory/people", ADMIN, Role.PROGRAM_ADMIN, body
+        )
+
+    async def launch(self) -> str:
+        """Launch a program with a declared purpose; a new one on every run."""
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        body = {
+            "name": f"Cross-team mentoring {stamp}",
+            "purpose": "career_development",
+            "description": "Peers from other departments help each other grow, one pair at a time.",
+            "starts_on": self.clock.today().isoformat(),
+            "suggested_cadence_days": 14,
+            "goal_vocabulary": [
+                "grow_as_a_manager",
+                "learn_the_business",
+                "build_a_network",
+                "change_teams",
+                "lead_a_project",
+            ],
+        }
+        done = await self.tandem.command("matching", "/programs", ADMIN, Role.PROGRAM_ADMIN, body)
+        self.program_id = str(done["id"])
+        return self.program_id
+
+    def volunteers(self) -> list[Person]:
+        """Who enrols of their own accord in this run."""
+        return volunteers(self.org, ENROLMENT_SHARE, self.seed)
+
+    async def enrol(self, tick: Tick) -> int:
+        """About 70 % enrol with a generated profile, each as themselves."""
+        self.enrolled = self.volunteers()
+
+        async def one(person: Person) -> None:
+            path = f"/programs/{self.program_id}/enrolment"
+            body = profile(person, self.seed)
+            await self.tandem.command("matching", path, person.person_id, Role.PARTICIPANT, body)
+            self.tally.enrolled += 1
+            tick()
+
+        await asyncio.gather(*(one(p) for p in self.enrolled))
+        return len(self.enrolled)
+
+    async def wait_roster(self) -> None:
+        """Until matching's read model shows every enrolment (the round reads it)."""
+        path = f"/programs/{self.program_id}/roster"
+        for _ in range(240):
+            roster = await self.tandem.read("matching", path, ADMIN, Role.PROGRAM_ADMIN)
+            if len(roster) >= len(self.enrolled):
+                return
+            await asyncio.sleep(0.5)
+
+    async def preview(self) -> dict[str, Any]:
+        """A round's proposal with scores and reasons; nothing recorded."""
+        path = f"/programs/{self.program_id}/rounds/preview"
+        return await self.tandem.command("matching", path, ADMIN, Role.PROGRAM_ADMIN)
+
+    async def commit_round(self) -> dict[str, Any]:
+        """Record a round and learn its pairs from matching's read model."""
+        path = f"/programs/{self.program_id}/rounds"
+        done = await self.tandem.command("matching", path, ADMIN, Role.PROGRAM_ADMIN)
+        await self._learn_pairs(set(done["pair_ids"]))
+        return done
+
+    async def _learn_pairs(self, wanted: set[str]) -> None:
+        rng = random.Random(f"{self.seed}:{sorted(wanted)[:1]}")
+        path = f"/programs/{self.program_id}/pairs"
+        for _ in range(240):
+            rows = await self.tandem.read("matching", path, ADMIN, Role.PROGRAM_ADMIN)
+            found = {r["pair_id"]: r for r in rows if r["pair_id"] in wanted}
+            if len(found) == len(wanted):
+                break
+            await asyncio.sleep(0.5)
+        opened = datetime.now(UTC).date()
+        for pair_id in sorted(found):
+            drifting = rng.random() < DRIFTING_SHARE
+            lukewarm = not drifting and rng.random() < 0.08
+            members = list(found[pair_id]["member_ids"])
+            self.pairs.append(Pair(pair_id, members, opened, drifting, lukewarm))
+
+    async def week(self, number: int, tick: Tick) -> None:
+        """One simulated week for every open pair."""
+        rng = random.Random(f"{self.seed}:week{number}")
+        plans = [(pair, random.Random(rng.random())) for pair in self.pairs]
+        await asyncio.gather(*(self._pair_week(pair, number, r, tick) for pair, r in plans))
+
+    async def _pair_week(self, pair: Pair, number: int, rng: random.Random, tick: Tick) -> None:
+        if pair.pair_id.startswith("ended:"):
+            tick()
+            return
+        first, second = pair.members[0], pair.members[1]
+        if not pair.goals:
+            await self._start(pair, rng)
+        if pair.drifting and number > 1:
+            tick()
+            return
+        today = self.clock.today()
+        # A day's margin either side: members' local dates differ from UTC by up to one day.
+        met_on = max(pair.opened_on + timedelta(days=1), today - timedelta(days=rng.randint(1, 3)))
+        felt = rng.choice((1, 2, 2)) if pair.lukewarm else rng.choice((3, 4, 4, 5, 5))
+        note = self.tally.secret(
+            f"note {pair.pair_id[:8]} w{number}: talked about {rng.random():.6f}"
+        )
+        body = {
+            "met_on": met_on.isoformat(),
+            "duration_minutes": rng.choice((30, 45, 60)),
+            "mode": rng.choice(("video", "call", "in_person")),
+            "felt": felt,
+            "topics": ["career"],
+            "notes": note,
+            "share_notes": rng.random() < 0.5,
+        }
+        base = f"/pairs/{pair.pair_id}"
+        logged = await self._as(first, f"{base}/check-ins", body)
+        self.tally.check_ins += 1
+        words = self.tally.secret(f"feedback {pair.pair_id[:8]} w{number} {rng.random():.6f}")
+        feedback = {
+            "helpfulness": felt,
+            "kind": rng.choice(("appreciation", "suggestion")),
+            "text": words,
+            "to_person_id": first if len(pair.members) > 2 else None,
+        }
+        await self._as(second, f"{base}/check-ins/{logged['id']}/feedback", feedback)
+        self.tally.feedback += 1
+        if number % 2 == 0:
+            for member in pair.members:
+                stress = rng.choice((4, 5)) if pair.lukewarm else rng.randint(1, 3)
+                pulse = {
+                    "stress": stress,
+                    "belonging": rng.randint(2, 5),
+                    "confidence": rng.randint(2, 5),
+                }
+                await self._as(member, f"{base}/pulse", pulse)
+                self.tally.pulses += 1
+        if number == 3:
+            for goal_id, owner in list(pair.goals.items()):
+                if rng.random() < 0.6:
+                    await self._as(owner, f"{base}/goals/{goal_id}/complete")
+                    self.tally.goals_completed += 1
+        tick()
+
+    async def _start(self, pair: Pair, rng: random.Random) -> None:
+        """Propose a cadence, agree it, and set a goal each."""
+        base = f"/pairs/{pair.pair_id}"
+        terms = {"every_days": 7, "meeting_minutes": 30, "time_of_day": "any"}
+        proposal = await self._as(pair.members[0], f"{base}/cadence/proposals", terms)
+        await self._as(pair.members[1], f"{base}/cadence/proposals/{proposal['id']}/agree")
+        self.tally.cadences_agreed += 1
+        for member in pair.members:
+            title = self.tally.secret(f"goal of {member}: {rng.random():.6f}")
+            goal = {"title": title, "why": "to grow", "steps": ["read", "practise"]}
+            made = await self._as(member, f"{base}/goals", goal)
+            pair.goals[str(made["id"])] = member
+            self.tally.goals_set += 1
+
+    async def _as(self, member: str, path: str, body: Any = None) -> dict[str, Any]:
+        return await self.tandem.command("engagement", path, member, Role.PARTICIPANT, body)
+
+    async def rematch(self) -> int:
+        """A few members ask for a new partner; the next round pairs them again."""
+        asking = [p for p in self.pairs if p.lukewarm][:REMATCH_PAIRS]
+        for pair in asking:
+            body = {"reason": "chemistry"}
+            path = f"/pairs/{pair.pair_id}/rematch"
+            await self.tandem.command("matching", path, pair.members[0], Role.PARTICIPANT, body)
+            pair.pair_id = f"ended:{pair.pair_id}"
+            self.tally.rematches += 1
+        if asking:
+            await self.commit_round()
+        return len(asking)
+
+    def cross_team_share(self) -> float:
+        """The share of pairs whose members come from more than one department."""
+        department = {p.person_id: p.department for p in self.org.people}
+        spans = Counter(len({department[m] for m in pair.members}) > 1 for pair in self.pairs)
+        return spans[True] / max(1, len(self.pairs))
