@@ -19,9 +19,10 @@ setup: ## Install what the demo needs: uv, the services' packages, PostgreSQL, t
 	@$(STACK) install
 
 .PHONY: setup-test
-setup-test: setup ## Also what the tests need: the dev dependencies, helm and docker compose (built with Go)
+setup-test: setup ## Also what the tests need: the dev dependencies, helm and docker compose (built with Go), Chromium
 	@$(UV) sync --frozen --quiet
 	@bash deploy/tools/install.sh
+	@sh deploy/tools/install-browser.sh
 
 up: ## Start the native Kafka + PostgreSQL stack (idempotent)
 	@$(STACK) up
