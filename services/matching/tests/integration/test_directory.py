@@ -73,4 +73,5 @@ def test_a_departure_withdraws_the_person_from_their_programs(service: RunningSe
         ]
     )
     rejoin = service.participant("dir-leaver").post("/programs/dir-prog/enrolment", json={})
-    assert rejoin.status_code == 404
+    assert rejoin.status_code == 409
+    assert "left the organisation" in rejoin.json()["detail"]

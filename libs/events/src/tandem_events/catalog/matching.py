@@ -70,6 +70,22 @@ class ProgramClosed(MatchingEvent):
     reason: str = Field(default="", max_length=500)
 
 
+class ProgramAdminAdded(MatchingEvent):
+    """A program's manager made someone a co-admin of it."""
+
+    key_field: ClassVar[str] = "program_id"
+    program_id: Identifier
+    person_id: Identifier
+
+
+class ProgramAdminRemoved(MatchingEvent):
+    """A co-admin no longer manages the program."""
+
+    key_field: ClassVar[str] = "program_id"
+    program_id: Identifier
+    person_id: Identifier
+
+
 class ParticipantProfile(BaseModel):
     """The shareable part of a participant's profile (no personality answers)."""
 

@@ -10,12 +10,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import TypeAdapter, ValidationError
 
-from tandem_matching.api.deps import Commands
+from tandem_matching.api.deps import Admin, Commands
 from tandem_matching.api.schemas_people import ImportSummary, PersonIn, PersonPublic
 from tandem_matching.handlers.directory import ImportPeople, ImportResult, import_people
 from tandem_matching.handlers.tables import DirectoryEntry
 from tandem_matching.projections import queries
-from tandem_service.api import Admin, IdempotencyKey, Reads, run
+from tandem_service.api import IdempotencyKey, Reads, run
 from tandem_service.commands import CommandRequest
 
 router = APIRouter(prefix="/directory", tags=["directory"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse
 
-from tandem_matching.api.deps import Commands
+from tandem_matching.api.deps import Commands, Managed
 from tandem_matching.api.schemas_people import (
     EnrolmentPublic,
     OwnEnrolment,
@@ -16,7 +16,6 @@ from tandem_matching.domain.profile import Personality
 from tandem_matching.handlers import enrolment as handlers
 from tandem_matching.projections import queries
 from tandem_service.api import (
-    Admin,
     CommandAccepted,
     IdempotencyKey,
     Participant,
@@ -110,6 +109,6 @@ async def withdraw(
 
 
 @router.get("/roster", response_model=list[EnrolmentPublic])
-async def roster(program_id: str, _: Admin, reads: Reads) -> list[dict[str, object]]:
+async def roster(program_id: str, _: Managed, reads: Reads) -> list[dict[str, object]]:
     """Everyone enrolled in the program, without personality answers."""
     return await queries.roster(reads, program_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class ProposedPairPublic(BaseModel):
@@ -55,6 +55,14 @@ class PairCreate(BaseModel):
 
     member_ids: list[str] = Field(min_length=2, max_length=3)
     override_reason: str | None = Field(default=None, min_length=3, max_length=500)
+
+    @field_validator("member_ids")
+    @classmethod
+    def distinct_people(cls, value: list[str]) -> list[str]:
+        """A pair is of different people."""
+        if len(set(value)) != len(value):
+            raise ValueError("a pair needs different people; someone is named twice")
+        return value
 
 
 class PairPublic(BaseModel):

@@ -13,7 +13,7 @@ from tandem_events.catalog.matching import (
     TimeOfDay,
 )
 from tandem_matching.domain import participant as participants
-from tandem_matching.domain.errors import NotFound
+from tandem_matching.domain.errors import Conflict, NotFound
 from tandem_matching.domain.participant import Participant, apply_participant, person_stream
 from tandem_matching.domain.profile import Personality
 from tandem_matching.handlers.context import Context, Tx
@@ -83,8 +83,13 @@ async def enrol(ctx: Context, command: EnrolParticipant) -> Appended:
     async with ctx.transaction() as tx:
         person = await tx.tables.person(command.person_id)
         profile = await _profile(ctx, command.program_id, command.answers, person)
-        if person is None or person.departed_on is not None:
+        if person is None:
             raise NotFound(f"{command.person_id} is not in the people directory")
+        if person.departed_on is not None:
+            raise Conflict(
+                f"{command.person_id} left the organisation on {person.departed_on}",
+                departed_on=str(person.departed_on),
+            )
         state, version = await load_participant(ctx, command.person_id)
         enrolled = ParticipantEnrolled(
             occurred_at=ctx.now(),
