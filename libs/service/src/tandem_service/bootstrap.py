@@ -44,11 +44,7 @@ class ServiceDefinition:
     migrations: Path | None = None  # default: ``migrations/`` beside the settings module
     tables: Callable[[asyncpg.Connection], Any] = _no_tables
     error_handlers: Mapping[type[Exception], ExceptionHandler] = field(default_factory=dict)
-
-    @property
-    def title(self) -> str:
-        """The API's title."""
-        return f"Tandem {self.name}"
+    title: str = ""  # default: "Tandem <name>"
 
     @property
     def all_migrations(self) -> list[Path]:
@@ -74,7 +70,7 @@ class ServiceDefinition:
         }
         return create_service_app(
             settings or self.settings(),
-            title=self.title,
+            title=self.title or f"Tandem {self.name}",
             description=self.description,
             routers=self.routers,
             on_start=wire,
