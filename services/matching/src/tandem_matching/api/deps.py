@@ -21,6 +21,11 @@ Member = Annotated[
 ]
 
 
+def manages_programs(caller: Caller) -> bool:
+    """A program admin or an organisation-wide admin."""
+    return caller.has_any(Role.PROGRAM_ADMIN, Role.ORG_ADMIN)
+
+
 def is_org_admin(caller: Caller) -> bool:
     """An organisation-wide admin manages and sees every program."""
     return caller.has_any(Role.ORG_ADMIN)

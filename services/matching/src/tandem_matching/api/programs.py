@@ -5,9 +5,19 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 
-from tandem_matching.api.deps import Admin, Commands, IfMatch, Managed, Member, etag
+from tandem_matching.api.deps import (
+    Admin,
+    Commands,
+    IfMatch,
+    Managed,
+    Member,
+    etag,
+    is_org_admin,
+    manages_programs,
+)
 from tandem_matching.api.schemas_programs import (
     CoAdminIn,
+    EnrolmentWindowIn,
     ProgramClose,
     ProgramCreate,
     ProgramPublic,
@@ -50,9 +60,9 @@ async def create_program(
 
 
 @router.get("", response_model=list[ProgramPublic])
-async def list_programs(_: Member, reads: Reads) -> list[dict[str, object]]:
-    """Every program (eventually consistent read model)."""
-    return await queries.programs(reads)
+async def list_programs(caller: Member, reads: Reads) -> list[dict[str, object]]:
+    """Every program (eventually consistent read model); drafts only for admins."""
+    return await queries.programs(reads, with_drafts=manages_programs(caller))
 
 
 @router.get(
@@ -63,11 +73,12 @@ async def list_programs(_: Member, reads: Reads) -> list[dict[str, object]]:
     "The ETag is the program's version.",
 )
 async def get_program(
-    program_id: str, _: Member, commands: Commands, response: Response
+    program_id: str, caller: Member, commands: Commands, response: Response
 ) -> ProgramPublic:
-    """One program with its version as the ETag, or 404."""
+    """One program with its version as the ETag, or 404 (a draft, to a participant)."""
     program, version = await handlers.load_program(commands, program_id)
-    program.check_exists()
+    manager = is_org_admin(caller) or caller.subject in (program.owner, *program.co_admins)
+    program.check_visible(to_manager=manager)
     response.headers["ETag"] = etag(version)
     return public_program(program, version)
 
@@ -172,4 +183,41 @@ async def remove_co_admin(
         command,
         lambda c: handlers.change_program_admin(c, removing),
         accepted(program_id),
+    )
+
+
+@router.post(
+    "/{program_id}/enrolment-window",
+    response_model=CommandAccepted,
+    responses={403: {}, 404: {}, 409: {"description": "Not a draft"}, 422: {}},
+    description=MANAGERS,
+)
+async def open_enrolment(
+    program_id: str,
+    body: EnrolmentWindowIn,
+    caller: Admin,
+    _: Managed,
+    commands: Commands,
+    command: IdempotencyKey,
+) -> JSONResponse:
+    """Open a draft's enrolment window: participants see it and may enrol within the dates."""
+    opening = handlers.OpenEnrolment(caller.subject, program_id, body.opens_on, body.closes_on)
+    return await run(
+        commands, command, lambda c: handlers.open_enrolment(c, opening), accepted(program_id)
+    )
+
+
+@router.post(
+    "/{program_id}/start",
+    response_model=CommandAccepted,
+    responses={403: {}, 404: {}, 409: {"description": "Already running or closed"}},
+    description=MANAGERS,
+)
+async def start(
+    program_id: str, caller: Admin, _: Managed, commands: Commands, command: IdempotencyKey
+) -> JSONResponse:
+    """Start the program: rounds may pair its participants."""
+    starting = handlers.StartProgram(caller.subject, program_id)
+    return await run(
+        commands, command, lambda c: handlers.start_program(c, starting), accepted(program_id)
     )

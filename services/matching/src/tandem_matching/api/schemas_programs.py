@@ -71,6 +71,11 @@ class ProgramCreate(BaseModel):
     suggested_cadence_days: int = Field(default=14, ge=1, le=90)
     policy: PolicyIn = Field(default_factory=PolicyIn)
     goal_vocabulary: list[VocabularyEntry] = Field(default_factory=list, max_length=100)
+    draft: bool = Field(
+        default=False,
+        description="True: a draft (editable, hidden from participants) until its enrolment "
+        "opens; False: enrolling and running at once.",
+    )
 
     @field_validator("goal_vocabulary")
     @classmethod
@@ -117,9 +122,20 @@ class ProgramPublic(BaseModel):
     policy: dict[str, object]
     goal_vocabulary: list[str]
     rounds: int
+    enrolment_opens_on: date | None = None
+    enrolment_closes_on: date | None = None
     owner: str | None = None
     co_admins: list[str] = Field(default_factory=list)
     version: int | None = Field(default=None, description="The ETag's version (write model).")
+
+
+class EnrolmentWindowIn(BaseModel):
+    """When a draft's enrolment opens and (optionally) closes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    opens_on: date
+    closes_on: date | None = None
 
 
 class CoAdminIn(BaseModel):
@@ -144,6 +160,8 @@ def public_program(program: Program, version: int) -> ProgramPublic:
         policy=program.policy.model_dump(mode="json"),
         goal_vocabulary=list(program.goal_vocabulary),
         rounds=program.rounds,
+        enrolment_opens_on=program.enrolment_opens_on,
+        enrolment_closes_on=program.enrolment_closes_on,
         owner=program.owner,
         co_admins=sorted(program.co_admins),
         version=version,

@@ -13,7 +13,9 @@ from tandem_events.catalog.matching import (
     ProgramAdminAdded,
     ProgramAdminRemoved,
     ProgramClosed,
+    ProgramEnrolmentOpened,
     ProgramLaunched,
+    ProgramStarted,
     ProgramUpdated,
 )
 from tandem_matching.domain.errors import Conflict, Forbidden, Invalid, NotFound
@@ -32,7 +34,9 @@ class Program:
     """A program as its events left it."""
 
     program_id: str = ""
-    status: str = "new"  # new → launched → closed
+    # new → draft → enrolling → running → closed; "launched" (created before drafts, or not
+    # as a draft) enrols and runs at once
+    status: str = "new"
     name: str = ""
     purpose: str = ""
     starts_on: date | None = None
@@ -44,6 +48,8 @@ class Program:
     description: str = ""
     owner: str = ""
     co_admins: frozenset[str] = frozenset()
+    enrolment_opens_on: date | None = None
+    enrolment_closes_on: date | None = None
 
     def scoring_policy(self) -> ScoringPolicy:
         """The policy as scoring and the constraints read it."""
@@ -70,6 +76,31 @@ class Program:
                 owner=self.owner,
             )
 
+    def check_visible(self, *, to_manager: bool) -> None:
+        """A draft is seen only by those who manage programs."""
+        self.check_exists()
+        if self.status == "draft" and not to_manager:
+            raise NotFound(f"no program {self.program_id}")
+
+    def check_enrolment_open(self, today: date) -> None:
+        """Enrolment needs an opened program, within its window."""
+        self.require_open()
+        if self.status == "draft":
+            raise Conflict(f"program {self.program_id} is a draft: enrolment is not open yet")
+        opens, closes = self.enrolment_opens_on, self.enrolment_closes_on
+        if opens is not None and today < opens:
+            raise Conflict(f"enrolment in {self.program_id} opens on {opens}")
+        if closes is not None and today > closes:
+            raise Conflict(f"enrolment in {self.program_id} closed on {closes}")
+
+    def check_running(self) -> None:
+        """Pairs are made only while the program runs."""
+        self.require_open()
+        if self.status not in ("running", "launched"):
+            raise Conflict(
+                f"program {self.program_id} is {self.status}: start it before pairing people"
+            )
+
     def require_open(self) -> None:
         """Refuse commands on a program that does not exist or is closed."""
         if self.status == "new":
@@ -83,7 +114,7 @@ def apply_program(state: Program, event: DomainEvent) -> Program:
     if isinstance(event, ProgramLaunched):
         return Program(
             event.program_id,
-            "launched",
+            "draft" if event.draft else "launched",
             event.name,
             event.purpose,
             event.starts_on,
@@ -94,6 +125,15 @@ def apply_program(state: Program, event: DomainEvent) -> Program:
             description=event.description,
             owner=event.actor_id,
         )
+    if isinstance(event, ProgramEnrolmentOpened):
+        return replace(
+            state,
+            status="enrolling",
+            enrolment_opens_on=event.opens_on,
+            enrolment_closes_on=event.closes_on,
+        )
+    if isinstance(event, ProgramStarted):
+        return replace(state, status="running")
     if isinstance(event, ProgramAdminAdded):
         return replace(state, co_admins=state.co_admins | {event.person_id})
     if isinstance(event, ProgramAdminRemoved):
@@ -167,3 +207,31 @@ def close(state: Program, *, reason: str, actor: str, now: datetime) -> list[Dom
     return [
         ProgramClosed(occurred_at=now, actor_id=actor, program_id=state.program_id, reason=reason)
     ]
+
+
+def open_enrolment(
+    state: Program, opens_on: date, closes_on: date | None, *, actor: str, now: datetime
+) -> list[DomainEvent]:
+    """Open a draft's enrolment window; it may not end before it opens, nor in the past."""
+    state.require_open()
+    if state.status != "draft":
+        raise Conflict(f"program {state.program_id} is {state.status}, not a draft")
+    if closes_on is not None and closes_on < max(opens_on, now.date()):
+        raise Invalid(("body", "closes_on"), "the enrolment window would close before it opens")
+    return [
+        ProgramEnrolmentOpened(
+            occurred_at=now,
+            actor_id=actor,
+            program_id=state.program_id,
+            opens_on=opens_on,
+            closes_on=closes_on,
+        )
+    ]
+
+
+def start(state: Program, *, actor: str, now: datetime) -> list[DomainEvent]:
+    """Start a draft or enrolling program: rounds may run."""
+    state.require_open()
+    if state.status not in ("draft", "enrolling"):
+        raise Conflict(f"program {state.program_id} is already {state.status}")
+    return [ProgramStarted(occurred_at=now, actor_id=actor, program_id=state.program_id)]

@@ -79,7 +79,9 @@ async def load_participant(ctx: Context, person_id: str) -> tuple[Participant, i
 
 
 async def enrol(ctx: Context, command: EnrolParticipant) -> Appended:
-    """Opt in; the person must be in the directory and still here."""
+    """Opt in while enrolment is open; the person must be in the directory and still here."""
+    program, _ = await load_program(ctx, command.program_id)
+    program.check_enrolment_open(ctx.now().date())
     async with ctx.transaction() as tx:
         person = await tx.tables.person(command.person_id)
         profile = await _profile(ctx, command.program_id, command.answers, person)

@@ -40,7 +40,7 @@ async def create_pair_by_hand(ctx: Context, command: PairByHand) -> PairMade:
     if len(set(command.member_ids)) != len(command.member_ids):
         raise Invalid(("body", "member_ids"), "a pair needs different people")
     program, _ = await load_program(ctx, command.program_id)
-    program.require_open()
+    program.check_running()
     policy = program.scoring_policy()
     member_ids = list(command.member_ids)
     async with ctx.transaction() as tx:

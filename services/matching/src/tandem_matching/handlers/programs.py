@@ -30,6 +30,7 @@ class LaunchProgram:
     suggested_cadence_days: int
     policy: MatchingPolicy
     goal_vocabulary: tuple[str, ...]
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,24 @@ class CloseProgram:
     program_id: str
     reason: str = ""
     if_match: int | None = None
+
+
+@dataclass(frozen=True)
+class OpenEnrolment:
+    """Open a draft's enrolment window."""
+
+    actor: str
+    program_id: str
+    opens_on: date
+    closes_on: date | None = None
+
+
+@dataclass(frozen=True)
+class StartProgram:
+    """Let rounds run."""
+
+    actor: str
+    program_id: str
 
 
 @dataclass(frozen=True)
@@ -94,6 +113,7 @@ async def launch_program(ctx: Context, command: LaunchProgram) -> Appended:
         suggested_cadence_days=command.suggested_cadence_days,
         policy=command.policy,
         goal_vocabulary=tuple(dict.fromkeys(g.strip().lower() for g in command.goal_vocabulary)),
+        draft=command.draft,
     )
     async with ctx.transaction() as tx:
         return await tx.append(
@@ -141,5 +161,23 @@ async def change_program_admin(ctx: Context, command: ChangeProgramAdmin) -> App
     state, version = await load_program(ctx, command.program_id)
     change = programs.add_admin if command.add else programs.remove_admin
     events = change(state, command.person_id, actor=command.actor, now=ctx.now())
+    async with ctx.transaction() as tx:
+        return await tx.append(program_stream(command.program_id), version, events)
+
+
+async def open_enrolment(ctx: Context, command: OpenEnrolment) -> Appended:
+    """Open the enrolment window of a draft."""
+    state, version = await load_program(ctx, command.program_id)
+    events = programs.open_enrolment(
+        state, command.opens_on, command.closes_on, actor=command.actor, now=ctx.now()
+    )
+    async with ctx.transaction() as tx:
+        return await tx.append(program_stream(command.program_id), version, events)
+
+
+async def start_program(ctx: Context, command: StartProgram) -> Appended:
+    """Start the program."""
+    state, version = await load_program(ctx, command.program_id)
+    events = programs.start(state, actor=command.actor, now=ctx.now())
     async with ctx.transaction() as tx:
         return await tx.append(program_stream(command.program_id), version, events)

@@ -21,9 +21,12 @@ def _dict(row: asyncpg.Record | None) -> dict[str, Any] | None:
     return dict(row) if row is not None else None
 
 
-async def programs(pool: asyncpg.Pool) -> list[dict[str, Any]]:
-    """Every program, newest first."""
-    rows = await pool.fetch("SELECT * FROM program_view ORDER BY launched_at DESC")
+async def programs(pool: asyncpg.Pool, *, with_drafts: bool) -> list[dict[str, Any]]:
+    """Every program (drafts only ``with_drafts``), newest first."""
+    rows = await pool.fetch(
+        "SELECT * FROM program_view WHERE $1 OR status <> 'draft' ORDER BY launched_at DESC",
+        with_drafts,
+    )
     return [dict(r) for r in rows]
 
 
