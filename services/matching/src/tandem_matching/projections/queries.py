@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 
 from tandem_matching.adapters.postgres import PostgresMatchingTables
+from tandem_matching.handlers.tables import DirectoryEntry
 
 _ROSTER = """
 SELECT program_id, person_id, status, level, department, profile,
@@ -104,3 +105,11 @@ async def person(pool: asyncpg.Pool, person_id: str) -> dict[str, Any] | None:
             return None
         chain = (await tables.manager_chains([person_id])).get(person_id, [])
     return {**asdict(entry), "manager_chain": chain}
+
+
+async def directory_entries(pool: asyncpg.Pool, person_ids: list[str]) -> list[DirectoryEntry]:
+    """The directory entries of those of ``person_ids`` it knows."""
+    async with pool.acquire() as conn:
+        tables = PostgresMatchingTables(conn)
+        found = [await tables.person(p) for p in dict.fromkeys(person_ids)]
+    return [e for e in found if e is not None]
