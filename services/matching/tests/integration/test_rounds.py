@@ -155,7 +155,15 @@ def test_participants_see_only_their_own_pairs_without_components(service: Runni
     assert len(mine) == 1
     assert ids[0] in mine[0]["member_ids"]
     assert mine[0]["components"] is None
-    assert me.get("/me/pairs").json() == mine
+    [own] = me.get("/me/pairs").json()
+    assert {**own, "partners": None} == mine[0]
+    [partner] = own["partners"]
+    assert partner["person_id"] in mine[0]["member_ids"]
+    assert partner["person_id"] != ids[0]
+    assert partner["name"].endswith("Example")
+    assert partner["department"]
+    assert partner["timezone"]
+    assert own["reasons"]
     assert me.post(f"/programs/{program_id}/rounds/preview").status_code == 403
 
 

@@ -80,8 +80,9 @@ async def program_pairs(
 
 @router.get("/me/pairs", response_model=list[PairPublic])
 async def my_pairs(caller: Participant, reads: Reads) -> list[dict[str, object]]:
-    """Your pairs in every program."""
-    return await queries.pairs(reads, None, caller.subject, with_components=False)
+    """Your pairs in every program, with your partners' details and the reasons."""
+    found = await queries.pairs(reads, None, caller.subject, with_components=False)
+    return await queries.with_partners(reads, found, caller.subject)
 
 
 @router.post("/pairs/{pair_id}/end", response_model=CommandAccepted)

@@ -65,6 +65,15 @@ class PairCreate(BaseModel):
         return value
 
 
+class PartnerPublic(BaseModel):
+    """Who a participant is paired with (what partners may see)."""
+
+    person_id: str
+    name: str
+    department: str
+    timezone: str
+
+
 class PairPublic(BaseModel):
     """A pair as the read model shows it; components only for program admins."""
 
@@ -79,6 +88,9 @@ class PairPublic(BaseModel):
     status: str
     end_reason: str | None
     components: dict[str, float] | None = None
+    partners: list[PartnerPublic] | None = Field(
+        default=None, description="On /me/pairs: your partners' name, department, time zone."
+    )
 
 
 class PairEnd(BaseModel):

@@ -113,3 +113,27 @@ async def directory_entries(pool: asyncpg.Pool, person_ids: list[str]) -> list[D
         tables = PostgresMatchingTables(conn)
         found = [await tables.person(p) for p in dict.fromkeys(person_ids)]
     return [e for e in found if e is not None]
+
+
+async def with_partners(
+    pool: asyncpg.Pool, found: list[dict[str, Any]], me: str
+) -> list[dict[str, Any]]:
+    """Each of ``me``'s pairs with the partners' name, department and time zone."""
+    ids = [m for p in found for m in p["member_ids"] if m != me]
+    people = {e.person_id: e for e in await directory_entries(pool, ids)}
+    return [
+        {
+            **p,
+            "partners": [
+                {
+                    "person_id": m,
+                    "name": people[m].name if m in people else m,
+                    "department": people[m].department if m in people else "",
+                    "timezone": people[m].timezone if m in people else "UTC",
+                }
+                for m in p["member_ids"]
+                if m != me
+            ],
+        }
+        for p in found
+    ]
