@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
+
+import asyncpg
 
 from tandem_testkit.eventually import eventually
 from tandem_testkit.eventually import fresh_key as key
@@ -76,3 +79,25 @@ def test_an_empty_round_is_refused(service: RunningService) -> None:
     refused = admin.post("/programs/empty-round/rounds", headers=key())
     assert refused.status_code == 409
     assert "no pairs" in refused.json()["detail"]
+
+
+async def test_an_admin_enrols_someone_on_their_behalf_and_it_is_recorded(
+    service: RunningService,
+) -> None:
+    admin = service.admin()
+    import_people(admin, person("obo-dee"))
+    admin.post("/programs", json=program_body("obo"), headers=key())
+    body = {**profile(), "person_id": "obo-dee"}
+    stranger = service.admin("other-admin").post("/programs/obo/enrolments", json=body)
+    assert stranger.status_code == 403
+    done = admin.post("/programs/obo/enrolments", json=body, headers=key())
+    assert done.status_code == 201, done.text
+    conn = await asyncpg.connect(service.dsn)
+    try:
+        payload = await conn.fetchval(
+            "SELECT payload FROM events WHERE stream_id = 'person-obo-dee'"
+            " AND event_type LIKE '%ParticipantEnrolled%'"
+        )
+    finally:
+        await conn.close()
+    assert json.loads(payload)["actor_id"] == "admin-1"

@@ -112,6 +112,12 @@ class ProfileIn(BaseModel):
     personality: Traits | None = None
 
 
+class EnrolmentOnBehalf(ProfileIn):
+    """An admin enrols someone on their behalf (the event records the admin as the actor)."""
+
+    person_id: str = Field(min_length=1, max_length=128)
+
+
 class EnrolmentPublic(BaseModel):
     """An enrolment as a program admin sees it (never the personality answers)."""
 

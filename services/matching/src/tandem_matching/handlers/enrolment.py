@@ -47,11 +47,12 @@ class Answers:
 
 @dataclass(frozen=True)
 class EnrolParticipant:
-    """Opt in to an open program with a profile."""
+    """Opt in to an open program with a profile (``actor``: an admin enrolling on their behalf)."""
 
     program_id: str
     person_id: str
     answers: Answers
+    actor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ async def enrol(ctx: Context, command: EnrolParticipant) -> Appended:
         state, version = await load_participant(ctx, command.person_id)
         enrolled = ParticipantEnrolled(
             occurred_at=ctx.now(),
-            actor_id=command.person_id,
+            actor_id=command.actor or command.person_id,
             program_id=command.program_id,
             person_id=command.person_id,
             level=person.level,
