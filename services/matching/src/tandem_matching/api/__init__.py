@@ -2,7 +2,15 @@
 
 from fastapi import APIRouter
 
-from tandem_matching.api import contacts, directory, enrolment, pairs, programs, rounds
+from tandem_matching.api import (
+    contacts,
+    directory,
+    enrolment,
+    exports,
+    pairs,
+    programs,
+    rounds,
+)
 
 routers: list[APIRouter] = [
     programs.router,
@@ -11,4 +19,5 @@ routers: list[APIRouter] = [
     enrolment.router,
     rounds.router,
     pairs.router,
+    exports.router,
 ]
