@@ -64,6 +64,15 @@ class PersonPublic(PersonIn):
     manager_chain: list[str]
 
 
+class DirectoryPage(BaseModel):
+    """One page of the directory and how many match in all."""
+
+    total: int
+    limit: int
+    offset: int
+    people: list[PersonIn]
+
+
 class Traits(BaseModel):
     """The short personality questionnaire, 1 (not at all) to 5 (very much); kept private."""
 

@@ -137,3 +137,32 @@ async def with_partners(
         }
         for p in found
     ]
+
+
+async def directory_page(
+    pool: asyncpg.Pool,
+    *,
+    search: str,
+    department: str | None,
+    departed: bool | None,
+    limit: int,
+    offset: int,
+) -> tuple[int, list[dict[str, Any]]]:
+    """People whose id, name or email contains ``search``, filtered, by name; and the total."""
+    where = (
+        " WHERE (person_id ILIKE $1 OR name ILIKE $1 OR email ILIKE $1)"
+        " AND ($2::text IS NULL OR department = $2)"
+        " AND ($3::boolean IS NULL OR (departed_on IS NOT NULL) = $3)"
+    )
+    pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    args = (pattern, department, departed)
+    total = await pool.fetchval(f"SELECT count(*) FROM people{where}", *args)
+    rows = await pool.fetch(
+        "SELECT person_id, name, email, level, department, team, manager_id, timezone,"
+        f" languages, departed_on FROM people{where} ORDER BY name, person_id"
+        " LIMIT $4 OFFSET $5",
+        *args,
+        limit,
+        offset,
+    )
+    return int(total), [dict(r) for r in rows]
