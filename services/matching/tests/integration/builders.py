@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -25,13 +26,16 @@ def person(person_id: str, **fields: Any) -> dict[str, Any]:
     return entry
 
 
+NEXT_WEEK = date.today() + timedelta(days=7)
+
+
 def program_body(program_id: str, **fields: Any) -> dict[str, Any]:
     """A program to create."""
     body: dict[str, Any] = {
         "program_id": program_id,
         "name": "Grow together",
         "purpose": "career_development",
-        "starts_on": "2026-01-05",
+        "starts_on": str(NEXT_WEEK),
         "goal_vocabulary": ["public speaking", "leadership", "sql"],
     }
     body.update(fields)

@@ -73,4 +73,26 @@ def test_a_departure_withdraws_the_person_from_their_programs(service: RunningSe
         ]
     )
     rejoin = service.participant("dir-leaver").post("/programs/dir-prog/enrolment", json={})
-    assert rejoin.status_code == 404
+    assert rejoin.status_code == 409
+    assert "left the organisation" in rejoin.json()["detail"]
+
+
+def test_admins_search_filter_and_page_the_directory(service: RunningService) -> None:
+    admin = service.admin()
+    import_people(
+        admin,
+        person("dl-a", name="Zoe Search", department="Finance"),
+        person("dl-b", name="Yan Search", department="Finance"),
+        person("dl-c", name="Xia Search", department="Ops", departed_on="2026-02-01"),
+    )
+    first = admin.get("/directory/people", params={"search": "search", "limit": 2}).json()
+    assert first["total"] == 3
+    assert [p["person_id"] for p in first["people"]] == ["dl-c", "dl-b"]
+    rest = admin.get("/directory/people", params={"search": "SEARCH", "limit": 2, "offset": 2})
+    assert [p["person_id"] for p in rest.json()["people"]] == ["dl-a"]
+    finance = admin.get("/directory/people", params={"search": "dl-", "department": "Finance"})
+    assert finance.json()["total"] == 2
+    gone = admin.get("/directory/people", params={"search": "dl-", "departed": "true"}).json()
+    assert [p["person_id"] for p in gone["people"]] == ["dl-c"]
+    assert admin.get("/directory/people", params={"limit": 501}).status_code == 422
+    assert service.participant("dl-a").get("/directory/people").status_code == 403

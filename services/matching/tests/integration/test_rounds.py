@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import uuid
 from typing import Any
 
@@ -155,7 +157,15 @@ def test_participants_see_only_their_own_pairs_without_components(service: Runni
     assert len(mine) == 1
     assert ids[0] in mine[0]["member_ids"]
     assert mine[0]["components"] is None
-    assert me.get("/me/pairs").json() == mine
+    [own] = me.get("/me/pairs").json()
+    assert {**own, "partners": None} == mine[0]
+    [partner] = own["partners"]
+    assert partner["person_id"] in mine[0]["member_ids"]
+    assert partner["person_id"] != ids[0]
+    assert partner["name"].endswith("Example")
+    assert partner["department"]
+    assert partner["timezone"]
+    assert own["reasons"]
     assert me.post(f"/programs/{program_id}/rounds/preview").status_code == 403
 
 
@@ -293,3 +303,21 @@ async def test_a_retried_commit_records_one_round(service: RunningService) -> No
         "tandem.matching.PairCreated.v1": 1,
         "tandem.matching.ProgramLaunched.v1": 1,
     }
+
+
+def test_managers_export_the_roster_and_a_rounds_pairs_as_csv(service: RunningService) -> None:
+    program_id, ids = _pool(service, "csv", 4, policy={"allow_triads": False})
+    admin = service.admin()
+    round_ = admin.post(f"/programs/{program_id}/rounds", headers=key()).json()
+    _pairs(service, program_id, 2)
+    roster = admin.get(f"/programs/{program_id}/roster.csv")
+    assert roster.headers["content-type"].startswith("text/csv")
+    lines = roster.text.splitlines()
+    assert lines[0] == "person_id,status,level,department,rematch_requested"
+    assert sorted(line.split(",")[0] for line in lines[1:]) == sorted(ids)
+    pairs = admin.get(f"/programs/{program_id}/rounds/{round_['round_id']}/pairs.csv")
+    rows = list(csv.DictReader(io.StringIO(pairs.text)))
+    assert sorted(r["pair_id"] for r in rows) == sorted(round_["pair_ids"])
+    assert all(r["reasons"] for r in rows)
+    assert admin.get(f"/programs/{program_id}/rounds/nope/pairs.csv").status_code == 404
+    assert service.admin("other-1").get(f"/programs/{program_id}/roster.csv").status_code == 403

@@ -19,7 +19,7 @@ from tandem_events.catalog.matching import (
 from tandem_matching.domain import pair as pairs
 from tandem_matching.domain import participant as participants
 from tandem_matching.domain import program as programs
-from tandem_matching.domain.errors import Conflict, NotFound
+from tandem_matching.domain.errors import Conflict, Forbidden, Invalid, NotFound
 
 NOW = datetime(2026, 11, 24, 9, tzinfo=UTC)
 
@@ -62,10 +62,33 @@ def test_a_program_launches_once_updates_and_closes() -> None:
         programs.update(programs.Program("nope"), update)
 
 
-def test_a_program_cannot_end_before_it_starts() -> None:
-    event = launched().model_copy(update={"ends_on": date(2026, 1, 1)})
-    with pytest.raises(Conflict):
+def test_a_program_cannot_end_before_it_starts_nor_start_in_the_past() -> None:
+    event = launched().model_copy(update={"ends_on": date(2026, 11, 30)})
+    with pytest.raises(Invalid) as backwards:
         programs.launch(programs.Program("p1"), event)
+    assert backwards.value.location == ("body", "ends_on")
+    past = launched().model_copy(update={"starts_on": date(2026, 11, 23)})
+    with pytest.raises(Invalid) as late:
+        programs.launch(programs.Program("p1"), past)
+    assert late.value.location == ("body", "starts_on")
+
+
+def test_only_the_owner_co_admins_and_org_admins_manage_a_program() -> None:
+    program = programs.apply_program(programs.Program("p1"), launched())
+    events = programs.add_admin(program, "co", actor="admin", now=NOW)
+    program = programs.apply_program(program, events[0])
+    program.check_manager("admin", org_admin=False)
+    program.check_manager("co", org_admin=False)
+    program.check_manager("anyone", org_admin=True)
+    with pytest.raises(Forbidden):
+        program.check_manager("other", org_admin=False)
+    with pytest.raises(Conflict):
+        programs.add_admin(program, "admin", actor="admin", now=NOW)
+    removed = programs.remove_admin(program, "co", actor="admin", now=NOW)
+    with pytest.raises(Forbidden):
+        programs.apply_program(program, removed[0]).check_manager("co", org_admin=False)
+    with pytest.raises(NotFound):
+        programs.Program("nope").check_manager("admin", org_admin=True)
 
 
 def enrolled(person: str = "ana", program: str = "p1") -> ParticipantEnrolled:

@@ -53,7 +53,7 @@ def launch(program_id: str = "p1", **fields: object) -> LaunchProgram:
         "name": "Grow",
         "purpose": "career_development",
         "description": "",
-        "starts_on": date(2026, 1, 5),
+        "starts_on": date(2026, 3, 9),
         "ends_on": None,
         "suggested_cadence_days": 14,
         "policy": MatchingPolicy(),

@@ -89,8 +89,8 @@ def test_reasons_name_skills_and_goals_in_plain_words() -> None:
         goals=frozenset({"public speaking"}),
     )
     reasons = reasons_for(ana, ben, POLICY)
-    assert "you both want to work on public speaking" in reasons
-    assert "Ana offers sql, which Ben wants" in reasons
+    assert "you both have the goal “public speaking”" in reasons
+    assert "Ana offers “sql”, which Ben wants" in reasons
     assert 2 <= len(reasons) <= 3
 
 

@@ -49,6 +49,11 @@ class ProgramLaunched(MatchingEvent):
     suggested_cadence_days: int = Field(ge=1, le=90)
     policy: MatchingPolicy
     goal_vocabulary: tuple[str, ...] = ()
+    draft: bool = Field(
+        default=False,
+        description="True: created as a draft (editable, hidden from participants); "
+        "False (and every event before this field): launched, enrolling and running at once.",
+    )
 
 
 class ProgramUpdated(MatchingEvent):
@@ -68,6 +73,38 @@ class ProgramClosed(MatchingEvent):
     key_field: ClassVar[str] = "program_id"
     program_id: Identifier
     reason: str = Field(default="", max_length=500)
+
+
+class ProgramEnrolmentOpened(MatchingEvent):
+    """A draft program opened its enrolment window (``closes_on`` None: open-ended)."""
+
+    key_field: ClassVar[str] = "program_id"
+    program_id: Identifier
+    opens_on: date
+    closes_on: date | None = None
+
+
+class ProgramStarted(MatchingEvent):
+    """A program began running: rounds may now pair its participants."""
+
+    key_field: ClassVar[str] = "program_id"
+    program_id: Identifier
+
+
+class ProgramAdminAdded(MatchingEvent):
+    """A program's manager made someone a co-admin of it."""
+
+    key_field: ClassVar[str] = "program_id"
+    program_id: Identifier
+    person_id: Identifier
+
+
+class ProgramAdminRemoved(MatchingEvent):
+    """A co-admin no longer manages the program."""
+
+    key_field: ClassVar[str] = "program_id"
+    program_id: Identifier
+    person_id: Identifier
 
 
 class ParticipantProfile(BaseModel):

@@ -13,6 +13,7 @@ class Role(StrEnum):
     PROGRAM_ADMIN = "program_admin"
     ANALYST = "analyst"
     SERVICE = "service"
+    ORG_ADMIN = "org_admin"  # manages every program of the organisation
 
 
 @dataclass(frozen=True)

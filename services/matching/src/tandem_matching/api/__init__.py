@@ -2,12 +2,22 @@
 
 from fastapi import APIRouter
 
-from tandem_matching.api import directory, enrolment, pairs, programs, rounds
+from tandem_matching.api import (
+    contacts,
+    directory,
+    enrolment,
+    exports,
+    pairs,
+    programs,
+    rounds,
+)
 
 routers: list[APIRouter] = [
     programs.router,
     directory.router,
+    contacts.router,
     enrolment.router,
     rounds.router,
     pairs.router,
+    exports.router,
 ]

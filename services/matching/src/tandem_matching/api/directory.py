@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import TypeAdapter, ValidationError
 
-from tandem_matching.api.deps import Commands
-from tandem_matching.api.schemas_people import ImportSummary, PersonIn, PersonPublic
+from tandem_matching.api.deps import Admin, Commands
+from tandem_matching.api.schemas_people import DirectoryPage, ImportSummary, PersonIn, PersonPublic
 from tandem_matching.handlers.directory import ImportPeople, ImportResult, import_people
 from tandem_matching.handlers.tables import DirectoryEntry
 from tandem_matching.projections import queries
-from tandem_service.api import Admin, IdempotencyKey, Reads, run
+from tandem_service.api import IdempotencyKey, Reads, run
 from tandem_service.commands import CommandRequest
 
 router = APIRouter(prefix="/directory", tags=["directory"])
@@ -63,6 +64,28 @@ async def import_csv(
             [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
         ) from None
     return await _import(commands, command, people, caller.subject)
+
+
+@router.get("/people", response_model=DirectoryPage)
+async def list_people(
+    _: Admin,
+    reads: Reads,
+    search: Annotated[str, Query(max_length=200, description="In id, name or email")] = "",
+    department: Annotated[str | None, Query(max_length=200)] = None,
+    departed: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> DirectoryPage:
+    """Search the directory by id, name or email, filter by department or departure, by page."""
+    total, people = await queries.directory_page(
+        reads,
+        search=search,
+        department=department,
+        departed=departed,
+        limit=limit,
+        offset=offset,
+    )
+    return DirectoryPage(total=total, limit=limit, offset=offset, people=people)
 
 
 @router.get("/people/{person_id}", response_model=PersonPublic)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse
 
-from tandem_matching.api.deps import Commands
+from tandem_matching.api.deps import Admin, Commands, Managed
 from tandem_matching.api.schemas_people import (
+    EnrolmentOnBehalf,
     EnrolmentPublic,
     OwnEnrolment,
     ProfileIn,
@@ -16,7 +17,6 @@ from tandem_matching.domain.profile import Personality
 from tandem_matching.handlers import enrolment as handlers
 from tandem_matching.projections import queries
 from tandem_service.api import (
-    Admin,
     CommandAccepted,
     IdempotencyKey,
     Participant,
@@ -110,6 +110,30 @@ async def withdraw(
 
 
 @router.get("/roster", response_model=list[EnrolmentPublic])
-async def roster(program_id: str, _: Admin, reads: Reads) -> list[dict[str, object]]:
+async def roster(program_id: str, _: Managed, reads: Reads) -> list[dict[str, object]]:
     """Everyone enrolled in the program, without personality answers."""
     return await queries.roster(reads, program_id)
+
+
+@router.post(
+    "/enrolments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CommandAccepted,
+    responses={403: {}, 404: {}, 409: {"description": "Not open, departed, enrolled"}},
+    description="Needs program_admin (owner or co-admin) or org_admin.",
+)
+async def enrol_on_behalf(
+    program_id: str,
+    body: EnrolmentOnBehalf,
+    caller: Admin,
+    _: Managed,
+    commands: Commands,
+    command: IdempotencyKey,
+) -> JSONResponse:
+    """Enrol someone on their behalf; the enrolment records who did it."""
+    enrolling = handlers.EnrolParticipant(
+        program_id, body.person_id, _answers(body), actor=caller.subject
+    )
+    return await run(
+        commands, command, lambda c: handlers.enrol(c, enrolling), accepted(body.person_id)
+    )

@@ -8,7 +8,14 @@ from dataclasses import asdict
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
-from tandem_matching.api.deps import Commands
+from tandem_matching.api.deps import (
+    Admin,
+    Commands,
+    Managed,
+    ManagedPair,
+    Member,
+    SeesAllPairs,
+)
 from tandem_matching.api.schemas_pairs import (
     PairCreate,
     PairEnd,
@@ -21,16 +28,13 @@ from tandem_matching.handlers.pairs import EndPair, end_pair
 from tandem_matching.handlers.rematch import RequestRematch, request_rematch
 from tandem_matching.projections import queries
 from tandem_service.api import (
-    Admin,
     CommandAccepted,
     IdempotencyKey,
-    Member,
     Participant,
     Reads,
     accepted,
     run,
 )
-from tandem_service.auth import Role
 
 router = APIRouter(tags=["pairs"])
 
@@ -52,7 +56,12 @@ def _made(made: PairMade) -> ManualPairAccepted:
     response_model=ManualPairAccepted,
 )
 async def pair_by_hand(
-    program_id: str, body: PairCreate, caller: Admin, commands: Commands, command: IdempotencyKey
+    program_id: str,
+    body: PairCreate,
+    caller: Admin,
+    _: Managed,
+    commands: Commands,
+    command: IdempotencyKey,
 ) -> JSONResponse:
     """Pair people by hand; 409 lists broken constraints unless an override reason is given."""
     pairing = PairByHand(caller.subject, program_id, tuple(body.member_ids), body.override_reason)
@@ -60,22 +69,30 @@ async def pair_by_hand(
 
 
 @router.get("/programs/{program_id}/pairs", response_model=list[PairPublic])
-async def program_pairs(program_id: str, caller: Member, reads: Reads) -> list[dict[str, object]]:
-    """The program's pairs: all with score components for admins, your own for participants."""
-    if caller.has_any(Role.PROGRAM_ADMIN):
+async def program_pairs(
+    program_id: str, all_pairs: SeesAllPairs, caller: Member, reads: Reads
+) -> list[dict[str, object]]:
+    """The program's pairs: all with score components for its managers, your own otherwise."""
+    if all_pairs:
         return await queries.pairs(reads, program_id, None, with_components=True)
     return await queries.pairs(reads, program_id, caller.subject, with_components=False)
 
 
 @router.get("/me/pairs", response_model=list[PairPublic])
 async def my_pairs(caller: Participant, reads: Reads) -> list[dict[str, object]]:
-    """Your pairs in every program."""
-    return await queries.pairs(reads, None, caller.subject, with_components=False)
+    """Your pairs in every program, with your partners' details and the reasons."""
+    found = await queries.pairs(reads, None, caller.subject, with_components=False)
+    return await queries.with_partners(reads, found, caller.subject)
 
 
 @router.post("/pairs/{pair_id}/end", response_model=CommandAccepted)
 async def end(
-    pair_id: str, body: PairEnd, caller: Admin, commands: Commands, command: IdempotencyKey
+    pair_id: str,
+    body: PairEnd,
+    caller: Admin,
+    _: ManagedPair,
+    commands: Commands,
+    command: IdempotencyKey,
 ) -> JSONResponse:
     """End a pair with a reason."""
     ending = EndPair(caller.subject, pair_id, body.reason)

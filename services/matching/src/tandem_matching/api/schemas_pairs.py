@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class ProposedPairPublic(BaseModel):
@@ -56,6 +56,23 @@ class PairCreate(BaseModel):
     member_ids: list[str] = Field(min_length=2, max_length=3)
     override_reason: str | None = Field(default=None, min_length=3, max_length=500)
 
+    @field_validator("member_ids")
+    @classmethod
+    def distinct_people(cls, value: list[str]) -> list[str]:
+        """A pair is of different people."""
+        if len(set(value)) != len(value):
+            raise ValueError("a pair needs different people; someone is named twice")
+        return value
+
+
+class PartnerPublic(BaseModel):
+    """Who a participant is paired with (what partners may see)."""
+
+    person_id: str
+    name: str
+    department: str
+    timezone: str
+
 
 class PairPublic(BaseModel):
     """A pair as the read model shows it; components only for program admins."""
@@ -71,6 +88,9 @@ class PairPublic(BaseModel):
     status: str
     end_reason: str | None
     components: dict[str, float] | None = None
+    partners: list[PartnerPublic] | None = Field(
+        default=None, description="On /me/pairs: your partners' name, department, time zone."
+    )
 
 
 class PairEnd(BaseModel):

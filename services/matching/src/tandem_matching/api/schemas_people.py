@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 
 def _known_zone(value: str | None) -> str | None:
@@ -23,6 +23,8 @@ def _known_zone(value: str | None) -> str | None:
 
 
 Zone = Annotated[str, AfterValidator(_known_zone)]
+Term = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+LanguageCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=35)]
 
 TimeOfDay = Literal["morning", "midday", "afternoon", "evening", "any"]
 
@@ -40,7 +42,7 @@ class PersonIn(BaseModel):
     team: str = Field(default="", max_length=200)
     manager_id: str | None = Field(default=None, max_length=128)
     timezone: Zone = Field(default="UTC", max_length=64)
-    languages: list[str] = Field(default_factory=list, max_length=20)
+    languages: list[LanguageCode] = Field(default_factory=list, max_length=20)
     departed_on: date | None = Field(default=None, description="Set when the person left.")
 
 
@@ -60,6 +62,15 @@ class PersonPublic(PersonIn):
     """A directory entry with the chain of managers above the person (nearest first)."""
 
     manager_chain: list[str]
+
+
+class DirectoryPage(BaseModel):
+    """One page of the directory and how many match in all."""
+
+    total: int
+    limit: int
+    offset: int
+    people: list[PersonIn]
 
 
 class Traits(BaseModel):
@@ -88,15 +99,15 @@ class ProfileIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    skills_offered: list[str] = Field(default_factory=list, max_length=30)
-    skills_sought: list[str] = Field(default_factory=list, max_length=30)
-    goals: list[str] = Field(
+    skills_offered: list[Term] = Field(default_factory=list, max_length=30)
+    skills_sought: list[Term] = Field(default_factory=list, max_length=30)
+    goals: list[Term] = Field(
         default_factory=list, max_length=20, description="Goals from the program's vocabulary"
     )
-    free_tags: list[str] = Field(
+    free_tags: list[Term] = Field(
         default_factory=list, max_length=20, description="Goals in your own words"
     )
-    languages: list[str] = Field(
+    languages: list[LanguageCode] = Field(
         default_factory=list, max_length=10, description="Defaults to the directory's languages"
     )
     timezone: Zone | None = Field(
@@ -108,6 +119,12 @@ class ProfileIn(BaseModel):
     time_of_day: TimeOfDay = "any"
     availability: Availability = Field(default_factory=Availability)
     personality: Traits | None = None
+
+
+class EnrolmentOnBehalf(ProfileIn):
+    """An admin enrols someone on their behalf (the event records the admin as the actor)."""
+
+    person_id: str = Field(min_length=1, max_length=128)
 
 
 class EnrolmentPublic(BaseModel):

@@ -10,6 +10,13 @@ from tandem_service.errors import (
     RuleBroken,
 )
 
+
+class Stale(DomainError):
+    """The caller's ``If-Match`` names a version the resource has moved past."""
+
+    status = 412
+
+
 __all__ = [
     "Conflict",
     "DomainError",
@@ -18,4 +25,5 @@ __all__ = [
     "NotFound",
     "NotYetKnown",
     "RuleBroken",
+    "Stale",
 ]

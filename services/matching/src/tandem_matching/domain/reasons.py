@@ -1,65 +1,112 @@
-"""Two or three reasons in plain words for why a pair was proposed.
+"""Two or three reasons in plain words for why a pair or a triad was proposed.
 
-Reasons speak about what partners may see (skills, goals, schedules, departments); they
-never mention personality answers, which admins must not learn.
+Every reason holds for everyone it speaks about: a triad's shared goals, languages and hours
+are those of all three. Reasons speak about what partners may see (skills, goals, schedules,
+departments); they never mention personality answers, which admins must not learn.
 """
 
 from __future__ import annotations
 
-from tandem_matching.domain.features import encode, overlap_hours
+from collections.abc import Sequence
+
 from tandem_matching.domain.profile import Candidate
 from tandem_matching.domain.scoring import ScoringPolicy
 
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "bn": "Bengali", "cs": "Czech", "da": "Danish", "de": "German",
+    "el": "Greek", "en": "English", "es": "Spanish", "fi": "Finnish", "fr": "French",
+    "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian", "id": "Indonesian", "it": "Italian",
+    "ja": "Japanese", "ko": "Korean", "nl": "Dutch", "no": "Norwegian", "pl": "Polish",
+    "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sv": "Swedish", "ta": "Tamil",
+    "th": "Thai", "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
+}  # fmt: skip
+QUARTERS = 96  # the day on a quarter-hour grid: fractional time zones (5:30, 5:45) fit
 
-def _listing(items: list[str]) -> str:
-    items = sorted(items)[:2]
-    return " and ".join(items)
+
+def language_name(code: str) -> str:
+    """English name of a language code (en, pt-BR), or the code when unknown."""
+    return LANGUAGE_NAMES.get(code.split("-")[0].lower(), code)
 
 
-def reasons_for(a: Candidate, b: Candidate, policy: ScoringPolicy, limit: int = 3) -> list[str]:
-    """The strongest reasons first; at least two whenever the pair passed the constraints."""
+def label(term: str) -> str:
+    """A vocabulary key or tag as words, quoted: career_switch -> “career switch”."""
+    return f"“{' '.join(term.replace('_', ' ').split())}”"
+
+
+def names(members: Sequence[Candidate]) -> dict[str, str]:
+    """First names; full names where two share a first name; with the id where both do."""
+    firsts = [m.first_name for m in members]
+    fulls = [m.name for m in members]
+
+    def called(m: Candidate) -> str:
+        if firsts.count(m.first_name) == 1:
+            return m.first_name
+        return m.name if fulls.count(m.name) == 1 else f"{m.name} ({m.person_id})"
+
+    return {m.person_id: called(m) for m in members}
+
+
+def shared_hours(members: Sequence[Candidate]) -> float:
+    """Hours a day when every member is within their working window (UTC, circular)."""
+    common = 0
+    for quarter in range(QUARTERS):
+        t = quarter / 4
+        if all((t - m.utc_start) % 24 < m.work_hours for m in members):
+            common += 1
+    return common / 4
+
+
+def _listing(items: Sequence[str]) -> str:
+    return " and ".join(sorted(items)[:2])
+
+
+def group_reasons(members: Sequence[Candidate], policy: ScoringPolicy, limit: int = 3) -> list[str]:
+    """The strongest reasons first; each holds for every member it names or addresses."""
+    called = names(members)
+    everyone = "you both" if len(members) == 2 else "all three of you"
     found: list[str] = []
-    a_gives = sorted(a.skills_offered & b.skills_sought)
-    b_gives = sorted(b.skills_offered & a.skills_sought)
-    if a_gives and b_gives:
-        found.append(
-            f"{a.first_name} offers {_listing(a_gives)}, which {b.first_name} wants; "
-            f"{b.first_name} offers {_listing(b_gives)} in return"
-        )
-    shared_goals = sorted(a.goals & b.goals)
-    if shared_goals:
-        found.append(f"you both want to work on {_listing(shared_goals)}")
-    if a_gives and not b_gives:
-        found.append(f"{a.first_name} offers {_listing(a_gives)}, which {b.first_name} wants")
-    if b_gives and not a_gives:
-        found.append(f"{b.first_name} offers {_listing(b_gives)}, which {a.first_name} wants")
+    for giver in members:
+        for taker in members:
+            gives = sorted(giver.skills_offered & taker.skills_sought) if giver != taker else []
+            if gives:
+                found.append(
+                    f"{called[giver.person_id]} offers {_listing([label(g) for g in gives])},"
+                    f" which {called[taker.person_id]} wants"
+                )
+    found = found[:2]
+    goals = frozenset.intersection(*(m.goals for m in members))
+    if goals:
+        found.insert(0, f"{everyone} have the goal {_listing([label(g) for g in goals])}")
+    departments = [m.department for m in members]
     if (
         policy.cross_team == "prefer_other_departments"
-        and a.department != b.department
-        and a.department
-        and b.department
+        and all(departments)
+        and len(set(departments)) == len(departments)
     ):
-        found.append(f"a bridge between {a.department} and {b.department}")
-    if a.meeting_style == b.meeting_style != "either":
-        found.append(f"you both like {a.meeting_style} conversations")
-    if a.time_of_day == b.time_of_day != "any":
-        found.append(f"you both prefer to meet in the {a.time_of_day}")
-    features = encode([a, b])
-    hours = float(overlap_hours(features.take(slice(0, 1)), features.take(slice(1, 2)))[0, 0])
-    found.append(f"your working hours overlap by {hours:g} hours a day")
-    common = sorted(a.languages & b.languages)
-    if common:
-        found.append(f"you can talk in {_listing(common)}")
+        shown = sorted(departments)
+        found.append(
+            f"a bridge between {shown[0]} and {shown[1]}"
+            if len(shown) == 2
+            else f"brings together {shown[0]}, {shown[1]} and {shown[2]}"
+        )
+    styles = {m.meeting_style for m in members}
+    if len(styles) == 1 and styles != {"either"}:
+        found.append(f"{everyone} like {next(iter(styles))} conversations")
+    times = {m.time_of_day for m in members}
+    if len(times) == 1 and times != {"any"}:
+        found.append(f"{everyone} prefer to meet in the {next(iter(times))}")
+    found.append(f"{everyone} share {shared_hours(members):g} working hours a day")
+    languages = frozenset.intersection(*(m.languages for m in members))
+    if languages:
+        found.append(f"{everyone} speak {_listing([language_name(c) for c in languages])}")
     return found[:limit]
 
 
+def reasons_for(a: Candidate, b: Candidate, policy: ScoringPolicy, limit: int = 3) -> list[str]:
+    """Reasons for a pair."""
+    return group_reasons([a, b], policy, limit)
+
+
 def triad_reasons(members: list[Candidate], policy: ScoringPolicy) -> list[str]:
-    """Reasons for a group of three: the best reason of each of its pairs."""
-    first, second, third = members
-    picked: list[str] = []
-    for x, y in ((first, second), (first, third), (second, third)):
-        for reason in reasons_for(x, y, policy):
-            if reason not in picked:
-                picked.append(reason)
-                break
-    return picked[:3]
+    """Reasons for a group of three, each true of all three."""
+    return group_reasons(members, policy)

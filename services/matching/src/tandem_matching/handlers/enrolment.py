@@ -13,7 +13,7 @@ from tandem_events.catalog.matching import (
     TimeOfDay,
 )
 from tandem_matching.domain import participant as participants
-from tandem_matching.domain.errors import NotFound
+from tandem_matching.domain.errors import Conflict, NotFound
 from tandem_matching.domain.participant import Participant, apply_participant, person_stream
 from tandem_matching.domain.profile import Personality
 from tandem_matching.handlers.context import Context, Tx
@@ -47,11 +47,12 @@ class Answers:
 
 @dataclass(frozen=True)
 class EnrolParticipant:
-    """Opt in to an open program with a profile."""
+    """Opt in to an open program with a profile (``actor``: an admin enrolling on their behalf)."""
 
     program_id: str
     person_id: str
     answers: Answers
+    actor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,16 +80,23 @@ async def load_participant(ctx: Context, person_id: str) -> tuple[Participant, i
 
 
 async def enrol(ctx: Context, command: EnrolParticipant) -> Appended:
-    """Opt in; the person must be in the directory and still here."""
+    """Opt in while enrolment is open; the person must be in the directory and still here."""
+    program, _ = await load_program(ctx, command.program_id)
+    program.check_enrolment_open(ctx.now().date())
     async with ctx.transaction() as tx:
         person = await tx.tables.person(command.person_id)
         profile = await _profile(ctx, command.program_id, command.answers, person)
-        if person is None or person.departed_on is not None:
+        if person is None:
             raise NotFound(f"{command.person_id} is not in the people directory")
+        if person.departed_on is not None:
+            raise Conflict(
+                f"{command.person_id} left the organisation on {person.departed_on}",
+                departed_on=str(person.departed_on),
+            )
         state, version = await load_participant(ctx, command.person_id)
         enrolled = ParticipantEnrolled(
             occurred_at=ctx.now(),
-            actor_id=command.person_id,
+            actor_id=command.actor or command.person_id,
             program_id=command.program_id,
             person_id=command.person_id,
             level=person.level,

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from tandem_matching.domain.constraints import violations
-from tandem_matching.domain.errors import Conflict
+from tandem_matching.domain.errors import Conflict, Invalid
 from tandem_matching.domain.rounds import ProposedPair, explain_pair
 from tandem_matching.handlers.context import Context
 from tandem_matching.handlers.pairs import record_pair
@@ -36,14 +36,19 @@ class PairMade:
 
 
 async def create_pair_by_hand(ctx: Context, command: PairByHand) -> PairMade:
-    """Check the members and the constraints, then record the pair."""
+    """Check the members (distinct, still here, enrolled) and the constraints, then record."""
+    if len(set(command.member_ids)) != len(command.member_ids):
+        raise Invalid(("body", "member_ids"), "a pair needs different people")
     program, _ = await load_program(ctx, command.program_id)
-    program.require_open()
+    program.check_running()
     policy = program.scoring_policy()
     member_ids = list(command.member_ids)
     async with ctx.transaction() as tx:
         found = await load_pool(tx.tables, program.program_id, only=member_ids, include_busy=True)
         missing = sorted(set(member_ids) - {c.person_id for c in found})
+        departed = [p for p in member_ids if (e := await tx.tables.person(p)) and e.departed_on]
+        if departed:
+            raise Conflict("left the organisation", departed=departed)
         if missing:
             raise Conflict("not enrolled in this program", not_enrolled=missing)
         busy = await tx.tables.busy_pairs(program.program_id, member_ids)

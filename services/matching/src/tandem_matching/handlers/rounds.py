@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from tandem_events.catalog.matching import MatchRoundCompleted
+from tandem_matching.domain.errors import Conflict
 from tandem_matching.domain.program import program_stream
 from tandem_matching.domain.rounds import RoundPlan, plan_round
 from tandem_matching.handlers.context import Context
@@ -37,7 +38,7 @@ class CommittedRound:
 async def preview_round(ctx: Context, program_id: str) -> RoundPlan:
     """What a round would propose now; nothing is recorded or published."""
     program, _ = await load_program(ctx, program_id)
-    program.require_open()
+    program.check_running()
     async with ctx.transaction() as tx:
         pool = await load_pool(tx.tables, program_id)
     return await asyncio.to_thread(plan_round, pool, program.scoring_policy())
@@ -47,12 +48,14 @@ async def commit_round(ctx: Context, command: CommitRound) -> CommittedRound:
     """MatchRoundCompleted, then PairCreated for each pair, in one transaction."""
     program_id = command.program_id
     program, version = await load_program(ctx, program_id)
-    program.require_open()
+    program.check_running()
     async with ctx.transaction() as tx:
         # Lock the roster so that a withdrawal cannot slip between planning and recording.
         await tx.tables.lock_roster(program_id)
         pool = await load_pool(tx.tables, program_id)
         plan = await asyncio.to_thread(plan_round, pool, program.scoring_policy())
+        if not plan.pairs:
+            raise Conflict("no pairs to make: a round needs two people who can meet")
         round_id = uuid.uuid4().hex
         pair_ids = [uuid.uuid4().hex for _ in plan.pairs]
         done = MatchRoundCompleted(

@@ -8,7 +8,9 @@ from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.matching import (
     MatchRoundCompleted,
     ProgramClosed,
+    ProgramEnrolmentOpened,
     ProgramLaunched,
+    ProgramStarted,
     ProgramUpdated,
 )
 from tandem_events.envelope import Envelope
@@ -29,7 +31,7 @@ class ProgramCatalog:
             await ctx.conn.execute(
                 f"INSERT INTO {programs} (program_id, name, purpose, description, status,"
                 " starts_on, ends_on, suggested_cadence_days, policy, goal_vocabulary, launched_at)"
-                " VALUES ($1, $2, $3, $4, 'launched', $5, $6, $7, $8, $9, $10)"
+                " VALUES ($1, $2, $3, $4, $11, $5, $6, $7, $8, $9, $10)"
                 " ON CONFLICT (program_id) DO NOTHING",
                 event.program_id,
                 event.name,
@@ -41,6 +43,15 @@ class ProgramCatalog:
                 event.policy.model_dump(mode="json"),
                 list(event.goal_vocabulary),
                 event.occurred_at,
+                "draft" if event.draft else "launched",
+            )
+        elif isinstance(event, ProgramEnrolmentOpened | ProgramStarted):
+            status = "enrolling" if isinstance(event, ProgramEnrolmentOpened) else "running"
+            await self._require(
+                ctx,
+                f"UPDATE {programs} SET status = $2 WHERE program_id = $1 RETURNING 1",
+                event.program_id,
+                status,
             )
         elif isinstance(event, ProgramUpdated):
             policy = event.policy.model_dump(mode="json") if event.policy else None

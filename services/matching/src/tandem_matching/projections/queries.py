@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 
 from tandem_matching.adapters.postgres import PostgresMatchingTables
+from tandem_matching.handlers.tables import DirectoryEntry
 
 _ROSTER = """
 SELECT program_id, person_id, status, level, department, profile,
@@ -21,9 +22,12 @@ def _dict(row: asyncpg.Record | None) -> dict[str, Any] | None:
     return dict(row) if row is not None else None
 
 
-async def programs(pool: asyncpg.Pool) -> list[dict[str, Any]]:
-    """Every program, newest first."""
-    rows = await pool.fetch("SELECT * FROM program_view ORDER BY launched_at DESC")
+async def programs(pool: asyncpg.Pool, *, with_drafts: bool) -> list[dict[str, Any]]:
+    """Every program (drafts only ``with_drafts``), newest first."""
+    rows = await pool.fetch(
+        "SELECT * FROM program_view WHERE $1 OR status <> 'draft' ORDER BY launched_at DESC",
+        with_drafts,
+    )
     return [dict(r) for r in rows]
 
 
@@ -101,3 +105,64 @@ async def person(pool: asyncpg.Pool, person_id: str) -> dict[str, Any] | None:
             return None
         chain = (await tables.manager_chains([person_id])).get(person_id, [])
     return {**asdict(entry), "manager_chain": chain}
+
+
+async def directory_entries(pool: asyncpg.Pool, person_ids: list[str]) -> list[DirectoryEntry]:
+    """The directory entries of those of ``person_ids`` it knows."""
+    async with pool.acquire() as conn:
+        tables = PostgresMatchingTables(conn)
+        found = [await tables.person(p) for p in dict.fromkeys(person_ids)]
+    return [e for e in found if e is not None]
+
+
+async def with_partners(
+    pool: asyncpg.Pool, found: list[dict[str, Any]], me: str
+) -> list[dict[str, Any]]:
+    """Each of ``me``'s pairs with the partners' name, department and time zone."""
+    ids = [m for p in found for m in p["member_ids"] if m != me]
+    people = {e.person_id: e for e in await directory_entries(pool, ids)}
+    return [
+        {
+            **p,
+            "partners": [
+                {
+                    "person_id": m,
+                    "name": people[m].name if m in people else m,
+                    "department": people[m].department if m in people else "",
+                    "timezone": people[m].timezone if m in people else "UTC",
+                }
+                for m in p["member_ids"]
+                if m != me
+            ],
+        }
+        for p in found
+    ]
+
+
+async def directory_page(
+    pool: asyncpg.Pool,
+    *,
+    search: str,
+    department: str | None,
+    departed: bool | None,
+    limit: int,
+    offset: int,
+) -> tuple[int, list[dict[str, Any]]]:
+    """People whose id, name or email contains ``search``, filtered, by name; and the total."""
+    where = (
+        " WHERE (person_id ILIKE $1 OR name ILIKE $1 OR email ILIKE $1)"
+        " AND ($2::text IS NULL OR department = $2)"
+        " AND ($3::boolean IS NULL OR (departed_on IS NOT NULL) = $3)"
+    )
+    pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    args = (pattern, department, departed)
+    total = await pool.fetchval(f"SELECT count(*) FROM people{where}", *args)
+    rows = await pool.fetch(
+        "SELECT person_id, name, email, level, department, team, manager_id, timezone,"
+        f" languages, departed_on FROM people{where} ORDER BY name, person_id"
+        " LIMIT $4 OFFSET $5",
+        *args,
+        limit,
+        offset,
+    )
+    return int(total), [dict(r) for r in rows]
