@@ -243,21 +243,22 @@ async def test_a_milestone_reaches_the_program_channel_only_when_both_opted_in(
         assert await program_status(service, first.id) == ("skipped", "not every member opted in")
 
         service.participant(max_).put("/preferences", json={"share_celebrations": True})
-        [streak] = await service.publish(milestone("pair-11", "streak_4", now))
+        [streak] = await service.publish(milestone("pair-11", "streak", now, count=4))
         await until(lambda: state.accepted)
         [got] = state.accepted
-        assert b"four check-ins in a row" in got["body"]
+        assert b"4 meetings in a row" in got["body"]
         assert state.refused == []
         assert await program_status(service, streak.id) == ("sent", None)
 
 
-def milestone(pair_id: str, what: str, at: datetime) -> MilestoneReached:
+def milestone(pair_id: str, what: str, at: datetime, count: int | None = None) -> MilestoneReached:
     return MilestoneReached.model_validate(
         {
             "occurred_at": at,
             "actor_id": "engagement",
             "pair_id": pair_id,
             "milestone": what,
+            "count": count,
             "reached_on": date(2026, 3, 4),
         }
     )

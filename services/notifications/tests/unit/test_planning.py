@@ -107,10 +107,12 @@ def test_a_milestone_celebrates_with_the_pair_and_offers_the_program_channel() -
         occurred_at=AT,
         actor_id="system",
         pair_id="p1",
-        milestone="streak_4",
+        milestone="streak",
+        count=4,
         reached_on=date(2026, 3, 4),
     )
     plan = on_milestone(reached, "ev4", "prog", ["alice", "bob"])
+    assert {(p.data["milestone"], p.data["count"]) for p in plan.schedule} == {("streak", 4)}
     program = [p for p in plan.schedule if p.recipient_id == program_channel("prog")]
     assert program[0].channels == (Channel.WEBHOOK,)
     assert len(plan.schedule) == 3

@@ -21,7 +21,7 @@ CONTEXT: dict[str, Any] = {
     "meeting_on": "2026-03-18",
     "every_days": 14,
     "meeting_minutes": 30,
-    "milestone_text": "four check-ins in a row",
+    "milestone_text": "4 meetings in a row",
     "counts": {"active": 3, "at_risk": 1, "ended": 0},
 }
 

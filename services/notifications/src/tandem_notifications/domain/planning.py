@@ -156,6 +156,7 @@ def on_milestone(
         "pair_id": event.pair_id,
         "program_id": program_id,
         "milestone": event.milestone,
+        "count": event.count,
         "members": list(members),
     }
     planned = [

@@ -13,15 +13,7 @@ from tandem_notifications.adapters.surroundings import PairInfo, ProgramInfo
 from tandem_notifications.adapters.templates import render
 from tandem_notifications.domain.content import Rendered
 from tandem_notifications.domain.kinds import Kind
-
-MILESTONES = {
-    "cadence_agreed": "you agreed how often to meet",
-    "first_check_in": "your first check-in",
-    "streak_4": "four check-ins in a row",
-    "streak_8": "eight check-ins in a row",
-    "goal_completed": "a goal reached together",
-    "three_months": "three months together",
-}
+from tandem_notifications.domain.milestones import milestone_text
 
 
 @dataclass
@@ -72,7 +64,7 @@ def compose(claimed: Claimed, around: Surroundings, recipient_name: str) -> Rend
         },
         "reasons": list(claimed.data.get("reasons", []) or []),
         "suggested_cadence_days": claimed.data.get("suggested_cadence_days", 14),
-        "milestone_text": MILESTONES.get(str(claimed.data.get("milestone")), "a milestone"),
+        "milestone_text": milestone_text(claimed.data.get("milestone"), claimed.data.get("count")),
         "counts": around.counts.get(claimed.program_id or "", {}),
     }
     return render(claimed.delivery.kind, context, program.overrides if program else None)
