@@ -99,7 +99,7 @@ def test_pair_health_at_month_end(in_order: Analytics, facts: expected.Facts) ->
 
 def test_pulse_trends(in_order: Analytics, facts: expected.Facts) -> None:
     rows = in_order.rows(
-        "SELECT program_id, month, dimension, group_value, people, avg_energy"
+        "SELECT program_id, month, dimension, group_value, people, avg_belonging"
         " FROM analytics.pulse_monthly"
     )
     wanted = expected.pulse_monthly(facts)
