@@ -268,6 +268,15 @@ def _meetings(
                     milestone="first_check_in",
                     reached_on=met_on,
                 )
+            if n in (4, 8):
+                yield MilestoneReached(
+                    occurred_at=day,
+                    actor_id="system",
+                    pair_id=pair_id,
+                    milestone="streak",
+                    count=n,
+                    reached_on=met_on,
+                )
             if rng.random() < 0.3:
                 yield FeedbackGiven(
                     occurred_at=day + timedelta(hours=2),
