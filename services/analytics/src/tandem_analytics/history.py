@@ -214,7 +214,8 @@ def _pair(
         yield MilestoneReached(
             occurred_at=at + timedelta(days=90),
             actor_id="system",
-            milestone="three_months",
+            milestone="days_together",
+            count=90,
             reached_on=(at + timedelta(days=90)).date(),
             **common,
         )
@@ -267,6 +268,15 @@ def _meetings(
                     milestone="first_check_in",
                     reached_on=met_on,
                 )
+            if n in (4, 8):
+                yield MilestoneReached(
+                    occurred_at=day,
+                    actor_id="system",
+                    pair_id=pair_id,
+                    milestone="streak",
+                    count=n,
+                    reached_on=met_on,
+                )
             if rng.random() < 0.3:
                 yield FeedbackGiven(
                     occurred_at=day + timedelta(hours=2),
@@ -283,9 +293,9 @@ def _meetings(
                     occurred_at=day + timedelta(hours=3),
                     actor_id=person,
                     pair_id=pair_id,
-                    energy=rng.randint(1, 5),
-                    value=rng.randint(1, 5),
-                    would_continue=rng.random() < 0.8,
+                    stress=rng.randint(1, 5),
+                    belonging=rng.randint(1, 5),
+                    confidence=rng.randint(1, 5),
                 )
         current: PairHealth = rng.choice(("thriving", "steady", "steady", "at_risk"))
         if current != health and rng.random() < 0.3:

@@ -305,20 +305,20 @@ def health_monthly(f: Facts) -> dict[tuple[str, date, str], int | None]:
 
 
 def pulse_monthly(f: Facts) -> dict[tuple[str, date, str, str], tuple[int, float] | None]:
-    """(program, month, dimension, group) -> (people, average energy), or None if suppressed."""
+    """(program, month, dimension, group) -> (people, average belonging), or None if suppressed."""
     answers: dict[tuple[str, date, str, str], list[tuple[str, int]]] = defaultdict(list)
     for s in f.of(PulseSubmitted):
         program_id = f.pairs[s.pair_id].program_id
         m = month_of(s.occurred_at)
-        answers[(program_id, m, "all", "all")].append((s.actor_id, s.energy))
+        answers[(program_id, m, "all", "all")].append((s.actor_id, s.belonging))
         dept = f.group(program_id, s.actor_id, "department")
-        answers[(program_id, m, "department", dept)].append((s.actor_id, s.energy))
+        answers[(program_id, m, "department", dept)].append((s.actor_id, s.belonging))
     partitions: dict[tuple[Any, ...], dict[tuple[Any, ...], int]] = defaultdict(dict)
     for key, rows in answers.items():
         partitions[key[:3]][key] = len({who for who, _ in rows})
     out: dict[tuple[str, date, str, str], tuple[int, float] | None] = {}
     for (_, _, dim), cells in partitions.items():
         for key, people in suppress(cells, exempt=dim == "all").items():
-            energies = [e for _, e in answers[key]]
-            out[key] = None if people is None else (people, sum(energies) / len(energies))
+            scores = [e for _, e in answers[key]]
+            out[key] = None if people is None else (people, sum(scores) / len(scores))
     return out

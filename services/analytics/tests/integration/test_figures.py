@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tandem_events.catalog.base import DomainEvent
+from tandem_events.catalog.engagement import MilestoneReached
 
 from . import expected
 from .conftest import Analytics
@@ -99,7 +100,7 @@ def test_pair_health_at_month_end(in_order: Analytics, facts: expected.Facts) ->
 
 def test_pulse_trends(in_order: Analytics, facts: expected.Facts) -> None:
     rows = in_order.rows(
-        "SELECT program_id, month, dimension, group_value, people, avg_energy"
+        "SELECT program_id, month, dimension, group_value, people, avg_belonging"
         " FROM analytics.pulse_monthly"
     )
     wanted = expected.pulse_monthly(facts)
@@ -111,3 +112,10 @@ def test_pulse_trends(in_order: Analytics, facts: expected.Facts) -> None:
         else:
             assert r[4] == w[0]
             assert close(r[5], w[1], 2)
+
+
+def test_milestones_keep_each_count(in_order: Analytics, facts: expected.Facts) -> None:
+    rows = in_order.rows("SELECT pair_id, milestone, count FROM public.milestones")
+    wanted = {(m.pair_id, m.milestone, m.count or 0) for m in facts.of(MilestoneReached)}
+    assert any(kind == "streak" for _, kind, _ in wanted)
+    assert set(rows) == wanted

@@ -71,7 +71,7 @@ def test_narrowing_a_filter_to_a_tiny_group_shows_nothing(analyst: psycopg.Conne
     assert matrix
     assert all(r["pairs"] is None and r["people"] is None for r in matrix)
     pulses = rows(analyst, "SELECT * FROM analytics.pulse_monthly WHERE group_value = 'Legal'")
-    assert all(r["avg_energy"] is None for r in pulses)
+    assert all(r["avg_belonging"] is None for r in pulses)
 
 
 def differences(table: list[dict[str, Any]], partition: tuple[str, ...]) -> tuple[int, list[int]]:
@@ -114,7 +114,7 @@ def test_joining_views_gives_no_small_group(analyst: psycopg.Connection) -> None
     joined = rows(
         analyst,
         "SELECT p.program_id, p.month, p.group_value, p.people AS enrolled,"
-        " s.people AS answered, s.avg_energy"
+        " s.people AS answered, s.avg_belonging"
         " FROM analytics.participation_monthly p JOIN analytics.pulse_monthly s"
         " ON s.program_id = p.program_id AND s.month = p.month"
         " AND s.dimension = p.dimension AND s.group_value = p.group_value"
@@ -124,4 +124,4 @@ def test_joining_views_gives_no_small_group(analyst: psycopg.Connection) -> None
     for r in joined:
         for column in ("enrolled", "answered"):
             assert r[column] is None or r[column] >= 5
-        assert r["avg_energy"] is None or r["answered"] is not None
+        assert r["avg_belonging"] is None or r["answered"] is not None

@@ -90,7 +90,8 @@ def _charts(figures: dict[str, list[Row]]) -> dict[str, Any]:
         },
         "pulse": {
             "labels": [r["month"] for r in pulse],
-            "avg_energy": [r["avg_energy"] for r in pulse],
-            "avg_value": [r["avg_value"] for r in pulse],
+            "avg_stress": [r["avg_stress"] for r in pulse],
+            "avg_belonging": [r["avg_belonging"] for r in pulse],
+            "avg_confidence": [r["avg_confidence"] for r in pulse],
         },
     }

@@ -87,17 +87,19 @@ CREATE TABLE pulses (
     pair_id        text NOT NULL,
     person         text NOT NULL,
     submitted_at   timestamptz NOT NULL,
-    energy         integer NOT NULL,
-    value          integer NOT NULL,
-    would_continue boolean NOT NULL
+    stress         integer NOT NULL,
+    belonging      integer NOT NULL,
+    confidence     integer NOT NULL
 );
 CREATE INDEX pulses_pair ON pulses (pair_id);
 
 CREATE TABLE milestones (
     pair_id    text NOT NULL,
     milestone  text NOT NULL,
+    -- streaks and days together repeat with a growing count; 0 for the kinds that happen once
+    count      integer NOT NULL DEFAULT 0,
     reached_on date NOT NULL,
-    PRIMARY KEY (pair_id, milestone)
+    PRIMARY KEY (pair_id, milestone, count)
 );
 
 CREATE TABLE health_changes (

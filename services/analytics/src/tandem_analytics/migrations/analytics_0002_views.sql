@@ -332,11 +332,11 @@ SELECT program_id,
             ELSE returning_people END AS returning_people
 FROM counted;
 
--- 9. Pulse trends (energy, value of the pairing, would continue) per month and department.
+-- 9. Pulse trends (stress, belonging, confidence) per month and department.
 CREATE OR REPLACE VIEW analytics.pulse_monthly WITH (security_barrier) AS
 WITH answers AS (
     SELECT p.program_id, date_trunc('month', s.submitted_at AT TIME ZONE 'UTC')::date AS month,
-           s.person, s.energy, s.value, s.would_continue,
+           s.person, s.stress, s.belonging, s.confidence,
            coalesce(m.department, 'unknown') AS department
     FROM pulses s
     JOIN analytics_private.started_pairs p USING (pair_id)
@@ -345,8 +345,7 @@ WITH answers AS (
 ), counted AS (
     SELECT program_id, month, g.dimension, g.group_value,
            count(DISTINCT person) AS people, count(*) AS answers,
-           avg(energy) AS energy, avg(value) AS value,
-           avg(CASE WHEN would_continue THEN 1.0 ELSE 0.0 END) AS would_continue
+           avg(stress) AS stress, avg(belonging) AS belonging, avg(confidence) AS confidence
     FROM answers
     CROSS JOIN LATERAL (VALUES ('all', 'all'), ('department', department))
         AS g (dimension, group_value)
@@ -366,9 +365,9 @@ WITH answers AS (
 SELECT program_id, month, dimension, group_value,
        CASE WHEN NOT suppressed THEN people END AS people,
        CASE WHEN NOT suppressed THEN answers END AS answers,
-       CASE WHEN NOT suppressed THEN round(energy, 2) END AS avg_energy,
-       CASE WHEN NOT suppressed THEN round(value, 2) END AS avg_value,
-       CASE WHEN NOT suppressed THEN round(would_continue, 3) END AS would_continue_share
+       CASE WHEN NOT suppressed THEN round(stress, 2) END AS avg_stress,
+       CASE WHEN NOT suppressed THEN round(belonging, 2) END AS avg_belonging,
+       CASE WHEN NOT suppressed THEN round(confidence, 2) END AS avg_confidence
 FROM judged;
 
 -- 10. Cross-team connection: pairs by the departments of their members (a <= b).

@@ -33,12 +33,12 @@ from tandem_events.projection import ProjectionContext
 
 TABLES = ("check_ins", "cadences", "goals", "feedback", "pulses", "milestones", "health_changes")
 # One fact: kind, pair, id, time, two numbers, a flag, a day, a label.
-Fact = tuple[str, str, str, datetime, int | None, int | None, bool | None, date | None, str | None]
+Fact = tuple[str, str, str, datetime, int | None, int | None, int | None, date | None, str | None]
 
 STATEMENT = """
 WITH e AS (
     SELECT $1::text AS kind, $2::text AS pair_id, $3::text AS id, $4::timestamptz AS at,
-           $5::int AS n1, $6::int AS n2, $7::bool AS flag, $8::date AS day, $9::text AS label
+           $5::int AS n1, $6::int AS n2, $7::int AS n3, $8::date AS day, $9::text AS label
 ), check_in AS (
     INSERT INTO {check_ins} (check_in_id, pair_id, met_on, minutes)
     SELECT id, pair_id, day, n1 FROM e WHERE kind = 'check_in' ON CONFLICT DO NOTHING
@@ -60,13 +60,13 @@ WITH e AS (
     INSERT INTO {feedback} (feedback_id, pair_id, given_at, helpfulness)
     SELECT id, pair_id, at, n1 FROM e WHERE kind = 'feedback' ON CONFLICT DO NOTHING
 ), pulse AS (
-    INSERT INTO {pulses} (event_id, pair_id, person, submitted_at, energy, value, would_continue)
-    SELECT id, pair_id, label, at, n1, n2, flag FROM e WHERE kind = 'pulse'
+    INSERT INTO {pulses} (event_id, pair_id, person, submitted_at, stress, belonging, confidence)
+    SELECT id, pair_id, label, at, n1, n2, n3 FROM e WHERE kind = 'pulse'
     ON CONFLICT DO NOTHING
 ), milestone AS (
-    INSERT INTO {milestones} AS m (pair_id, milestone, reached_on)
-    SELECT pair_id, label, day FROM e WHERE kind = 'milestone'
-    ON CONFLICT (pair_id, milestone) DO UPDATE
+    INSERT INTO {milestones} AS m (pair_id, milestone, count, reached_on)
+    SELECT pair_id, label, coalesce(n1, 0), day FROM e WHERE kind = 'milestone'
+    ON CONFLICT (pair_id, milestone, count) DO UPDATE
         SET reached_on = LEAST(m.reached_on, EXCLUDED.reached_on)
 ), health AS (
     INSERT INTO {health_changes} (event_id, pair_id, changed_at, health)
@@ -118,11 +118,11 @@ class Engagement:
                 return ("feedback", event.pair_id, event.feedback_id, at,
                         event.helpfulness, None, None, None, None)  # fmt: skip
             case PulseSubmitted():
-                return ("pulse", event.pair_id, envelope.id, at, event.energy, event.value,
-                        event.would_continue, None, self._people.of(event.actor_id))  # fmt: skip
+                return ("pulse", event.pair_id, envelope.id, at, event.stress, event.belonging,
+                        event.confidence, None, self._people.of(event.actor_id))  # fmt: skip
             case MilestoneReached():
                 return ("milestone", event.pair_id, envelope.id, at,
-                        None, None, None, event.reached_on, event.milestone)  # fmt: skip
+                        event.count, None, None, event.reached_on, event.milestone)  # fmt: skip
             case PairHealthChanged():
                 return ("health", event.pair_id, envelope.id, at,
                         None, None, None, None, event.current)  # fmt: skip

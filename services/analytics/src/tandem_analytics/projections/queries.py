@@ -40,8 +40,7 @@ FIGURES: dict[str, tuple[str, str, str]] = {
     "re_enrolment": ("re_enrolment", "people, returning_people", "people"),
     "pulse": (
         "pulse_monthly",
-        "month, dimension, group_value, people, answers, avg_energy, avg_value,"
-        " would_continue_share",
+        "month, dimension, group_value, people, answers, avg_stress, avg_belonging, avg_confidence",
         "month, dimension, group_value",
     ),
     "departments": (

@@ -46,8 +46,9 @@
 
   const p = figures.pulse;
   line("chart-pulse", p.labels, [
-    { label: "Energy", data: p.avg_energy },
-    { label: "Value of the pairing", data: p.avg_value }
+    { label: "Stress", data: p.avg_stress },
+    { label: "Belonging", data: p.avg_belonging },
+    { label: "Confidence", data: p.avg_confidence }
   ], { scales: { y: { min: 1, max: 5 } } });
   document.body.dataset.charts = "drawn";
 })();
