@@ -50,7 +50,8 @@ ON CONFLICT DO NOTHING
 """
 _DUE = """
 SELECT * FROM projection_parked
-WHERE projection = $1 AND (waiting_key = ANY($2::text[]) OR retry_at <= now())
+WHERE projection = $1
+  AND ((waiting_key = ANY($2::text[]) AND event_id <> ALL($4::text[])) OR retry_at <= now())
 ORDER BY parked_at LIMIT $3 FOR UPDATE SKIP LOCKED
 """
 _WAIT_LONGER = """
@@ -90,6 +91,9 @@ class ParkingLot:
         self._maybe_parked = True  # unknown at start: look once
         self._looked_at = 0.0
         self._arrived: set[str] = set()
+        # Event ids already retried for the arrivals still being worked through: more than
+        # one loop's bound may wait for what arrived, and each is tried once for it.
+        self._tried: set[str] = set()
         self.parked_now: set[str] = set()  # event ids parked by the batch in progress
 
     async def park(
@@ -132,14 +136,23 @@ class ParkingLot:
             try:
                 async with conn.transaction():
                     rows = await conn.fetch(
-                        _DUE, self._projection.name, list(arrived), self._per_loop
+                        _DUE,
+                        self._projection.name,
+                        list(arrived),
+                        self._per_loop,
+                        list(self._tried),
                     )
                     for row in rows:
                         await self._retry_one(conn, row, dead)
             except BaseException:
                 self._arrived |= arrived  # rolled back: those arrivals still count next time
                 raise
-            self._maybe_parked = bool(
+            if len(rows) == self._per_loop:  # maybe more wait for these arrivals: next loop
+                self._arrived |= arrived
+                self._tried.update(row["event_id"] for row in rows)
+            else:
+                self._tried.clear()
+            self._maybe_parked = len(rows) == self._per_loop or bool(
                 await conn.fetchval(
                     "SELECT EXISTS (SELECT 1 FROM projection_parked WHERE projection = $1)",
                     self._projection.name,
