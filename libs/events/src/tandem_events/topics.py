@@ -26,13 +26,8 @@ DEAD_LETTER_CONFIG = {"retention.ms": str(30 * 24 * 3600 * 1000), "cleanup.polic
 def topic_plan(
     own_topics: Sequence[str], consumed_topics: Sequence[str], prefix: str = ""
 ) -> dict[str, dict[str, str]]:
-    """Topic name -> config: the event logs it writes and reads, and a dead-letter topic per input.
-
-    An input is planned too, with the catalog's event-log config: whichever service starts
-    first creates it exactly as its owner would, so a consumer never waits on an absent topic
-    (the broker creates none by itself).
-    """
-    plan = {prefix + t: EVENT_LOG_CONFIG for t in (*own_topics, *consumed_topics)}
+    """Topic name -> config: the service's own logs, and a dead-letter topic for each input."""
+    plan = {prefix + t: EVENT_LOG_CONFIG for t in own_topics}
     plan.update({dlq_topic(prefix + t): DEAD_LETTER_CONFIG for t in consumed_topics})
     return plan
 
