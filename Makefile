@@ -44,9 +44,13 @@ DEMO_ARGS ?=
 demo: setup up services-up ## The main job: a whole program on the stack (DEMO_ARGS="--people 200 --weeks 4 --seed 3")
 	@$(UV) run --frozen --no-sync tandem-demo $(DEMO_ARGS)
 
+# Timing-sensitive suites (kills, catch-up, whole-program runs) run one at a time after the rest:
+# beside other heavy tests on 2 cores they wait on slowed projections, not on wrong code.
+SERIAL_TESTS := tests/faults tests/e2e services/analytics/tests services/notifications/tests
 test: setup-test up ## The whole suite on the real servers (lint, schema checks, tests)
 	@$(MAKE) --no-print-directory lint
-	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile $(addprefix --ignore=,$(SERIAL_TESTS))
+	$(RUN) pytest -n 0 $(SERIAL_TESTS)
 
 unit: ## Every unit test (domain, handlers on fakes): no server needed
 	$(RUN) pytest -q -n $(PYTEST_WORKERS) --dist loadfile libs/*/tests/unit services/*/tests/unit tests/unit
