@@ -103,6 +103,9 @@ class ProjectionRunner:
             auto_offset_reset="earliest",
             max_poll_records=self._max_records,
             fetch_max_bytes=32 * 1024 * 1024,
+            # An input topic its owner has not created yet is picked up within seconds once
+            # it appears, not after the default five-minute metadata refresh.
+            metadata_max_age_ms=5000,
             **self._options,
         )
         self._consumer.subscribe(self.topics, listener=_Reseek(self))
