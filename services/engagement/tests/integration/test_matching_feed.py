@@ -20,19 +20,22 @@ from .conftest import SOURCE, enrolled, launched, pair_created, pair_ended, with
 
 
 async def deliver(pool: asyncpg.Pool, feed: MatchingFeed, events: Sequence[DomainEvent]) -> None:
-    """Deliver like the runner: one transaction each; early events retried after later ones."""
-    parked: list[DomainEvent] = []
-    for event in events:
-        parked.append(event)
-        still: list[DomainEvent] = []
-        for waiting in parked:
-            try:
-                async with pool.acquire() as conn, conn.transaction():
-                    envelope = Envelope.wrap(waiting, "/tandem/matching", {})
-                    await feed.apply(ProjectionContext(conn), waiting, envelope)
-            except WaitFor:
-                still.append(waiting)
-        parked = still
+    """Deliver like the runner: one transaction each; an early event is retried only when an
+    event with the key it waits for (``WaitFor.key``, else its own) has been applied."""
+    parked: list[tuple[DomainEvent, str]] = []
+    arrived = [*events]
+    while arrived:
+        event = arrived.pop(0)
+        try:
+            async with pool.acquire() as conn, conn.transaction():
+                envelope = Envelope.wrap(event, "/tandem/matching", {})
+                await feed.apply(ProjectionContext(conn), event, envelope)
+        except WaitFor as wait:
+            parked.append((event, wait.key if wait.key is not None else event.key))
+            continue
+        woken = [waiting for waiting, key in parked if key == event.key]
+        parked = [(waiting, key) for waiting, key in parked if key != event.key]
+        arrived[:0] = woken
     assert not parked, f"never applied: {parked}"
 
 
@@ -55,6 +58,19 @@ async def test_a_pair_opens_its_workspace_with_purpose_and_timezones(
     assert state.health == "steady"
     assert version == 2
     assert review is not None
+
+
+async def test_a_pair_created_before_its_members_enrolled_opens_when_they_do(
+    pool: asyncpg.Pool, store: EventStore
+) -> None:
+    # Enrolments are keyed by person, a pair by its id: on other partitions they overtake
+    # each other, and nothing else keyed p1 may ever come to wake the parked PairCreated.
+    await deliver(
+        pool,
+        MatchingFeed(SOURCE),
+        [pair_created("p1"), launched(), enrolled("ana"), enrolled("ben")],
+    )
+    assert await stream_types(store, "p1") == ["WorkspaceOpened", "PairHealthChanged"]
 
 
 ORDERS = list(itertools.permutations(range(5)))[::17]  # a spread of the 120 orders

@@ -10,7 +10,7 @@ import pytest
 
 from tandem_engagement.adapters.memory import InMemoryEngagementTables
 from tandem_engagement.adapters.postgres import PostgresEngagementTables
-from tandem_engagement.handlers.tables import EngagementTables, OpeningFacts
+from tandem_engagement.handlers.tables import EngagementTables, Missing, OpeningFacts
 from tandem_events.sealing import owner_of
 
 AT = datetime(2026, 1, 5, tzinfo=UTC)
@@ -30,9 +30,13 @@ async def tables(
 async def test_opening_facts_say_what_is_missing_until_all_is_known(
     tables: EngagementTables,
 ) -> None:
-    assert await tables.opening_facts("prog", ("ana", "ben")) == "ProgramLaunched prog"
+    assert await tables.opening_facts("prog", ("ana", "ben")) == Missing(
+        "ProgramLaunched prog", "prog"
+    )
     await tables.remember_program("prog", "onboarding", "admin-1")
-    assert await tables.opening_facts("prog", ("ana", "ben")) == "ParticipantEnrolled prog/ana"
+    assert await tables.opening_facts("prog", ("ana", "ben")) == Missing(
+        "ParticipantEnrolled prog/ana", "ana"
+    )
     await tables.remember_person("prog", "ana", "Europe/Paris")
     await tables.remember_person("prog", "ben", "UTC")
     await tables.remember_person("prog", "ben", "Asia/Tokyo")  # a profile update

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from tandem_engagement.domain.folding import fold
 from tandem_engagement.domain.workspace import Workspace, workspace_stream
-from tandem_engagement.handlers.tables import OpeningFacts
+from tandem_engagement.handlers.tables import Missing, OpeningFacts
 from tandem_testkit.memory import InMemoryStreams
 
 
@@ -64,13 +64,13 @@ class InMemoryEngagementTables:
 
     async def opening_facts(
         self, program_id: str, member_ids: tuple[str, ...]
-    ) -> OpeningFacts | str:
+    ) -> OpeningFacts | Missing:
         """The facts to open a pair's workspace, or what is still missing."""
         if program_id not in self.programs:
-            return f"ProgramLaunched {program_id}"
+            return Missing(f"ProgramLaunched {program_id}", program_id)
         missing = [m for m in member_ids if (program_id, m) not in self.people]
         if missing:
-            return f"ParticipantEnrolled {program_id}/{missing[0]}"
+            return Missing(f"ParticipantEnrolled {program_id}/{missing[0]}", missing[0])
         zones = {m: self.people[(program_id, m)] for m in member_ids}
         return OpeningFacts(self.programs[program_id][0], zones)
 

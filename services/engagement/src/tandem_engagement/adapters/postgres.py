@@ -10,7 +10,7 @@ import asyncpg
 
 from tandem_engagement.domain.folding import fold_all
 from tandem_engagement.domain.workspace import Workspace, workspace_stream
-from tandem_engagement.handlers.tables import OpeningFacts
+from tandem_engagement.handlers.tables import Missing, OpeningFacts
 from tandem_events import timers
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.sealing import PersonKeyring
@@ -113,13 +113,13 @@ class PostgresEngagementTables:
 
     async def opening_facts(
         self, program_id: str, member_ids: tuple[str, ...]
-    ) -> OpeningFacts | str:
+    ) -> OpeningFacts | Missing:
         """The facts to open a pair's workspace, or what is still missing."""
         purpose = await self._conn.fetchval(
             "SELECT purpose FROM known_programs WHERE program_id = $1", program_id
         )
         if purpose is None:
-            return f"ProgramLaunched {program_id}"
+            return Missing(f"ProgramLaunched {program_id}", program_id)
         rows = await self._conn.fetch(
             "SELECT person_id, timezone FROM known_people "
             "WHERE program_id = $1 AND person_id = ANY($2::text[])",
@@ -129,7 +129,7 @@ class PostgresEngagementTables:
         zones = {row["person_id"]: row["timezone"] for row in rows}
         missing = [m for m in member_ids if m not in zones]
         if missing:
-            return f"ParticipantEnrolled {program_id}/{missing[0]}"
+            return Missing(f"ParticipantEnrolled {program_id}/{missing[0]}", missing[0])
         return OpeningFacts(purpose, zones)
 
     async def withdrawn(self, program_id: str, member_ids: tuple[str, ...]) -> bool:

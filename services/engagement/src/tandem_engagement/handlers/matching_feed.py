@@ -19,7 +19,7 @@ from tandem_engagement.domain.health import next_review
 from tandem_engagement.domain.lifecycle import close_workspace, open_workspace
 from tandem_engagement.domain.workspace import Workspace, workspace_stream
 from tandem_engagement.handlers.follow_ups import with_follow_ups
-from tandem_engagement.handlers.tables import EngagementTables
+from tandem_engagement.handlers.tables import EngagementTables, Missing
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.matching import (
     PairCreated,
@@ -71,8 +71,10 @@ class MatchingFeed:
         self, conn: asyncpg.Connection, tables: EngagementTables, created: PairCreated
     ) -> None:
         facts = await tables.opening_facts(created.program_id, created.member_ids)
-        if isinstance(facts, str):
-            raise WaitFor(facts)
+        if isinstance(facts, Missing):
+            # Enrolments are keyed by person and launches by program, so they may sit on
+            # other partitions: wake on their key, not on this pair's.
+            raise WaitFor(facts.what, key=facts.key)
         state, version = (await load_workspaces(conn, [created.pair_id]))[created.pair_id]
         decided = open_workspace(state, created, facts.purpose, facts.timezones)
         if decided and not await self._append(

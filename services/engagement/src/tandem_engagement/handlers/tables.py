@@ -17,6 +17,15 @@ class OpeningFacts:
     timezones: dict[str, str]
 
 
+@dataclass(frozen=True)
+class Missing:
+    """A matching event a workspace still waits for, and that event's record key: the parked
+    PairCreated is retried the moment an event with this key is applied."""
+
+    what: str
+    key: str
+
+
 class EngagementTables(Protocol):
     """The directory kept from matching.events, sealing, and each pair's next health review."""
 
@@ -31,7 +40,7 @@ class EngagementTables(Protocol):
 
     async def opening_facts(
         self, program_id: str, member_ids: tuple[str, ...]
-    ) -> OpeningFacts | str:
+    ) -> OpeningFacts | Missing:
         """The facts to open a pair's workspace, or what is still missing."""
 
     async def withdrawn(self, program_id: str, member_ids: tuple[str, ...]) -> bool:
