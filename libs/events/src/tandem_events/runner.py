@@ -43,6 +43,7 @@ LAG = Gauge("tandem_consumer_lag", "Records not yet applied", ["consumer", "topi
 APPLIED = Counter("tandem_projection_applied_total", "Events applied", ["projection"])
 log = get_logger("tandem.projection")
 PRUNE_EVERY_SECONDS = 3600
+JOIN_POLL_SECONDS = 1.0
 BATCH_TARGET = 10_000
 
 
@@ -83,6 +84,8 @@ class ProjectionRunner:
         self._max_records = max_records
         self.topics = [topic_prefix + t for t in projection.topics]
         self._consumer: AIOKafkaConsumer | None = None
+        self.waiting_for: list[str] = []  # input topics not provisioned yet by their owner
+        self._looked_for_inputs_at = 0.0
         self._producer: AIOKafkaProducer | None = None
         self._task: asyncio.Task[None] | None = None
         self._lag: dict[TopicPartition, int] = {}
@@ -91,27 +94,70 @@ class ProjectionRunner:
         )
 
     async def start(self) -> None:
-        """Join the group and start applying in the background."""
+        """Start applying in the background; joining the group waits there for the inputs."""
         self._producer = AIOKafkaProducer(
             bootstrap_servers=self._bootstrap, acks="all", **self._options
         )
         await self._producer.start()
-        self._consumer = AIOKafkaConsumer(
+        self._dead = DeadLetters(self._producer, self.projection.name)
+        self._task = asyncio.create_task(self._run(), name=f"projection-{self.projection.name}")
+
+    async def _present_inputs(self) -> list[str]:
+        """The input topics that exist; the others are noted in ``waiting_for``."""
+        assert self._producer is not None
+        # An all-topics metadata request: asking for named topics could auto-create them.
+        cluster = await self._producer.client.fetch_all_metadata()
+        present = [t for t in self.topics if cluster.partitions_for_topic(t)]
+        missing = [t for t in self.topics if t not in present]
+        if missing != self.waiting_for:
+            log.info("input topics missing", projection=self.projection.name, topics=missing)
+        self.waiting_for = missing
+        self._looked_for_inputs_at = time.monotonic()
+        return present
+
+    async def _join(self) -> None:
+        """Subscribe to the input topics that exist, once at least one does.
+
+        A topic's owner provisions it and brokers do not auto-create topics, so a consumer
+        deployed first must neither fail its start nor block the service's: it consumes what
+        exists and :meth:`_watch_inputs` adds the rest as they appear.
+        """
+        present = await self._present_inputs()
+        while not present:
+            await asyncio.sleep(JOIN_POLL_SECONDS)
+            present = await self._present_inputs()
+        consumer = AIOKafkaConsumer(
             bootstrap_servers=self._bootstrap,
             group_id=self.group_id,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=self._max_records,
             fetch_max_bytes=32 * 1024 * 1024,
-            # An input topic its owner has not created yet is picked up within seconds once
-            # it appears, not after the default five-minute metadata refresh.
+            # Leaders move when a broker restarts: learn it in seconds, not five minutes.
             metadata_max_age_ms=5000,
             **self._options,
         )
-        self._consumer.subscribe(self.topics, listener=_Reseek(self))
-        await self._consumer.start()
-        self._dead = DeadLetters(self._producer, self.projection.name)
-        self._task = asyncio.create_task(self._run(), name=f"projection-{self.projection.name}")
+        consumer.subscribe(present, listener=_Reseek(self))
+        # Set before start: the first assignment (and the listener's seek) may come during it.
+        self._consumer = consumer
+        try:
+            await consumer.start()
+        except BaseException:  # cancelled by stop() meanwhile: leave nothing open
+            self._consumer = None
+            await consumer.stop()
+            raise
+
+    async def _watch_inputs(self) -> None:
+        """Subscribe to input topics created since the runner joined (about once a second)."""
+        assert self._consumer is not None
+        if not self.waiting_for:
+            return
+        if time.monotonic() - self._looked_for_inputs_at < JOIN_POLL_SECONDS:
+            return
+        present = await self._present_inputs()
+        if set(present) != self._consumer.subscription():
+            # A rebalance follows; the listener seeks each partition to its stored offset.
+            self._consumer.subscribe(present, listener=_Reseek(self))
 
     async def stop(self) -> None:
         """Leave the group after the batch in flight."""
@@ -131,7 +177,11 @@ class ProjectionRunner:
     def readiness(self, max_lag: int) -> CheckResult:
         """``/ready`` detail: total lag and whether it is within ``max_lag``."""
         total = self.lag()
-        return CheckResult(total <= max_lag, {"group": self.group_id, "lag": total})
+        detail: dict[str, object] = {"group": self.group_id, "lag": total}
+        if self.waiting_for:
+            # Nothing can be behind on a topic no one has created: ready, and say so.
+            detail["waiting_for_topics"] = self.waiting_for
+        return CheckResult(total <= max_lag, detail)
 
     async def seek_to_stored(self, partitions: set[TopicPartition]) -> None:
         """Position the consumer where the database says each partition resumes."""
@@ -171,12 +221,20 @@ class ProjectionRunner:
             self._consumer.seek(tp, stored[tp])
 
     async def _run(self) -> None:
-        assert self._consumer is not None
+        while self._consumer is None:
+            try:
+                await self._join()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # broker away: the service stays up, try again
+                log.warning("joining failed", projection=self.projection.name, error=str(exc))
+                await asyncio.sleep(JOIN_POLL_SECONDS)
         pruned_at = 0.0
         with contextlib.suppress(Exception):  # committed before a crash, not yet sent
             await self._dead.send_committed(self._pool)
         while True:
             try:
+                await self._watch_inputs()
                 batches = await self._gather()
                 if batches:
                     await self.process(batches)

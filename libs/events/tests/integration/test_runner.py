@@ -12,6 +12,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from tandem_events.envelope import Envelope
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.runner import ProjectionRunner
+from tandem_testkit.owner import provision_logs
 from tandem_testkit.pair_activity import PairActivity
 
 from ..conftest import check_in
@@ -230,3 +231,39 @@ async def test_an_event_republished_at_a_new_offset_is_applied_once(
     finally:
         await runner.stop()
         await publisher.stop()
+
+
+async def test_a_runner_started_before_its_inputs_exist_consumes_each_once_its_owner_creates_it(
+    activity_pool: asyncpg.Pool, kafka_bootstrap: str, topic_name: Callable[[str], str]
+) -> None:
+    # Brokers do not auto-create topics: a consumer deployed before the topics' owners must
+    # start (not block the service's start), say what it waits for, and pick each topic up.
+    prefix = topic_name("late") + "."
+    runner = ProjectionRunner(
+        activity_pool, kafka_bootstrap, PairActivity(), group_id=prefix + "g", topic_prefix=prefix
+    )
+    await asyncio.wait_for(runner.start(), 10)
+    publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
+    await publisher.start()
+    try:
+
+        async def waiting_for_both() -> bool:
+            return runner.waiting_for == runner.topics
+
+        await wait_for(waiting_for_both)
+        readiness = runner.readiness(max_lag=0)
+        assert readiness.ok
+        assert isinstance(readiness.detail, dict)
+        assert readiness.detail["waiting_for_topics"] == runner.topics
+
+        await provision_logs(kafka_bootstrap, prefix, ["matching.events"])
+        await publisher.publish([Envelope.wrap(pair_created("pair-7"), SOURCE)])
+        await wait_for(lambda: _equals(check_ins(activity_pool, "pair-7"), 0))
+
+        await provision_logs(kafka_bootstrap, prefix, ["engagement.events"])
+        await publisher.publish([Envelope.wrap(check_in("pair-7", 1), SOURCE)])
+        await wait_for(lambda: _equals(check_ins(activity_pool, "pair-7"), 1))
+        assert runner.waiting_for == []
+    finally:
+        await publisher.stop()
+        await runner.stop()

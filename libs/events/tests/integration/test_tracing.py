@@ -86,5 +86,8 @@ async def test_trace_id_flows_from_request_to_projection(
     trace_id = server.context.trace_id
     names = {s.name for s in spans if s.context.trace_id == trace_id}
     assert {"eventstore append", "project pair_activity"} <= names
-    relay_span = next(s for s in spans if s.name == "relay publish")
-    assert trace_id in {link.context.trace_id for link in relay_span.links}
+    # The relay may publish the two stored events in one pass or in two.
+    relayed = {
+        link.context.trace_id for s in spans if s.name == "relay publish" for link in s.links
+    }
+    assert trace_id in relayed

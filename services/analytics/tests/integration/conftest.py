@@ -22,9 +22,10 @@ from tandem_analytics.projections.views import ACCESS_SQL
 from tandem_analytics.settings import AnalyticsSettings
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.envelope import Envelope
-from tandem_events.kafka_producer import EventPublisher, WireRecord
+from tandem_events.kafka_producer import WireRecord
 from tandem_service.auth import DevKeyPair, Role, mint_token
 from tandem_testkit.databases import DatabaseFactory, with_database
+from tandem_testkit.owner import publish_as_owner
 from tandem_testkit.uvicorn_server import serving
 
 SOURCE = "/tandem/test"
@@ -67,17 +68,7 @@ def publish(
 ) -> None:
     """Publish the envelopes in the given order (and raw records), then return."""
 
-    async def run() -> None:
-        publisher = EventPublisher(bootstrap, topic_prefix=prefix)
-        await publisher.start()
-        try:
-            await publisher.publish(items)
-            if extra:
-                await publisher.publish_records(extra)
-        finally:
-            await publisher.stop()
-
-    asyncio.run(run())
+    asyncio.run(publish_as_owner(bootstrap, prefix, items, extra))
 
 
 def analyst_dsn(admin_dsn: str, database: str) -> str:

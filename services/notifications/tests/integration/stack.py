@@ -20,12 +20,12 @@ from fastapi import Depends, FastAPI, Query
 
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.envelope import Envelope
-from tandem_events.kafka_producer import EventPublisher, ensure_topics
 from tandem_notifications.bootstrap import build_app
 from tandem_notifications.settings import NotificationsSettings
 from tandem_notifications.smtp_sink import SmtpSink
 from tandem_service.auth import Caller, DevKeyPair, Role, TokenVerifier, mint_token, require_roles
 from tandem_service.database import connect
+from tandem_testkit.owner import provision_logs, publish_as_owner
 from tandem_testkit.uvicorn_server import serving
 
 T = TypeVar("T")
@@ -112,12 +112,7 @@ class Running:
             e if isinstance(e, Envelope) else Envelope.wrap(e, f"/tandem/{e.context}")
             for e in events
         ]
-        publisher = EventPublisher(self.kafka_bootstrap, topic_prefix=self.prefix)
-        await publisher.start()
-        try:
-            await publisher.publish(envelopes)
-        finally:
-            await publisher.stop()
+        await publish_as_owner(self.kafka_bootstrap, self.prefix, envelopes)
         return envelopes
 
     async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
@@ -149,9 +144,7 @@ def running_service(
     clock = MovableClock(WEDNESDAY_10_UTC)
     prefix = f"test.{uuid.uuid4().hex[:10]}."
     # The topics other services own exist before this consumer subscribes, as in a real stack.
-    asyncio.run(
-        ensure_topics(kafka_bootstrap, [f"{prefix}matching.events", f"{prefix}engagement.events"])
-    )
+    asyncio.run(provision_logs(kafka_bootstrap, prefix, ["matching.events", "engagement.events"]))
     try:
         with serving(directory_app(people, keys)) as directory_url:
             fields: dict[str, Any] = {
