@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -70,7 +70,7 @@ def idempotency_key() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def service(
-    service_definition: ServiceDefinition,
+    service_definition: ServiceDefinition[Any],
     kafka_bootstrap: str,
     database_factory: DatabaseFactory,
     tmp_path_factory: pytest.TempPathFactory,
