@@ -5,8 +5,6 @@ Its projections follow the settings: people's pseudonyms are keyed by a secret s
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tandem_analytics.api import routers
 from tandem_analytics.domain.pseudonyms import Pseudonyms
 from tandem_analytics.live import LiveTiles
@@ -42,11 +40,9 @@ def live_tiles(started: Started[AnalyticsSettings]) -> list[Component]:
 SERVICE = ServiceDefinition(
     name="analytics",
     settings=AnalyticsSettings,
-    title="Tandem analytics",
     description="Engagement, retention and inclusion projections; analyst views; dashboard.",
     routers=routers,
     projections=projections,
-    migrations=Path(__file__).parent / "migrations",
     background=[live_tiles],
 )
 build_app = SERVICE.build_app

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tandem_engagement.adapters.postgres import PostgresEngagementTables
 from tandem_engagement.api import routers
 from tandem_engagement.projections import all_projections
@@ -27,11 +25,9 @@ def review_sweeper(started: Started[EngagementSettings]) -> list[Component]:
 SERVICE = ServiceDefinition(
     name="engagement",
     settings=EngagementSettings,
-    title="Tandem engagement",
     description="Pair workspaces: cadence, goals, check-ins, feedback, milestones, health.",
     routers=routers,
     projections=all_projections(),
-    migrations=Path(__file__).parent / "migrations",
     tables=PostgresEngagementTables,
     background=[review_sweeper],
 )
