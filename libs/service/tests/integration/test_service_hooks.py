@@ -77,29 +77,27 @@ def definition(
 
 
 @pytest.fixture(scope="module")
-def probe(
-    kafka_bootstrap: str,
-    database_factory: DatabaseFactory,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[RunningService]:
-    declared = definition(tmp_path_factory.mktemp("no-migrations"))
-    keys = tmp_path_factory.mktemp("keys")
-    with running_service(declared, kafka_bootstrap, database_factory, keys, dev_clock=True) as svc:
-        yield svc
+def service_definition(tmp_path_factory: pytest.TempPathFactory) -> ServiceDefinition[Any]:
+    return definition(tmp_path_factory.mktemp("no-migrations"))
+
+
+@pytest.fixture(scope="module")
+def service_settings() -> dict[str, Any]:
+    return {"dev_clock": True}
 
 
 @pytest.fixture(autouse=True)
-def real_time_again(probe: RunningService) -> Iterator[None]:
+def real_time_again(service: RunningService) -> Iterator[None]:
     """Each test starts and ends with the clock at its base."""
-    probe.admin().post("/dev/clock", json={"offset_days": 0}).raise_for_status()
+    service.admin().post("/dev/clock", json={"offset_days": 0}).raise_for_status()
     yield
-    probe.admin().post("/dev/clock", json={"offset_days": 0}).raise_for_status()
+    service.admin().post("/dev/clock", json={"offset_days": 0}).raise_for_status()
 
 
 def test_the_declared_clock_reaches_commands_and_background_components(
-    probe: RunningService,
+    service: RunningService,
 ) -> None:
-    seen = probe.admin().get("/probe/now").json()
+    seen = service.admin().get("/probe/now").json()
     assert seen == {
         "commands": FROZEN.isoformat(),
         "component": FROZEN.isoformat(),
@@ -107,8 +105,8 @@ def test_the_declared_clock_reaches_commands_and_background_components(
     }
 
 
-def test_dev_clock_moves_commands_and_components_at_once(probe: RunningService) -> None:
-    admin = probe.admin()
+def test_dev_clock_moves_commands_and_components_at_once(service: RunningService) -> None:
+    admin = service.admin()
     moved = admin.post("/dev/clock", json={"advance_days": 7})
     assert moved.status_code == 200
     week_later = (FROZEN + timedelta(days=7)).isoformat()
@@ -121,11 +119,11 @@ def test_dev_clock_moves_commands_and_components_at_once(probe: RunningService) 
     assert admin.get("/dev/clock").json()["now"].startswith("2026-03-03T10:00")
 
 
-def test_dev_clock_is_for_admins_only(probe: RunningService) -> None:
-    assert probe.anonymous().post("/dev/clock", json={"advance_days": 7}).status_code == 401
-    refused = probe.participant("ana").post("/dev/clock", json={"advance_days": 7})
+def test_dev_clock_is_for_admins_only(service: RunningService) -> None:
+    assert service.anonymous().post("/dev/clock", json={"advance_days": 7}).status_code == 401
+    refused = service.participant("ana").post("/dev/clock", json={"advance_days": 7})
     assert refused.status_code == 403
-    assert probe.admin().get("/probe/now").json()["commands"] == FROZEN.isoformat()
+    assert service.admin().get("/probe/now").json()["commands"] == FROZEN.isoformat()
 
 
 @pytest.mark.parametrize(
@@ -141,19 +139,19 @@ def test_dev_clock_is_for_admins_only(probe: RunningService) -> None:
     ],
 )
 def test_a_bad_move_is_a_422_naming_the_field(
-    probe: RunningService, body: dict[str, Any], field: str | None
+    service: RunningService, body: dict[str, Any], field: str | None
 ) -> None:
-    refused = probe.admin().post("/dev/clock", json=body)
+    refused = service.admin().post("/dev/clock", json=body)
     assert refused.status_code == 422
     if field is not None:
         assert [p["loc"][-1] for p in refused.json()["detail"]] == [field]
-    assert probe.admin().get("/probe/now").json()["commands"] == FROZEN.isoformat()
+    assert service.admin().get("/probe/now").json()["commands"] == FROZEN.isoformat()
 
 
 def test_moving_past_ten_years_in_steps_is_a_422_and_leaves_the_clock(
-    probe: RunningService,
+    service: RunningService,
 ) -> None:
-    admin = probe.admin()
+    admin = service.admin()
     admin.post("/dev/clock", json={"offset_days": 3600}).raise_for_status()
     refused = admin.post("/dev/clock", json={"advance_days": 100})
     assert refused.status_code == 422

@@ -69,8 +69,15 @@ def idempotency_key() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
+def service_settings() -> dict[str, Any]:
+    """Settings the ``service`` fixture passes on (override per module: ``dev_clock=True``)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
 def service(
     service_definition: ServiceDefinition[Any],
+    service_settings: dict[str, Any],
     kafka_bootstrap: str,
     database_factory: DatabaseFactory,
     tmp_path_factory: pytest.TempPathFactory,
@@ -79,5 +86,7 @@ def service(
     from tandem_testkit.service import running_service
 
     keys_dir = tmp_path_factory.mktemp("keys")
-    with running_service(service_definition, kafka_bootstrap, database_factory, keys_dir) as svc:
+    with running_service(
+        service_definition, kafka_bootstrap, database_factory, keys_dir, **service_settings
+    ) as svc:
         yield svc
