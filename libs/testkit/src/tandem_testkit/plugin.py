@@ -16,14 +16,14 @@ from tandem_testkit.backbone_fixtures import (
     events_pool,
     private_kafka,
 )
-from tandem_testkit.databases import DatabaseFactory
 from tandem_testkit.eventually import fresh_key
 from tandem_testkit.servers import Servers, locate_servers
 
 __all__ = ["activity_dsn", "activity_pool", "events_dsn", "events_pool", "private_kafka"]
 
-if TYPE_CHECKING:  # the web stack loads only for tests that start a service
+if TYPE_CHECKING:  # databases and the web stack load only for tests that use them
     from tandem_service.bootstrap import ServiceDefinition
+    from tandem_testkit.databases import DatabaseFactory
     from tandem_testkit.service import RunningService
 
 
@@ -52,6 +52,8 @@ def postgres_dsn(tandem_servers: Servers) -> str:
 @pytest.fixture(scope="session")
 def database_factory(postgres_dsn: str) -> DatabaseFactory:
     """Makes per-test databases cloned from migrated templates."""
+    from tandem_testkit.databases import DatabaseFactory
+
     return DatabaseFactory(postgres_dsn)
 
 
