@@ -25,6 +25,7 @@ from tandem_service.background import Background, Started
 from tandem_service.clock import Clock, ServiceClock, wall_clock
 from tandem_service.commands import CommandContext
 from tandem_service.errors import DomainError
+from tandem_service.pruning import IdempotencyPruner
 from tandem_service.runtime import Runtime
 from tandem_service.settings import ServiceSettings
 
@@ -84,6 +85,10 @@ class ServiceDefinition(Generic[S]):
             app.state.commands = CommandContext.on_postgres(
                 runtime.pool, backbone.store, self.tables, service_clock
             )
+            if own.idempotency_prune_seconds:
+                keep = timedelta(days=own.idempotency_keep_days)
+                pruner = IdempotencyPruner(runtime.pool, keep, own.idempotency_prune_seconds)
+                runtime.components.append(pruner)
             started = Started(own, runtime.pool, backbone.store, service_clock, app.state)
             for hook in self.background:
                 runtime.components.extend(hook(started))

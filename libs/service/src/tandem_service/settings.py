@@ -81,6 +81,9 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = "tandem-dev"
     jwt_audience: str = "tandem"
     dev_keys_dir: Path = Path(".local/dev-keys")
+    # Idempotency records older than this are pruned every interval (0: never, e.g. in tests).
+    idempotency_keep_days: int = Field(default=30, ge=1, le=3650)
+    idempotency_prune_seconds: float = Field(default=3600.0, ge=0)
     # Where the service's clock starts from real time (tests and the demo jump ahead).
     clock_offset_days: float = Field(default=0.0, ge=-3650, le=3650)
     # POST /dev/clock moves the clock at run time; unset means on in development only.

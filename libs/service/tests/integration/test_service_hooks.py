@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
+import psycopg
 import pytest
 from fastapi import APIRouter, Depends, Request
 
@@ -19,6 +20,7 @@ from tandem_service.commands import CommandContext
 from tandem_service.runtime import Component
 from tandem_service.settings import ServiceSettings
 from tandem_testkit.databases import DatabaseFactory
+from tandem_testkit.eventually import eventually
 from tandem_testkit.service import RunningService, running_service
 
 FROZEN = datetime(2026, 3, 4, 10, tzinfo=UTC)
@@ -83,7 +85,7 @@ def service_definition(tmp_path_factory: pytest.TempPathFactory) -> ServiceDefin
 
 @pytest.fixture(scope="module")
 def service_settings() -> dict[str, Any]:
-    return {"dev_clock": True}
+    return {"dev_clock": True, "idempotency_prune_seconds": 0.3}
 
 
 @pytest.fixture(autouse=True)
@@ -172,3 +174,20 @@ def test_background_components_stop_with_the_service(
         # A test service has no movable clock unless its settings ask for one.
         assert svc.admin().post("/dev/clock", json={"advance_days": 1}).status_code == 404
     assert [component.seen for component in made] == [["started", "stopped"]]
+
+
+def test_old_idempotency_records_are_pruned_on_schedule(service: RunningService) -> None:
+    with psycopg.connect(service.dsn, autocommit=True) as conn:
+        for key, age in (("k-old", "31 days"), ("k-recent", "29 days")):
+            conn.execute(
+                "INSERT INTO command_results (caller, operation, idempotency_key, request_hash,"
+                " recorded_at) VALUES ('admin-1', 'POST /probe', %s, 'h', now() - %s::interval)",
+                (key, age),
+            )
+
+    def kept() -> list[str]:
+        with psycopg.connect(service.dsn) as conn:
+            rows = conn.execute("SELECT idempotency_key FROM command_results").fetchall()
+        return [key for (key,) in rows]
+
+    assert eventually(lambda: kept() == ["k-recent"], timeout=20)
