@@ -179,12 +179,27 @@ def _validator() -> Draft7Validator:
 
 def asyncapi_problems(document: Schema) -> list[str]:
     """One line per way ``document`` is not valid AsyncAPI 3.0.0; empty when valid."""
+    # Validating takes about a second; ``check`` and ``export`` see the same generated
+    # document again and again in one process, so each distinct document is validated once.
+    key = json.dumps(document, sort_keys=True, default=repr)
+    if key not in _VALIDATED:
+        if len(_VALIDATED) >= _VALIDATED_MAX:
+            _VALIDATED.clear()
+        _VALIDATED[key] = _problems(document)
+    return list(_VALIDATED[key])
+
+
+_VALIDATED: dict[str, tuple[str, ...]] = {}
+_VALIDATED_MAX = 16
+
+
+def _problems(document: Schema) -> tuple[str, ...]:
     errors = list(_validator().iter_errors(document))
     if not errors:
-        return []
+        return ()
     best = best_match(errors)
-    return [f"the AsyncAPI document is not valid AsyncAPI 3.0.0 at {best.json_path}: "
-            f"{best.message[:300]}"] + [
+    return (f"the AsyncAPI document is not valid AsyncAPI 3.0.0 at {best.json_path}: "
+            f"{best.message[:300]}", *(
         f"the AsyncAPI document is not valid AsyncAPI 3.0.0 at {e.json_path}"
         for e in errors if e is not best
-    ]  # fmt: skip
+    ))  # fmt: skip

@@ -22,15 +22,15 @@ def service_cli(name: str, bootstrap: str) -> typer.Typer:
     """A typer app for the service ``name``; ``bootstrap`` is the module that holds SERVICE."""
     cli = typer.Typer(help=f"The Tandem {name} service.", no_args_is_help=True)
 
-    def service() -> ServiceDefinition:
-        definition: ServiceDefinition = import_module(bootstrap).SERVICE
+    def service() -> ServiceDefinition[ServiceSettings]:
+        definition: ServiceDefinition[ServiceSettings] = import_module(bootstrap).SERVICE
         return definition
 
     def settings() -> ServiceSettings:
         return service().settings()
 
     def projections() -> Sequence[Projection]:
-        return service().projections
+        return service().projections_for(settings())
 
     @cli.command()
     def serve() -> None:

@@ -81,6 +81,13 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = "tandem-dev"
     jwt_audience: str = "tandem"
     dev_keys_dir: Path = Path(".local/dev-keys")
+    # Idempotency records older than this are pruned every interval (0: never, e.g. in tests).
+    idempotency_keep_days: int = Field(default=30, ge=1, le=3650)
+    idempotency_prune_seconds: float = Field(default=3600.0, ge=0)
+    # Where the service's clock starts from real time (tests and the demo jump ahead).
+    clock_offset_days: float = Field(default=0.0, ge=-3650, le=3650)
+    # POST /dev/clock moves the clock at run time; unset means on in development only.
+    dev_clock: bool | None = None
 
     # A service's subclass sets this; it supplies the defaults of the three fields it names.
     declaration: ClassVar[ServiceDeclaration | None] = None
@@ -115,6 +122,24 @@ class ServiceSettings(BaseSettings):
     def is_development(self) -> bool:
         """True where development shortcuts (local signing key, local passwords) are allowed."""
         return self.env is not Environment.PRODUCTION
+
+    @property
+    def dev_clock_enabled(self) -> bool:
+        """Whether the service serves ``/dev/clock`` (never in production)."""
+        if self.dev_clock is None:
+            return self.env is Environment.DEVELOPMENT
+        return self.dev_clock
+
+    @model_validator(mode="after")
+    def check_real_time_outside_development(self) -> Self:
+        """Refuse a moved or movable clock outside development: real reminders need real time."""
+        if self.is_development:
+            return self
+        if self.dev_clock:
+            raise ValueError("TANDEM_DEV_CLOCK (a movable clock) is refused outside development")
+        if self.clock_offset_days:
+            raise ValueError("TANDEM_CLOCK_OFFSET_DAYS is refused outside development")
+        return self
 
     @model_validator(mode="after")
     def check_no_default_secrets(self) -> Self:

@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tandem_testkit.databases import DatabaseFactory
-
 if TYPE_CHECKING:  # loaded when a fixture runs, so unit tests stay light
     import asyncpg
 
+    from tandem_testkit.databases import DatabaseFactory
     from tandem_testkit.private_kafka import PrivateKafka
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -16,14 +16,14 @@ from tandem_testkit.backbone_fixtures import (
     events_pool,
     private_kafka,
 )
-from tandem_testkit.databases import DatabaseFactory
 from tandem_testkit.eventually import fresh_key
 from tandem_testkit.servers import Servers, locate_servers
 
 __all__ = ["activity_dsn", "activity_pool", "events_dsn", "events_pool", "private_kafka"]
 
-if TYPE_CHECKING:  # the web stack loads only for tests that start a service
+if TYPE_CHECKING:  # databases and the web stack load only for tests that use them
     from tandem_service.bootstrap import ServiceDefinition
+    from tandem_testkit.databases import DatabaseFactory
     from tandem_testkit.service import RunningService
 
 
@@ -52,6 +52,8 @@ def postgres_dsn(tandem_servers: Servers) -> str:
 @pytest.fixture(scope="session")
 def database_factory(postgres_dsn: str) -> DatabaseFactory:
     """Makes per-test databases cloned from migrated templates."""
+    from tandem_testkit.databases import DatabaseFactory
+
     return DatabaseFactory(postgres_dsn)
 
 
@@ -69,8 +71,15 @@ def idempotency_key() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
+def service_settings() -> dict[str, Any]:
+    """Settings the ``service`` fixture passes on (override per module: ``dev_clock=True``)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
 def service(
-    service_definition: ServiceDefinition,
+    service_definition: ServiceDefinition[Any],
+    service_settings: dict[str, Any],
     kafka_bootstrap: str,
     database_factory: DatabaseFactory,
     tmp_path_factory: pytest.TempPathFactory,
@@ -79,5 +88,7 @@ def service(
     from tandem_testkit.service import running_service
 
     keys_dir = tmp_path_factory.mktemp("keys")
-    with running_service(service_definition, kafka_bootstrap, database_factory, keys_dir) as svc:
+    with running_service(
+        service_definition, kafka_bootstrap, database_factory, keys_dir, **service_settings
+    ) as svc:
         yield svc

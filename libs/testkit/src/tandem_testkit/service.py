@@ -69,7 +69,7 @@ class RunningService:
 
 @contextmanager
 def running_service(
-    definition: ServiceDefinition,
+    definition: ServiceDefinition[Any],
     kafka_bootstrap: str,
     databases: DatabaseFactory,
     keys_dir: Path,

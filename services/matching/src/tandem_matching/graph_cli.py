@@ -8,7 +8,7 @@ import sys
 import time
 from typing import Any
 
-from tandem_matching.domain.solver import solve
+from tandem_matching.domain.small_graph import DIRECT_EDGES, solve_small
 
 EXIT_BAD_INPUT = 2
 
@@ -25,11 +25,17 @@ def solve_graph_main(path: str) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     started = time.perf_counter()
-    matching = solve(len(ids), us, vs, ws)
+    if len(us) <= DIRECT_EDGES:
+        pairs, weight = solve_small(len(ids), us, vs, ws)
+    else:
+        from tandem_matching.domain.solver import solve  # numpy and scipy pay off only here
+
+        matching = solve(len(ids), us, vs, ws)
+        pairs, weight = matching.pairs, matching.weight
     seconds = time.perf_counter() - started
     result = {
-        "pairs": [[ids[a], ids[b]] for a, b in matching.pairs],
-        "weight": matching.weight,
+        "pairs": [[ids[a], ids[b]] for a, b in pairs],
+        "weight": weight,
         "seconds": round(seconds, 6),
     }
     json.dump(result, sys.stdout)

@@ -1,12 +1,6 @@
-"""The notifications service, declared to the kit's bootstrap helper (plus its senders)."""
+"""The notifications service, declared to the kit's bootstrap helper (with its senders)."""
 
 from __future__ import annotations
-
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import replace
-
-from fastapi import FastAPI
 
 from tandem_notifications.adapters.postgres import NotificationTables
 from tandem_notifications.api import routers
@@ -14,62 +8,37 @@ from tandem_notifications.handlers.dispatch import DispatchLoop
 from tandem_notifications.outbound import run_worker, senders, system_clock
 from tandem_notifications.projections import all_projections
 from tandem_notifications.settings import NotificationsSettings
-from tandem_notifications.wiring import Clock, Wiring
+from tandem_notifications.wiring import Wiring
+from tandem_service.background import OnStop, Started
 from tandem_service.bootstrap import ServiceDefinition
-from tandem_service.settings import ServiceSettings
+from tandem_service.runtime import Component
 
 __all__ = ["SERVICE", "build_app", "run_worker"]
 
 
-class NotificationsService(ServiceDefinition):
-    """The kit's definition, with the service's clock, its senders and the dispatch loop.
-
-    The kit has no start hook for extra components yet: they are added around its lifespan,
-    as engagement does for its sweeper.
-    """
-
-    def build_app(
-        self, settings: ServiceSettings | None = None, clock: Clock | None = None
-    ) -> FastAPI:
-        """The app the kit builds, with the clock, the senders and the dispatcher wired in."""
-        own = settings if isinstance(settings, NotificationsSettings) else NotificationsSettings()
-        app = super().build_app(own)
-        kit_lifespan = app.router.lifespan_context
-        wiring = Wiring(
-            clock or system_clock(own.clock_offset_seconds),
-            own.unsubscribe_secret.get_secret_value().encode(),
-            own.webhook_allow_http,
-        )
-
-        @asynccontextmanager
-        async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-            async with kit_lifespan(app):
-                app.state.commands = replace(app.state.commands, clock=wiring.clock)
-                app.state.wiring = wiring
-                closer = senders(own, app.state.runtime.pool, app.state.backbone.store, wiring)
-                loop = None
-                if own.dispatch_enabled and wiring.dispatcher is not None:
-                    loop = DispatchLoop(wiring.dispatcher)
-                    await loop.start()
-                try:
-                    yield
-                finally:
-                    if loop is not None:
-                        await loop.stop()
-                    await closer.stop()
-
-        app.router.lifespan_context = lifespan
-        return app
+def outbound(started: Started[NotificationsSettings]) -> list[Component]:
+    """The senders the routers use, and the dispatch loop unless the settings turn it off."""
+    own = started.settings
+    wiring = Wiring(
+        started.clock, own.unsubscribe_secret.get_secret_value().encode(), own.webhook_allow_http
+    )
+    started.state.wiring = wiring
+    closer = OnStop(senders(own, started.pool, started.store, wiring).stop)
+    if not own.dispatch_enabled or wiring.dispatcher is None:
+        return [closer]
+    return [closer, DispatchLoop(wiring.dispatcher)]
 
 
 ABOUT = "Introductions, reminders, celebrations and nudges: email, webhook, inbox."
-SERVICE = NotificationsService(
+SERVICE = ServiceDefinition(
     "notifications",
     NotificationsSettings,
     ABOUT,
     routers=routers,
     projections=all_projections(),
     tables=NotificationTables,
+    clock=lambda own: system_clock(own.clock_offset_seconds),
+    background=[outbound],
 )
 build_app = SERVICE.build_app  # what deployment checks call
 MIGRATIONS = SERVICE.all_migrations

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from tandem_service.api.fields import TimeZoneName
 
-def _known_zone(value: str | None) -> str | None:
-    """An IANA time zone name such as Europe/Lisbon."""
-    if value is None:
-        return None
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"unknown time zone {value!r}; use an IANA name such as Europe/Lisbon"
-        ) from None
-    return value
-
-
-Zone = Annotated[str, AfterValidator(_known_zone)]
+Zone = TimeZoneName
 Term = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 LanguageCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=35)]
 

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tandem_notifications.domain.kinds import Channel, Kind
-
-
-def _known_zone(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {value!r}; use an IANA name") from None
-    return value
+from tandem_service.api.fields import TimeZoneName
 
 
 class InboxItem(BaseModel):
@@ -50,7 +40,7 @@ class PreferencesBody(BaseModel):
     share_celebrations: bool = Field(
         default=False, description="Let your pair's milestones reach the program channel."
     )
-    timezone: Annotated[str | None, AfterValidator(_known_zone)] = Field(
+    timezone: TimeZoneName | None = Field(
         default=None, description="Defaults to the directory's time zone."
     )
     work_start: time = time(9, 0)
