@@ -64,6 +64,8 @@ async def test_an_upsert_reports_only_what_changed(tables: MatchingTables) -> No
     ]
     assert await tables.person("ben") == entry("ben")
     assert await tables.person("nobody") is None
+    everyone = sorted(await tables.whole_directory(), key=lambda e: e.person_id)
+    assert everyone == [entry("ana", departed_on=date(2026, 3, 1)), entry("ben")]
 
 
 async def test_enrolments_are_saved_withdrawn_and_listed(tables: MatchingTables) -> None:

@@ -47,6 +47,10 @@ class InMemoryMatchingTables:
         """The directory entry of one person."""
         return self.people.get(person_id)
 
+    async def whole_directory(self) -> list[DirectoryEntry]:
+        """Every entry."""
+        return list(self.people.values())
+
     async def enrolments_of(self, person_ids: Sequence[str]) -> list[tuple[str, str]]:
         """(program, person) of every current enrolment of these people."""
         return sorted(

@@ -91,9 +91,14 @@ class PostgresMatchingTables:
         row = await self._conn.fetchrow(
             f"SELECT {_PERSON_FIELDS} FROM people WHERE person_id = $1", person_id
         )
-        if row is None:
-            return None
-        return DirectoryEntry(**{**dict(row), "languages": tuple(row["languages"] or ())})
+        return None if row is None else _entry(row)
+
+    async def whole_directory(self) -> list[DirectoryEntry]:
+        """Every entry; the directory stays locked to other imports until commit."""
+        # Two imports checked side by side could each pass and together break a rule.
+        await self._conn.execute("LOCK TABLE people IN SHARE ROW EXCLUSIVE MODE")
+        rows = await self._conn.fetch(f"SELECT {_PERSON_FIELDS} FROM people")
+        return [_entry(r) for r in rows]
 
     async def enrolments_of(self, person_ids: Sequence[str]) -> list[tuple[str, str]]:
         """(program, person) of every current enrolment of these people."""
@@ -203,6 +208,10 @@ class PostgresMatchingTables:
     async def deactivate_pair(self, pair_id: str) -> None:
         """The pair has ended."""
         await self._conn.execute("UPDATE pair_index SET active = false WHERE pair_id = $1", pair_id)
+
+
+def _entry(row: asyncpg.Record) -> DirectoryEntry:
+    return DirectoryEntry(**{**dict(row), "languages": tuple(row["languages"] or ())})
 
 
 def _quoted(value: str) -> str:
