@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import astuple
 from typing import Any
 
 import asyncpg
 
-from tandem_matching.handlers.tables import DirectoryEntry, PrivateAnswers, Upserted
+from tandem_matching.handlers.tables import (
+    DirectoryEntry,
+    PeerRequestRow,
+    PrivateAnswers,
+    Upserted,
+)
 
 _UPSERT_PEOPLE = """
 INSERT INTO people AS p (person_id, name, email, level, department, team, manager_id, timezone,
@@ -61,6 +67,9 @@ ORDER BY e.person_id
 _PERSON_FIELDS = (
     "person_id, name, email, level, department, team, manager_id, timezone, languages, departed_on"
 )
+
+
+_REQUEST_FIELDS = "request_id, program_id, requester_id, peer_id, status, expires_at, note"
 
 
 class PostgresMatchingTables:
@@ -208,6 +217,28 @@ class PostgresMatchingTables:
     async def deactivate_pair(self, pair_id: str) -> None:
         """The pair has ended."""
         await self._conn.execute("UPDATE pair_index SET active = false WHERE pair_id = $1", pair_id)
+
+    async def save_peer_request(self, request: PeerRequestRow) -> None:
+        """Insert the request, or update its status."""
+        await self._conn.execute(
+            "INSERT INTO peer_requests (request_id, program_id, requester_id, peer_id, status,"
+            " expires_at, note) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            " ON CONFLICT (request_id) DO UPDATE SET status = excluded.status",
+            *astuple(request),
+        )
+
+    async def peer_requests(
+        self, program_id: str, person_ids: Sequence[str]
+    ) -> list[PeerRequestRow]:
+        """The program's requests from or to any of these people, latest expiry first."""
+        rows = await self._conn.fetch(
+            f"SELECT {_REQUEST_FIELDS} FROM peer_requests WHERE program_id = $1"
+            " AND (requester_id = ANY($2::text[]) OR peer_id = ANY($2::text[]))"
+            " ORDER BY expires_at DESC, request_id",
+            program_id,
+            list(person_ids),
+        )
+        return [PeerRequestRow(**dict(r)) for r in rows]
 
 
 def _entry(row: asyncpg.Record) -> DirectoryEntry:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from tandem_matching.domain.profile import Personality
@@ -33,6 +33,19 @@ class Upserted:
     person_id: str
     created: bool
     departed_on: date | None
+
+
+@dataclass(frozen=True)
+class PeerRequestRow:
+    """A peer request as stored beside its events."""
+
+    request_id: str
+    program_id: str
+    requester_id: str
+    peer_id: str
+    status: str
+    expires_at: datetime
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,3 +97,9 @@ class MatchingTables(Protocol):
     ) -> None: ...
 
     async def deactivate_pair(self, pair_id: str) -> None: ...
+
+    async def save_peer_request(self, request: PeerRequestRow) -> None: ...
+
+    async def peer_requests(
+        self, program_id: str, person_ids: Sequence[str]
+    ) -> list[PeerRequestRow]: ...
