@@ -13,6 +13,7 @@ from tandem_matching.adapters.memory import InMemoryMatchingTables
 from tandem_matching.adapters.postgres import PostgresMatchingTables
 from tandem_matching.bootstrap import SERVICE
 from tandem_matching.domain.profile import Personality
+from tandem_matching.domain.round_record import StoredPreview
 from tandem_matching.handlers.tables import (
     DirectoryEntry,
     MatchingTables,
@@ -154,3 +155,11 @@ async def test_peer_requests_are_saved_answered_and_listed(tables: MatchingTable
         "r2",
         "r1",
     ]
+
+
+async def test_a_preview_is_kept_under_its_token_for_its_program(tables: MatchingTables) -> None:
+    kept = StoredPreview("t1", "p1", 4, "abc", {"pairs": [], "unmatched": {"ana": "x"}})
+    await tables.save_preview(kept)
+    assert await tables.preview("p1", "t1") == kept
+    assert await tables.preview("p2", "t1") is None
+    assert await tables.preview("p1", "t2") is None

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from tandem_matching.domain.round_record import StoredPreview
 from tandem_matching.handlers.tables import (
     DirectoryEntry,
     PeerRequestRow,
@@ -38,6 +39,16 @@ class InMemoryMatchingTables:
     enrolments: dict[tuple[str, str], _Enrolment] = field(default_factory=dict)
     pairs: dict[str, _IndexedPair] = field(default_factory=dict)
     requests: dict[str, PeerRequestRow] = field(default_factory=dict)
+    previews: dict[str, StoredPreview] = field(default_factory=dict)
+
+    async def save_preview(self, preview: StoredPreview) -> None:
+        """Keep a previewed round under its token."""
+        self.previews[preview.token] = preview
+
+    async def preview(self, program_id: str, token: str) -> StoredPreview | None:
+        """The program's preview of that token."""
+        found = self.previews.get(token)
+        return found if found is not None and found.program_id == program_id else None
 
     async def save_peer_request(self, request: PeerRequestRow) -> None:
         """Insert the request, or update its status."""

@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 
+from tandem_matching.domain.round_record import StoredPreview
 from tandem_matching.handlers.tables import (
     DirectoryEntry,
     PeerRequestRow,
@@ -239,6 +240,24 @@ class PostgresMatchingTables:
             list(person_ids),
         )
         return [PeerRequestRow(**dict(r)) for r in rows]
+
+    async def save_preview(self, preview: StoredPreview) -> None:
+        """Keep a previewed round under its token."""
+        await self._conn.execute(
+            "INSERT INTO round_previews (token, program_id, program_version, pool_hash, plan)"
+            " VALUES ($1, $2, $3, $4, $5)",
+            *astuple(preview),
+        )
+
+    async def preview(self, program_id: str, token: str) -> StoredPreview | None:
+        """The program's preview of that token."""
+        row = await self._conn.fetchrow(
+            "SELECT token, program_id, program_version, pool_hash, plan FROM round_previews"
+            " WHERE token = $1 AND program_id = $2",
+            token,
+            program_id,
+        )
+        return None if row is None else StoredPreview(**dict(row))
 
 
 def _entry(row: asyncpg.Record) -> DirectoryEntry:

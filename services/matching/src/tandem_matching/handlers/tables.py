@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from tandem_matching.domain.profile import Personality
+from tandem_matching.domain.round_record import StoredPreview
 
 
 @dataclass(frozen=True)
@@ -103,3 +104,7 @@ class MatchingTables(Protocol):
     async def peer_requests(
         self, program_id: str, person_ids: Sequence[str]
     ) -> list[PeerRequestRow]: ...
+
+    async def save_preview(self, preview: StoredPreview) -> None: ...
+
+    async def preview(self, program_id: str, token: str) -> StoredPreview | None: ...
