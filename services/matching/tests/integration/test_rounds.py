@@ -199,13 +199,14 @@ def test_a_rematch_is_answered_in_the_next_round_never_with_the_same_partner(
         f"/pairs/{pair['pair_id']}/rematch", json={"reason": "schedule"}, headers=key()
     )
     assert asked.status_code == 201, asked.text
-    eventually(
+    (asking,) = eventually(
         lambda: [
             r
             for r in admin.get(f"/programs/{program_id}/roster").json()
             if r["person_id"] == ids[0] and r["rematch_requested"]
         ]
     )
+    assert asking["rematch_reason"] == "schedule"  # admins see why
     eventually(
         lambda: admin.get(f"/programs/{program_id}/pairs").json()[0]["end_reason"] == "rematch"
     )
@@ -223,7 +224,8 @@ def test_a_rematch_is_answered_in_the_next_round_never_with_the_same_partner(
     eventually(
         lambda: (
             not any(
-                r["rematch_requested"] for r in admin.get(f"/programs/{program_id}/roster").json()
+                r["rematch_requested"] or r["rematch_reason"]
+                for r in admin.get(f"/programs/{program_id}/roster").json()
             )
         )
     )

@@ -157,6 +157,10 @@ class EnrolmentPublic(BaseModel):
     department: str | None
     profile: dict[str, object]
     rematch_requested: bool
+    rematch_reason: str | None = Field(
+        default=None,
+        description="Why a new partner was asked for (schedule, chemistry, goals_differ, other)",
+    )
 
 
 class OwnEnrolment(EnrolmentPublic):
