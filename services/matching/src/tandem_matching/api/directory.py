@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from tandem_matching.api.deps import Admin, Commands
 from tandem_matching.api.directory_csv import read_people_csv
+from tandem_matching.api.openapi_docs import AUTH, CONFLICT, NOT_FOUND
 from tandem_matching.api.schemas_people import DirectoryPage, ImportSummary, PersonIn, PersonPublic
 from tandem_matching.handlers.directory import ImportPeople, ImportResult, import_people
 from tandem_matching.handlers.tables import DirectoryEntry
@@ -17,9 +18,10 @@ from tandem_matching.projections import queries
 from tandem_service.api import IdempotencyKey, Reads, run
 from tandem_service.commands import CommandRequest
 
-router = APIRouter(prefix="/directory", tags=["directory"])
+router = APIRouter(prefix="/directory", tags=["directory"], responses=AUTH)
 IMPORT_ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Not an admin"},
+    **CONFLICT,
     422: {
         "description": "A malformed file or row (first 100 errors, each naming its row and "
         "field), or a row breaking a rule (unknown manager, self-manager, cycle, duplicate id "
@@ -71,7 +73,11 @@ async def import_csv(
     return await _import(commands, command, people, caller.subject, lines)
 
 
-@router.get("/people", response_model=DirectoryPage)
+@router.get(
+    "/people",
+    response_model=DirectoryPage,
+    description="Needs program_admin or org_admin.",
+)
 async def list_people(
     _: Admin,
     reads: Reads,
@@ -93,7 +99,12 @@ async def list_people(
     return DirectoryPage(total=total, limit=limit, offset=offset, people=people)
 
 
-@router.get("/people/{person_id}", response_model=PersonPublic)
+@router.get(
+    "/people/{person_id}",
+    response_model=PersonPublic,
+    responses=NOT_FOUND,
+    description="Needs program_admin or org_admin.",
+)
 async def get_person(person_id: str, _: Admin, reads: Reads) -> dict[str, object]:
     """One person with their manager chain, or 404."""
     found = await queries.person(reads, person_id)

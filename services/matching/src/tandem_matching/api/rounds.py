@@ -8,6 +8,7 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
 from tandem_matching.api.deps import Admin, Commands, Managed
+from tandem_matching.api.openapi_docs import AUTH, NOT_FOUND
 from tandem_matching.api.schemas_pairs import (
     RoundCommit,
     RoundCommitted,
@@ -25,7 +26,9 @@ from tandem_matching.handlers.rounds import (
 from tandem_matching.projections import queries
 from tandem_service.api import IdempotencyKey, Reads, run
 
-router = APIRouter(prefix="/programs/{program_id}/rounds", tags=["rounds"])
+router = APIRouter(
+    prefix="/programs/{program_id}/rounds", tags=["rounds"], responses=AUTH | NOT_FOUND
+)
 MANAGERS = "Needs program_admin (the program's owner or a co-admin) or org_admin."
 REFUSALS: dict[int | str, dict[str, str]] = {
     403: {"description": "Not a manager of the program"},

@@ -11,11 +11,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from tandem_matching.api.deps import Commands
+from tandem_matching.api.openapi_docs import AUTH
 from tandem_matching.handlers import self_match as handlers
 from tandem_service.api import CommandAccepted, IdempotencyKey, Participant, run
 from tandem_service.commands import CommandRequest
 
-router = APIRouter(tags=["self-match"])
+router = APIRouter(tags=["self-match"], responses=AUTH)
 REFUSALS: dict[int | str, dict[str, str]] = {
     403: {"description": "Not a participant (or, answering, not the asked peer)"},
     404: {"description": "No such program or request"},
