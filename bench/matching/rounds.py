@@ -240,22 +240,26 @@ async def _projected(dsn: str, program_id: str, groups: int) -> float:
 
 
 def main() -> None:
-    """Bench each size, print the figures, and add them to bench/results/matching.json."""
+    """Bench each size, print its figures, and record them as soon as they are known."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 10_000])
     parser.add_argument("--peer-limit", type=int, default=10_000, help="largest n for rustworkx")
     args = parser.parse_args()
-    rows = []
     for n in args.sizes:
         row = bench_size(n, args.peer_limit)
         print(json.dumps(row, indent=1), flush=True)
-        rows.append(row)
+        record(row, args.peer_limit)
+
+
+def record(row: dict[str, Any], peer_limit: int) -> None:
+    """Put one size's figures into bench/results/matching.json (other sizes stay)."""
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results["rounds"] = {
-        "command": f"{COMMAND} --sizes {' '.join(map(str, args.sizes))}",
-        "cores": os.cpu_count(),
-        "sizes": rows,
-    }
+    rounds = results.setdefault("rounds", {"sizes": []})
+    rounds["command"] = f"{COMMAND} --sizes N --peer-limit {peer_limit}"
+    rounds["cores"] = os.cpu_count()
+    rounds["sizes"] = sorted(
+        [r for r in rounds["sizes"] if r["n"] != row["n"]] + [row], key=lambda r: r["n"]
+    )
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
 
