@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
+from tandem_service.api.validation import validation_error
 from tandem_service.auth import DevKeyPair, TokenVerifier
 from tandem_service.database import check_database, create_pool
 from tandem_service.health_routes import health_router
@@ -89,7 +91,10 @@ def create_service_app(
             await pool.close()
             log.info("service stopped")
 
-    handlers: dict[int | type[Exception], ExceptionHandler] = {Exception: internal_error}
+    handlers: dict[int | type[Exception], ExceptionHandler] = {
+        Exception: internal_error,
+        RequestValidationError: validation_error,
+    }
     for kind, handler in (exception_handlers or {}).items():
         handlers[kind] = handler
     app = FastAPI(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -81,3 +82,26 @@ def enrol(service: RunningService, program_id: str, person_id: str, **fields: An
         f"/programs/{program_id}/enrolment", json=profile(**fields), headers=fresh_key()
     )
     assert response.status_code == 201, response.text
+
+
+def enrolled_pool(
+    service: RunningService, tag: str, count: int, **program: Any
+) -> tuple[str, list[str]]:
+    """A program and ``count`` enrolled people who may all meet; returns their ids."""
+    admin = service.admin()
+    program_id = f"{tag}-{uuid.uuid4().hex[:6]}"
+    create_program(admin, program_id, **program)
+    ids = [f"{program_id}-p{i}" for i in range(count)]
+    import_people(
+        admin,
+        *(person(pid, department="Sales" if i % 2 else "Engineering") for i, pid in enumerate(ids)),
+    )
+    for i, pid in enumerate(ids):
+        enrol(
+            service,
+            program_id,
+            pid,
+            skills_offered=["sql"] if i % 2 else ["public speaking"],
+            skills_sought=["public speaking"] if i % 2 else ["sql"],
+        )
+    return program_id, ids

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import uuid
 from typing import Any
 
 import asyncpg
@@ -16,28 +15,7 @@ from tandem_testkit.eventually import eventually
 from tandem_testkit.eventually import fresh_key as key
 from tandem_testkit.service import RunningService
 
-from .builders import create_program, enrol, import_people, person
-
-
-def _pool(service: RunningService, tag: str, count: int, **program: Any) -> tuple[str, list[str]]:
-    """A program and ``count`` enrolled people who may all meet; returns their ids."""
-    admin = service.admin()
-    program_id = f"{tag}-{uuid.uuid4().hex[:6]}"
-    create_program(admin, program_id, **program)
-    ids = [f"{program_id}-p{i}" for i in range(count)]
-    import_people(
-        admin,
-        *(person(pid, department="Sales" if i % 2 else "Engineering") for i, pid in enumerate(ids)),
-    )
-    for i, pid in enumerate(ids):
-        enrol(
-            service,
-            program_id,
-            pid,
-            skills_offered=["sql"] if i % 2 else ["public speaking"],
-            skills_sought=["public speaking"] if i % 2 else ["sql"],
-        )
-    return program_id, ids
+from .builders import enrol, enrolled_pool, import_people, person
 
 
 def _pairs(service: RunningService, program_id: str, count: int) -> list[dict[str, Any]]:
@@ -80,7 +58,7 @@ async def test_preview_records_nothing_and_commit_publishes_cloudevents(
     kafka_bootstrap: str,
 ) -> None:
     admin = service.admin()
-    program_id, ids = _pool(service, "commit", 4, policy={"allow_triads": False})
+    program_id, ids = enrolled_pool(service, "commit", 4, policy={"allow_triads": False})
     import_people(admin, person(f"{program_id}-far", languages=["fi"]))
     enrol(service, program_id, f"{program_id}-far", languages=["fi"])
     preview = admin.post(f"/programs/{program_id}/rounds/preview")
@@ -149,7 +127,7 @@ async def test_preview_records_nothing_and_commit_publishes_cloudevents(
 
 
 def test_participants_see_only_their_own_pairs_without_components(service: RunningService) -> None:
-    program_id, ids = _pool(service, "own", 4)
+    program_id, ids = enrolled_pool(service, "own", 4)
     service.admin().post(f"/programs/{program_id}/rounds", headers=key())
     _pairs(service, program_id, 2)
     me = service.participant(ids[0])
@@ -171,7 +149,7 @@ def test_participants_see_only_their_own_pairs_without_components(service: Runni
 
 def test_a_pair_by_hand_needs_an_override_to_break_a_constraint(service: RunningService) -> None:
     admin = service.admin()
-    program_id, ids = _pool(service, "manual", 2)
+    program_id, ids = enrolled_pool(service, "manual", 2)
     boss = f"{program_id}-boss"
     import_people(admin, person(boss, level=3), person(ids[0], manager_id=boss))
     enrol(service, program_id, boss)
@@ -212,7 +190,7 @@ def test_a_rematch_is_answered_in_the_next_round_never_with_the_same_partner(
     service: RunningService,
 ) -> None:
     admin = service.admin()
-    program_id, ids = _pool(service, "rematch", 2)
+    program_id, ids = enrolled_pool(service, "rematch", 2)
     admin.post(f"/programs/{program_id}/rounds", headers=key())
     (pair,) = _pairs(service, program_id, 1)
     stranger = service.participant("someone-else")
@@ -221,13 +199,14 @@ def test_a_rematch_is_answered_in_the_next_round_never_with_the_same_partner(
         f"/pairs/{pair['pair_id']}/rematch", json={"reason": "schedule"}, headers=key()
     )
     assert asked.status_code == 201, asked.text
-    eventually(
+    (asking,) = eventually(
         lambda: [
             r
             for r in admin.get(f"/programs/{program_id}/roster").json()
             if r["person_id"] == ids[0] and r["rematch_requested"]
         ]
     )
+    assert asking["rematch_reason"] == "schedule"  # admins see why
     eventually(
         lambda: admin.get(f"/programs/{program_id}/pairs").json()[0]["end_reason"] == "rematch"
     )
@@ -245,7 +224,8 @@ def test_a_rematch_is_answered_in_the_next_round_never_with_the_same_partner(
     eventually(
         lambda: (
             not any(
-                r["rematch_requested"] for r in admin.get(f"/programs/{program_id}/roster").json()
+                r["rematch_requested"] or r["rematch_reason"]
+                for r in admin.get(f"/programs/{program_id}/roster").json()
             )
         )
     )
@@ -253,7 +233,7 @@ def test_a_rematch_is_answered_in_the_next_round_never_with_the_same_partner(
 
 def test_closing_a_program_and_withdrawing_end_pairs(service: RunningService) -> None:
     admin = service.admin()
-    program_id, ids = _pool(service, "close", 4)
+    program_id, ids = enrolled_pool(service, "close", 4)
     admin.post(f"/programs/{program_id}/rounds", headers=key())
     pairs = _pairs(service, program_id, 2)
     service.participant(ids[0]).post(
@@ -280,7 +260,7 @@ def test_closing_a_program_and_withdrawing_end_pairs(service: RunningService) ->
 
 async def test_a_retried_commit_records_one_round(service: RunningService) -> None:
     admin = service.admin()
-    program_id, _ = _pool(service, "again", 3)
+    program_id, _ = enrolled_pool(service, "again", 3)
     headers = key()
     first = admin.post(f"/programs/{program_id}/rounds", headers=headers)
     retry = admin.post(f"/programs/{program_id}/rounds", headers=headers)
@@ -306,7 +286,7 @@ async def test_a_retried_commit_records_one_round(service: RunningService) -> No
 
 
 def test_managers_export_the_roster_and_a_rounds_pairs_as_csv(service: RunningService) -> None:
-    program_id, ids = _pool(service, "csv", 4, policy={"allow_triads": False})
+    program_id, ids = enrolled_pool(service, "csv", 4, policy={"allow_triads": False})
     admin = service.admin()
     round_ = admin.post(f"/programs/{program_id}/rounds", headers=key()).json()
     _pairs(service, program_id, 2)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 import pytest
@@ -12,7 +13,13 @@ from tandem_matching.adapters.memory import InMemoryMatchingTables
 from tandem_matching.adapters.postgres import PostgresMatchingTables
 from tandem_matching.bootstrap import SERVICE
 from tandem_matching.domain.profile import Personality
-from tandem_matching.handlers.tables import DirectoryEntry, MatchingTables, PrivateAnswers
+from tandem_matching.domain.round_record import StoredPreview
+from tandem_matching.handlers.tables import (
+    DirectoryEntry,
+    MatchingTables,
+    PeerRequestRow,
+    PrivateAnswers,
+)
 from tandem_service.database import connect
 from tandem_testkit.databases import DatabaseFactory
 
@@ -64,6 +71,8 @@ async def test_an_upsert_reports_only_what_changed(tables: MatchingTables) -> No
     ]
     assert await tables.person("ben") == entry("ben")
     assert await tables.person("nobody") is None
+    everyone = sorted(await tables.whole_directory(), key=lambda e: e.person_id)
+    assert everyone == [entry("ana", departed_on=date(2026, 3, 1)), entry("ben")]
 
 
 async def test_enrolments_are_saved_withdrawn_and_listed(tables: MatchingTables) -> None:
@@ -131,3 +140,26 @@ async def test_the_pair_index_knows_who_is_busy_and_who_met(tables: MatchingTabl
     assert await tables.active_pairs("p1") == []
     assert await tables.busy_pairs("p1", ["ana"]) == []
     assert await tables.partners_in("p1", ["ana"]) == [["ana", "ben"]]
+
+
+async def test_peer_requests_are_saved_answered_and_listed(tables: MatchingTables) -> None:
+    at = datetime(2026, 3, 9, tzinfo=UTC)
+    first = PeerRequestRow("r1", "p1", "ana", "ben", "pending", at, "hi")
+    await tables.save_peer_request(first)
+    later = at + timedelta(hours=1)
+    await tables.save_peer_request(PeerRequestRow("r2", "p1", "cy", "dee", "pending", later))
+    await tables.save_peer_request(PeerRequestRow("r3", "p2", "ana", "cy", "pending", at))
+    await tables.save_peer_request(replace(first, status="accepted", note="ignored"))
+    assert await tables.peer_requests("p1", ["ben"]) == [replace(first, status="accepted")]
+    assert [r.request_id for r in await tables.peer_requests("p1", ["ana", "dee"])] == [
+        "r2",
+        "r1",
+    ]
+
+
+async def test_a_preview_is_kept_under_its_token_for_its_program(tables: MatchingTables) -> None:
+    kept = StoredPreview("t1", "p1", 4, "abc", {"pairs": [], "unmatched": {"ana": "x"}})
+    await tables.save_preview(kept)
+    assert await tables.preview("p1", "t1") == kept
+    assert await tables.preview("p2", "t1") is None
+    assert await tables.preview("p1", "t2") is None

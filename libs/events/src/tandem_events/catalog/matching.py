@@ -6,7 +6,7 @@ partners and other systems may see.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -34,6 +34,9 @@ class MatchingPolicy(BaseModel):
     cross_team: CrossTeamPreference = "prefer_other_departments"
     allow_triads: bool = True
     min_overlap_hours: float = Field(default=2.0, ge=0, le=24)
+    self_match: bool = Field(
+        default=False, description="Participants may also ask a suggested peer directly."
+    )
 
 
 class ProgramLaunched(MatchingEvent):
@@ -177,6 +180,33 @@ class PairCreated(MatchingEvent):
     manual: bool = False
     override_reason: str | None = None
     suggested_cadence_days: int = Field(default=14, ge=1, le=90)
+    origin: Literal["round", "manual", "self_match"] | None = Field(
+        default=None,
+        description="How the pair was made (absent before this field: a round, or manual).",
+    )
+    request_id: str | None = Field(default=None, description="The accepted peer request.")
+
+
+class PeerRequested(MatchingEvent):
+    """A participant asked a suggested peer to pair with them (self-match)."""
+
+    key_field: ClassVar[str] = "request_id"
+    request_id: Identifier
+    program_id: Identifier
+    requester_id: Identifier
+    peer_id: Identifier
+    expires_at: datetime
+    note: str = Field(default="", max_length=500)
+
+
+class PeerRequestAnswered(MatchingEvent):
+    """The asked peer accepted (a pair was made) or declined."""
+
+    key_field: ClassVar[str] = "request_id"
+    request_id: Identifier
+    program_id: Identifier
+    accepted: bool
+    pair_id: str | None = None
 
 
 class PairEnded(MatchingEvent):

@@ -6,7 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from tandem_matching.handlers.tables import DirectoryEntry, PrivateAnswers, Upserted
+from tandem_matching.domain.round_record import StoredPreview
+from tandem_matching.handlers.tables import (
+    DirectoryEntry,
+    PeerRequestRow,
+    PrivateAnswers,
+    Upserted,
+)
 
 
 @dataclass
@@ -32,6 +38,37 @@ class InMemoryMatchingTables:
     people: dict[str, DirectoryEntry] = field(default_factory=dict)
     enrolments: dict[tuple[str, str], _Enrolment] = field(default_factory=dict)
     pairs: dict[str, _IndexedPair] = field(default_factory=dict)
+    requests: dict[str, PeerRequestRow] = field(default_factory=dict)
+    previews: dict[str, StoredPreview] = field(default_factory=dict)
+
+    async def save_preview(self, preview: StoredPreview) -> None:
+        """Keep a previewed round under its token."""
+        self.previews[preview.token] = preview
+
+    async def preview(self, program_id: str, token: str) -> StoredPreview | None:
+        """The program's preview of that token."""
+        found = self.previews.get(token)
+        return found if found is not None and found.program_id == program_id else None
+
+    async def save_peer_request(self, request: PeerRequestRow) -> None:
+        """Insert the request, or update its status."""
+        known = self.requests.get(request.request_id)
+        self.requests[request.request_id] = (
+            replace(known, status=request.status) if known else request
+        )
+
+    async def peer_requests(
+        self, program_id: str, person_ids: Sequence[str]
+    ) -> list[PeerRequestRow]:
+        """The program's requests from or to any of these people, latest expiry first."""
+        found = [
+            r
+            for r in self.requests.values()
+            if r.program_id == program_id and {r.requester_id, r.peer_id} & set(person_ids)
+        ]
+        found.sort(key=lambda r: r.request_id)
+        found.sort(key=lambda r: r.expires_at, reverse=True)
+        return found
 
     async def upsert_people(self, entries: Sequence[DirectoryEntry]) -> list[Upserted]:
         """Insert or update by person id; only rows that changed come back."""
@@ -46,6 +83,10 @@ class InMemoryMatchingTables:
     async def person(self, person_id: str) -> DirectoryEntry | None:
         """The directory entry of one person."""
         return self.people.get(person_id)
+
+    async def whole_directory(self) -> list[DirectoryEntry]:
+        """Every entry."""
+        return list(self.people.values())
 
     async def enrolments_of(self, person_ids: Sequence[str]) -> list[tuple[str, str]]:
         """(program, person) of every current enrolment of these people."""

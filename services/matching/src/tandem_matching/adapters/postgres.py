@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import astuple
 from typing import Any
 
 import asyncpg
 
-from tandem_matching.handlers.tables import DirectoryEntry, PrivateAnswers, Upserted
+from tandem_matching.domain.round_record import StoredPreview
+from tandem_matching.handlers.tables import (
+    DirectoryEntry,
+    PeerRequestRow,
+    PrivateAnswers,
+    Upserted,
+)
 
 _UPSERT_PEOPLE = """
 INSERT INTO people AS p (person_id, name, email, level, department, team, manager_id, timezone,
@@ -63,6 +70,9 @@ _PERSON_FIELDS = (
 )
 
 
+_REQUEST_FIELDS = "request_id, program_id, requester_id, peer_id, status, expires_at, note"
+
+
 class PostgresMatchingTables:
     """:class:`~tandem_matching.handlers.tables.MatchingTables` on one asyncpg connection."""
 
@@ -91,9 +101,14 @@ class PostgresMatchingTables:
         row = await self._conn.fetchrow(
             f"SELECT {_PERSON_FIELDS} FROM people WHERE person_id = $1", person_id
         )
-        if row is None:
-            return None
-        return DirectoryEntry(**{**dict(row), "languages": tuple(row["languages"] or ())})
+        return None if row is None else _entry(row)
+
+    async def whole_directory(self) -> list[DirectoryEntry]:
+        """Every entry; the directory stays locked to other imports until commit."""
+        # Two imports checked side by side could each pass and together break a rule.
+        await self._conn.execute("LOCK TABLE people IN SHARE ROW EXCLUSIVE MODE")
+        rows = await self._conn.fetch(f"SELECT {_PERSON_FIELDS} FROM people")
+        return [_entry(r) for r in rows]
 
     async def enrolments_of(self, person_ids: Sequence[str]) -> list[tuple[str, str]]:
         """(program, person) of every current enrolment of these people."""
@@ -203,6 +218,50 @@ class PostgresMatchingTables:
     async def deactivate_pair(self, pair_id: str) -> None:
         """The pair has ended."""
         await self._conn.execute("UPDATE pair_index SET active = false WHERE pair_id = $1", pair_id)
+
+    async def save_peer_request(self, request: PeerRequestRow) -> None:
+        """Insert the request, or update its status."""
+        await self._conn.execute(
+            "INSERT INTO peer_requests (request_id, program_id, requester_id, peer_id, status,"
+            " expires_at, note) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            " ON CONFLICT (request_id) DO UPDATE SET status = excluded.status",
+            *astuple(request),
+        )
+
+    async def peer_requests(
+        self, program_id: str, person_ids: Sequence[str]
+    ) -> list[PeerRequestRow]:
+        """The program's requests from or to any of these people, latest expiry first."""
+        rows = await self._conn.fetch(
+            f"SELECT {_REQUEST_FIELDS} FROM peer_requests WHERE program_id = $1"
+            " AND (requester_id = ANY($2::text[]) OR peer_id = ANY($2::text[]))"
+            " ORDER BY expires_at DESC, request_id",
+            program_id,
+            list(person_ids),
+        )
+        return [PeerRequestRow(**dict(r)) for r in rows]
+
+    async def save_preview(self, preview: StoredPreview) -> None:
+        """Keep a previewed round under its token."""
+        await self._conn.execute(
+            "INSERT INTO round_previews (token, program_id, program_version, pool_hash, plan)"
+            " VALUES ($1, $2, $3, $4, $5)",
+            *astuple(preview),
+        )
+
+    async def preview(self, program_id: str, token: str) -> StoredPreview | None:
+        """The program's preview of that token."""
+        row = await self._conn.fetchrow(
+            "SELECT token, program_id, program_version, pool_hash, plan FROM round_previews"
+            " WHERE token = $1 AND program_id = $2",
+            token,
+            program_id,
+        )
+        return None if row is None else StoredPreview(**dict(row))
+
+
+def _entry(row: asyncpg.Record) -> DirectoryEntry:
+    return DirectoryEntry(**{**dict(row), "languages": tuple(row["languages"] or ())})
 
 
 def _quoted(value: str) -> str:

@@ -10,6 +10,7 @@ from tandem_matching.api import (
     pairs,
     programs,
     rounds,
+    self_match,
 )
 
 routers: list[APIRouter] = [
@@ -20,4 +21,5 @@ routers: list[APIRouter] = [
     rounds.router,
     pairs.router,
     exports.router,
+    self_match.router,
 ]

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
+from tandem_matching.api.openapi_docs import AUTH
 from tandem_matching.handlers.tables import DirectoryEntry
 from tandem_matching.projections import queries
 from tandem_service.api import Reads, ServiceCaller
 
-router = APIRouter(prefix="/directory", tags=["directory"])
+router = APIRouter(prefix="/directory", tags=["directory"], responses=AUTH)
 
 
 class ContactOut(BaseModel):

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from typing import Annotated
+from dataclasses import asdict
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import TypeAdapter, ValidationError
 
 from tandem_matching.api.deps import Admin, Commands
+from tandem_matching.api.directory_csv import read_people_csv
+from tandem_matching.api.openapi_docs import AUTH, CONFLICT, NOT_FOUND
 from tandem_matching.api.schemas_people import DirectoryPage, ImportSummary, PersonIn, PersonPublic
 from tandem_matching.handlers.directory import ImportPeople, ImportResult, import_people
 from tandem_matching.handlers.tables import DirectoryEntry
@@ -19,8 +18,16 @@ from tandem_matching.projections import queries
 from tandem_service.api import IdempotencyKey, Reads, run
 from tandem_service.commands import CommandRequest
 
-router = APIRouter(prefix="/directory", tags=["directory"])
-_ROWS = TypeAdapter(list[PersonIn])
+router = APIRouter(prefix="/directory", tags=["directory"], responses=AUTH)
+IMPORT_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Not an admin"},
+    **CONFLICT,
+    422: {
+        "description": "A malformed file or row (first 100 errors, each naming its row and "
+        "field), or a row breaking a rule (unknown manager, self-manager, cycle, duplicate id "
+        "or email): nothing is imported"
+    },
+}
 CSV_BODY = {
     "requestBody": {
         "required": True,
@@ -28,8 +35,9 @@ CSV_BODY = {
             "text/csv": {
                 "schema": {
                     "type": "string",
-                    "description": "Header: person_id,name,email,level,department,team,"
-                    "manager_id,timezone,languages (separated by ';'),departed_on",
+                    "description": "Header: person_id,name,email,level (required), then any "
+                    "of department,team,manager_id,timezone,languages (separated by ';'),"
+                    "departed_on,rehired (true to end a departure)",
                 }
             }
         },
@@ -37,7 +45,12 @@ CSV_BODY = {
 }
 
 
-@router.post("/people", response_model=ImportSummary)
+@router.post(
+    "/people",
+    response_model=ImportSummary,
+    responses=IMPORT_ERRORS,
+    description="Needs program_admin or org_admin. A row is its 0-based index in the list.",
+)
 async def import_json(
     body: list[PersonIn], caller: Admin, commands: Commands, command: IdempotencyKey
 ) -> JSONResponse:
@@ -45,28 +58,26 @@ async def import_json(
     return await _import(commands, command, body, caller.subject)
 
 
-@router.post("/people.csv", response_model=ImportSummary, openapi_extra=CSV_BODY)
+@router.post(
+    "/people.csv",
+    response_model=ImportSummary,
+    openapi_extra=CSV_BODY,
+    responses=IMPORT_ERRORS,
+    description="Needs program_admin or org_admin. Lines are 1-based, the header is line 1.",
+)
 async def import_csv(
     request: Request, caller: Admin, commands: Commands, command: IdempotencyKey
 ) -> JSONResponse:
     """Import people from a CSV upload (a header line, then one person per line)."""
-    text = (await request.body()).decode("utf-8-sig", errors="replace")
-    rows: list[dict[str, object]] = []
-    for row in csv.DictReader(io.StringIO(text)):
-        cleaned: dict[str, object] = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-        languages = str(cleaned.get("languages", ""))
-        cleaned["languages"] = [x.strip() for x in languages.split(";") if x.strip()]
-        rows.append({k: v for k, v in cleaned.items() if v not in ("", None)})
-    try:
-        people = _ROWS.validate_python(rows)
-    except ValidationError as exc:
-        raise RequestValidationError(
-            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
-        ) from None
-    return await _import(commands, command, people, caller.subject)
+    people, lines = read_people_csv(await request.body())
+    return await _import(commands, command, people, caller.subject, lines)
 
 
-@router.get("/people", response_model=DirectoryPage)
+@router.get(
+    "/people",
+    response_model=DirectoryPage,
+    description="Needs program_admin or org_admin.",
+)
 async def list_people(
     _: Admin,
     reads: Reads,
@@ -88,7 +99,12 @@ async def list_people(
     return DirectoryPage(total=total, limit=limit, offset=offset, people=people)
 
 
-@router.get("/people/{person_id}", response_model=PersonPublic)
+@router.get(
+    "/people/{person_id}",
+    response_model=PersonPublic,
+    responses=NOT_FOUND,
+    description="Needs program_admin or org_admin.",
+)
 async def get_person(person_id: str, _: Admin, reads: Reads) -> dict[str, object]:
     """One person with their manager chain, or 404."""
     found = await queries.person(reads, person_id)
@@ -98,14 +114,20 @@ async def get_person(person_id: str, _: Admin, reads: Reads) -> dict[str, object
 
 
 def _summary(result: ImportResult) -> ImportSummary:
-    return ImportSummary(**result.__dict__)
+    return ImportSummary.model_validate(asdict(result))
 
 
 async def _import(
-    commands: Commands, command: CommandRequest, people: list[PersonIn], actor: str
+    commands: Commands,
+    command: CommandRequest,
+    people: list[PersonIn],
+    actor: str,
+    lines: list[int] | None = None,
 ) -> JSONResponse:
     entries = [
-        DirectoryEntry(**{**p.model_dump(), "languages": tuple(p.languages)}) for p in people
+        DirectoryEntry(**{**p.model_dump(exclude={"rehired"}), "languages": tuple(p.languages)})
+        for p in people
     ]
-    importing = ImportPeople(actor, entries)
+    rehired = frozenset(p.person_id for p in people if p.rehired)
+    importing = ImportPeople(actor, entries, lines or (), rehired)
     return await run(commands, command, lambda c: import_people(c, importing), _summary)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse
 
 from tandem_matching.api.deps import Admin, Commands, Managed
+from tandem_matching.api.openapi_docs import AUTH, CONFLICT, NOT_FOUND
 from tandem_matching.api.schemas_people import (
     EnrolmentOnBehalf,
     EnrolmentPublic,
@@ -25,7 +26,7 @@ from tandem_service.api import (
     run,
 )
 
-router = APIRouter(prefix="/programs/{program_id}", tags=["enrolment"])
+router = APIRouter(prefix="/programs/{program_id}", tags=["enrolment"], responses=AUTH | NOT_FOUND)
 
 
 def _answers(body: ProfileIn) -> handlers.Answers:
@@ -47,7 +48,13 @@ def _answers(body: ProfileIn) -> handlers.Answers:
     )
 
 
-@router.post("/enrolment", status_code=status.HTTP_201_CREATED, response_model=CommandAccepted)
+@router.post(
+    "/enrolment",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CommandAccepted,
+    responses=CONFLICT,
+    description="Needs participant (yourself); 409 when not open, departed or enrolled.",
+)
 async def enrol(
     program_id: str,
     body: ProfileIn,
@@ -62,7 +69,7 @@ async def enrol(
     )
 
 
-@router.get("/enrolment", response_model=OwnEnrolment)
+@router.get("/enrolment", response_model=OwnEnrolment, description="Needs participant (yourself).")
 async def own_enrolment(program_id: str, caller: Participant, reads: Reads) -> dict[str, object]:
     """Your enrolment, with the private answers that only you see."""
     found = await queries.enrolment(reads, program_id, caller.subject)
@@ -79,7 +86,12 @@ async def own_enrolment(program_id: str, caller: Participant, reads: Reads) -> d
     }
 
 
-@router.put("/enrolment", response_model=CommandAccepted)
+@router.put(
+    "/enrolment",
+    response_model=CommandAccepted,
+    responses=CONFLICT,
+    description="Needs participant (yourself).",
+)
 async def update_enrolment(
     program_id: str,
     body: ProfileIn,
@@ -94,7 +106,12 @@ async def update_enrolment(
     )
 
 
-@router.post("/enrolment/withdraw", response_model=CommandAccepted)
+@router.post(
+    "/enrolment/withdraw",
+    response_model=CommandAccepted,
+    responses=CONFLICT,
+    description="Needs participant (yourself).",
+)
 async def withdraw(
     program_id: str,
     body: Withdrawal,
@@ -109,7 +126,11 @@ async def withdraw(
     )
 
 
-@router.get("/roster", response_model=list[EnrolmentPublic])
+@router.get(
+    "/roster",
+    response_model=list[EnrolmentPublic],
+    description="Needs program_admin (owner or co-admin) or org_admin.",
+)
 async def roster(program_id: str, _: Managed, reads: Reads) -> list[dict[str, object]]:
     """Everyone enrolled in the program, without personality answers."""
     return await queries.roster(reads, program_id)

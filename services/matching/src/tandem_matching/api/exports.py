@@ -10,10 +10,11 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
 from tandem_matching.api.deps import Managed
+from tandem_matching.api.openapi_docs import AUTH, NOT_FOUND
 from tandem_matching.projections import queries
 from tandem_service.api import Reads
 
-router = APIRouter(prefix="/programs/{program_id}", tags=["exports"])
+router = APIRouter(prefix="/programs/{program_id}", tags=["exports"], responses=AUTH | NOT_FOUND)
 MANAGERS = "Needs program_admin (owner or co-admin) or org_admin."
 
 

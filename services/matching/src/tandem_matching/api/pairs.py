@@ -16,6 +16,7 @@ from tandem_matching.api.deps import (
     Member,
     SeesAllPairs,
 )
+from tandem_matching.api.openapi_docs import AUTH, CONFLICT, NOT_FOUND
 from tandem_matching.api.schemas_pairs import (
     PairCreate,
     PairEnd,
@@ -36,7 +37,7 @@ from tandem_service.api import (
     run,
 )
 
-router = APIRouter(tags=["pairs"])
+router = APIRouter(tags=["pairs"], responses=AUTH)
 
 
 class ManualPairAccepted(CommandAccepted):
@@ -54,6 +55,8 @@ def _made(made: PairMade) -> ManualPairAccepted:
     "/programs/{program_id}/pairs",
     status_code=status.HTTP_201_CREATED,
     response_model=ManualPairAccepted,
+    responses=NOT_FOUND | CONFLICT,
+    description="Needs program_admin (owner or co-admin) or org_admin.",
 )
 async def pair_by_hand(
     program_id: str,
@@ -68,7 +71,13 @@ async def pair_by_hand(
     return await run(commands, command, lambda c: create_pair_by_hand(c, pairing), _made)
 
 
-@router.get("/programs/{program_id}/pairs", response_model=list[PairPublic])
+@router.get(
+    "/programs/{program_id}/pairs",
+    response_model=list[PairPublic],
+    responses=NOT_FOUND,
+    description="Needs participant (your own pairs), program_admin (a program you manage) "
+    "or org_admin.",
+)
 async def program_pairs(
     program_id: str, all_pairs: SeesAllPairs, caller: Member, reads: Reads
 ) -> list[dict[str, object]]:
@@ -78,14 +87,21 @@ async def program_pairs(
     return await queries.pairs(reads, program_id, caller.subject, with_components=False)
 
 
-@router.get("/me/pairs", response_model=list[PairPublic])
+@router.get(
+    "/me/pairs", response_model=list[PairPublic], description="Needs participant (yourself)."
+)
 async def my_pairs(caller: Participant, reads: Reads) -> list[dict[str, object]]:
     """Your pairs in every program, with your partners' details and the reasons."""
     found = await queries.pairs(reads, None, caller.subject, with_components=False)
     return await queries.with_partners(reads, found, caller.subject)
 
 
-@router.post("/pairs/{pair_id}/end", response_model=CommandAccepted)
+@router.post(
+    "/pairs/{pair_id}/end",
+    response_model=CommandAccepted,
+    responses=NOT_FOUND | CONFLICT,
+    description="Needs program_admin (of the pair's program) or org_admin.",
+)
 async def end(
     pair_id: str,
     body: PairEnd,
@@ -100,7 +116,11 @@ async def end(
 
 
 @router.post(
-    "/pairs/{pair_id}/rematch", status_code=status.HTTP_201_CREATED, response_model=CommandAccepted
+    "/pairs/{pair_id}/rematch",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CommandAccepted,
+    responses=NOT_FOUND | CONFLICT,
+    description="Needs participant: a member of the pair.",
 )
 async def rematch(
     pair_id: str,

@@ -15,6 +15,7 @@ from tandem_matching.api.deps import (
     is_org_admin,
     manages_programs,
 )
+from tandem_matching.api.openapi_docs import AUTH, CONFLICT
 from tandem_matching.api.schemas_programs import (
     CoAdminIn,
     EnrolmentWindowIn,
@@ -29,7 +30,7 @@ from tandem_matching.projections import queries
 from tandem_service.api import CommandAccepted, IdempotencyKey, Reads, accepted, run
 from tandem_service.commands import Appended
 
-router = APIRouter(prefix="/programs", tags=["programs"])
+router = APIRouter(prefix="/programs", tags=["programs"], responses=AUTH)
 
 MANAGERS = "Needs program_admin (the program's owner or a co-admin) or org_admin."
 
@@ -59,7 +60,11 @@ async def create_program(
     return await run(commands, command, lambda c: handlers.launch_program(c, launch), _launched)
 
 
-@router.get("", response_model=list[ProgramPublic])
+@router.get(
+    "",
+    response_model=list[ProgramPublic],
+    description="Needs participant, program_admin or org_admin; drafts only for admins.",
+)
 async def list_programs(caller: Member, reads: Reads) -> list[dict[str, object]]:
     """Every program (eventually consistent read model); drafts only for admins."""
     return await queries.programs(reads, with_drafts=manages_programs(caller))
@@ -69,8 +74,8 @@ async def list_programs(caller: Member, reads: Reads) -> list[dict[str, object]]
     "/{program_id}",
     response_model=ProgramPublic,
     responses={404: {"description": "No such program"}},
-    description="Any member; answered from the write model (a GET after a 201 finds it). "
-    "The ETag is the program's version.",
+    description="Needs participant, program_admin or org_admin; answered from the write "
+    "model (a GET after a 201 finds it). The ETag is the program's version.",
 )
 async def get_program(
     program_id: str, caller: Member, commands: Commands, response: Response
@@ -165,7 +170,7 @@ async def add_co_admin(
 @router.delete(
     "/{program_id}/admins/{person_id}",
     response_model=CommandAccepted,
-    responses={403: {}, 404: {"description": "No such program or co-admin"}},
+    responses={403: {}, 404: {"description": "No such program or co-admin"}, **CONFLICT},
     description=MANAGERS,
 )
 async def remove_co_admin(

@@ -1,4 +1,4 @@
-"""Match rounds: preview (nothing recorded), commit, and the program's match history."""
+"""Match rounds: preview (with its quality and a token), commit, and the program's history."""
 
 from __future__ import annotations
 
@@ -8,18 +8,50 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
 from tandem_matching.api.deps import Admin, Commands, Managed
-from tandem_matching.api.schemas_pairs import RoundCommitted, RoundPreview, RoundPublic
-from tandem_matching.handlers.rounds import CommitRound, CommittedRound, commit_round, preview_round
+from tandem_matching.api.openapi_docs import AUTH, NOT_FOUND
+from tandem_matching.api.schemas_pairs import (
+    RoundCommit,
+    RoundCommitted,
+    RoundOptions,
+    RoundPreview,
+    RoundPublic,
+)
+from tandem_matching.handlers.rounds import (
+    CommitRound,
+    CommittedRound,
+    PlanRound,
+    commit_round,
+    preview_round,
+)
 from tandem_matching.projections import queries
 from tandem_service.api import IdempotencyKey, Reads, run
 
-router = APIRouter(prefix="/programs/{program_id}/rounds", tags=["rounds"])
+router = APIRouter(
+    prefix="/programs/{program_id}/rounds", tags=["rounds"], responses=AUTH | NOT_FOUND
+)
+MANAGERS = "Needs program_admin (the program's owner or a co-admin) or org_admin."
+REFUSALS: dict[int | str, dict[str, str]] = {
+    403: {"description": "Not a manager of the program"},
+    404: {"description": "No such program (or preview token)"},
+    409: {"description": "Not running, closed, an empty round, or a pin breaking the rules"},
+    422: {"description": "Bad pins or excludes (naming the index)"},
+}
 
 
-@router.post("/preview", response_model=RoundPreview)
-async def preview(program_id: str, _: Managed, commands: Commands) -> dict[str, object]:
-    """Propose pairs with scores and reasons, and who would stay unmatched; records nothing."""
-    return asdict(await preview_round(commands, program_id))
+@router.post(
+    "/preview",
+    response_model=RoundPreview,
+    responses=REFUSALS,
+    description=MANAGERS + " Nothing is published; the token commits exactly this round.",
+)
+async def preview(
+    program_id: str, _: Managed, commands: Commands, body: RoundOptions | None = None
+) -> dict[str, object]:
+    """Propose pairs with scores, reasons and the round's quality; pins and excludes apply."""
+    options = body or RoundOptions()
+    planning = PlanRound(program_id, options.pins, options.excludes)
+    previewed = await preview_round(commands, planning)
+    return {"token": previewed.token, **asdict(previewed.plan)}
 
 
 def _committed(done: CommittedRound) -> RoundCommitted:
@@ -30,19 +62,39 @@ def _committed(done: CommittedRound) -> RoundCommitted:
         pairs=plan["pairs"],
         unmatched=plan["unmatched"],
         total_score=plan["total_score"],
+        quality=plan["quality"],
     )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=RoundCommitted)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RoundCommitted,
+    responses={**REFUSALS, 412: {"description": "The program or its pool moved since the preview"}},
+    description=MANAGERS,
+)
 async def commit(
-    program_id: str, caller: Admin, _: Managed, commands: Commands, command: IdempotencyKey
+    program_id: str,
+    caller: Admin,
+    _: Managed,
+    commands: Commands,
+    command: IdempotencyKey,
+    body: RoundCommit | None = None,
 ) -> JSONResponse:
-    """Run the round and record it: MatchRoundCompleted and one PairCreated per pair."""
-    round_ = CommitRound(caller.subject, program_id)
+    """Record the round (MatchRoundCompleted and one PairCreated per pair)."""
+    given = body or RoundCommit()
+    round_ = CommitRound(
+        caller.subject, program_id, given.preview_token, given.pins, given.excludes
+    )
     return await run(commands, command, lambda c: commit_round(c, round_), _committed)
 
 
-@router.get("", response_model=list[RoundPublic])
+@router.get(
+    "",
+    response_model=list[RoundPublic],
+    responses={403: REFUSALS[403], 404: {"description": "No such program"}},
+    description=MANAGERS,
+)
 async def history(program_id: str, _: Managed, reads: Reads) -> list[dict[str, object]]:
     """The program's committed rounds, oldest first."""
     return await queries.rounds(reads, program_id)

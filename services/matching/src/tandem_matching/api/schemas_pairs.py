@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -17,13 +17,60 @@ class ProposedPairPublic(BaseModel):
     reasons: list[str]
 
 
-class RoundPreview(BaseModel):
-    """What a round would do now; nothing was recorded."""
+PairIds = Annotated[list[Annotated[str, Field(min_length=1, max_length=128)]], Field(min_length=2)]
 
+
+class RoundOptions(BaseModel):
+    """Pairs to make as given (pins) and pairs never to make (excludes)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pins: list[Annotated[PairIds, Field(max_length=3)]] = Field(
+        default_factory=list, max_length=5_000
+    )
+    excludes: list[Annotated[PairIds, Field(max_length=2)]] = Field(
+        default_factory=list, max_length=20_000
+    )
+
+
+class RoundCommit(RoundOptions):
+    """Commit the preview of ``preview_token`` exactly, or (without it) plan afresh."""
+
+    preview_token: str | None = Field(
+        default=None,
+        max_length=64,
+        description="From a preview: commits exactly that round; 412 if the program or its "
+        "pool changed since. Pins and excludes are then the preview's.",
+    )
+
+
+class RoundQualityPublic(BaseModel):
+    """How good the round is: sizes, scores, mixing, optimality, and who stayed out and why."""
+
+    pairs: int
+    triads: int
+    people_matched: int
+    cross_department_pairs: int
+    score_min: float
+    score_median: float
+    score_mean: float
+    score_max: float
+    total_score: float
+    lp_bound: float = Field(description="Upper bound of the pairs' total score (LP relaxation)")
+    gap: float = Field(description="lp_bound minus the pairs' total: at most this far from best")
+    gap_percent: float
+    unmatched_because: dict[str, str]
+
+
+class RoundPreview(BaseModel):
+    """What a round would do now; commit exactly it with ``token``."""
+
+    token: str
     pairs: list[ProposedPairPublic]
     unmatched: dict[str, str] = Field(description="person -> no_compatible_peer | odd_one_out")
     total_score: float
     exact: bool
+    quality: RoundQualityPublic
 
 
 class RoundCommitted(BaseModel):
@@ -34,6 +81,7 @@ class RoundCommitted(BaseModel):
     pairs: list[ProposedPairPublic] = Field(default_factory=list)
     unmatched: dict[str, str] = Field(default_factory=dict)
     total_score: float | None = None
+    quality: RoundQualityPublic | None = None
     replayed: bool = False
 
 

@@ -16,8 +16,8 @@ LanguageCode = Annotated[str, StringConstraints(strip_whitespace=True, min_lengt
 TimeOfDay = Literal["morning", "midday", "afternoon", "evening", "any"]
 
 
-class PersonIn(BaseModel):
-    """One person of the organisation, as imported."""
+class Person(BaseModel):
+    """One person of the organisation."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -33,6 +33,24 @@ class PersonIn(BaseModel):
     departed_on: date | None = Field(default=None, description="Set when the person left.")
 
 
+class PersonIn(Person):
+    """One person as imported, with the flag that ends a departure."""
+
+    rehired: bool = Field(
+        default=False,
+        description="True ends a departure; an older file alone leaves departures as they are.",
+    )
+
+
+class ImportFinding(BaseModel):
+    """A warning about one row (imported, but odd)."""
+
+    line: int = Field(description="CSV line (1-based, header = 1) or JSON index (0-based)")
+    person_id: str
+    field: str
+    message: str
+
+
 class ImportSummary(BaseModel):
     """What an import changed; importing the same data again changes nothing."""
 
@@ -43,9 +61,11 @@ class ImportSummary(BaseModel):
     withdrawn: list[str] = Field(
         default_factory=list, description="program:person enrolments ended by departures"
     )
+    rehired: list[str] = Field(default_factory=list, description="Departures ended by a re-hire")
+    warnings: list[ImportFinding] = Field(default_factory=list)
 
 
-class PersonPublic(PersonIn):
+class PersonPublic(Person):
     """A directory entry with the chain of managers above the person (nearest first)."""
 
     manager_chain: list[str]
@@ -57,7 +77,7 @@ class DirectoryPage(BaseModel):
     total: int
     limit: int
     offset: int
-    people: list[PersonIn]
+    people: list[Person]
 
 
 class Traits(BaseModel):
@@ -124,6 +144,10 @@ class EnrolmentPublic(BaseModel):
     department: str | None
     profile: dict[str, object]
     rematch_requested: bool
+    rematch_reason: str | None = Field(
+        default=None,
+        description="Why a new partner was asked for (schedule, chemistry, goals_differ, other)",
+    )
 
 
 class OwnEnrolment(EnrolmentPublic):

@@ -32,6 +32,9 @@ class PolicyIn(BaseModel):
     )
     allow_triads: bool = True
     min_overlap_hours: float = Field(default=2.0, ge=0, le=24)
+    self_match: bool = Field(
+        default=False, description="Participants may also browse suggested peers and ask one."
+    )
 
     @field_validator("weights")
     @classmethod

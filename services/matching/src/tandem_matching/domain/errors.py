@@ -1,5 +1,8 @@
 """Why a command was refused: the kit's hierarchy, which the API turns into HTTP statuses."""
 
+from dataclasses import asdict
+
+from tandem_matching.domain.directory import ImportReview
 from tandem_service.errors import (
     Conflict,
     DomainError,
@@ -9,6 +12,20 @@ from tandem_service.errors import (
     NotYetKnown,
     RuleBroken,
 )
+
+
+class ImportRefused(RuleBroken):
+    """A directory file with at least one row in error: nothing of it is imported."""
+
+    def __init__(self, review: ImportReview, *, shown: int = 100) -> None:
+        count = len(review.errors)
+        super().__init__(
+            f"nothing imported: {count} error(s) in the file",
+            errors=[asdict(f) for f in review.errors[:shown]],
+            error_count=count,
+            warnings=[asdict(f) for f in review.warnings[:shown]],
+            warning_count=len(review.warnings),
+        )
 
 
 class Stale(DomainError):
@@ -21,6 +38,7 @@ __all__ = [
     "Conflict",
     "DomainError",
     "Forbidden",
+    "ImportRefused",
     "Invalid",
     "NotFound",
     "NotYetKnown",

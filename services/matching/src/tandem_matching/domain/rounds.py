@@ -9,6 +9,7 @@ import numpy as np
 
 from tandem_matching.domain.candidates import CandidateGraph, build_graph
 from tandem_matching.domain.profile import Candidate
+from tandem_matching.domain.quality import RoundQuality, assess
 from tandem_matching.domain.reasons import reasons_for, triad_reasons
 from tandem_matching.domain.scoring import ScoringPolicy, score_pair
 from tandem_matching.domain.solver import solve
@@ -35,14 +36,25 @@ class RoundPlan:
     unmatched: dict[str, str]
     total_score: float
     exact: bool
+    quality: RoundQuality | None = None
 
 
 def plan_round(
-    candidates: Sequence[Candidate], policy: ScoringPolicy, *, top_k: int | None = 50
+    candidates: Sequence[Candidate],
+    policy: ScoringPolicy,
+    *,
+    top_k: int | None = 50,
+    pins: Sequence[Sequence[str]] = (),
+    excludes: Sequence[Sequence[str]] = (),
 ) -> RoundPlan:
-    """Match the pool: maximum number of pairs first, then the greatest total score."""
-    ordered = sorted(candidates, key=lambda c: c.person_id)  # same pool, same answer
-    graph = build_graph(ordered, policy, top_k=top_k)
+    """Match the pool: pinned pairs as given, then the maximum number of pairs, then the
+    greatest total score, never an excluded pair."""
+    everyone = sorted(candidates, key=lambda c: c.person_id)  # same pool, same answer
+    by_id = {c.person_id: c for c in everyone}
+    pinned = [explain_pair([by_id[m] for m in pin], policy) for pin in pins]
+    taken = {m for pin in pins for m in pin}
+    ordered = [c for c in everyone if c.person_id not in taken]
+    graph = without_pairs(build_graph(ordered, policy, top_k=top_k), ordered, excludes)
     matching = solve(graph.n, graph.us, graph.vs, graph.ws)
     pairs = [explain_pair([ordered[a], ordered[b]], policy) for a, b in matching.pairs]
     matched = {i for pair in matching.pairs for i in pair}
@@ -54,12 +66,40 @@ def plan_round(
     }
     if policy.allow_triads:
         pairs = _triads(ordered, graph, pairs, unmatched, policy)
+    pairs = pinned + pairs
+    fixed = sum(p.score for p in pinned)
+    quality = assess(
+        [[by_id[m] for m in p.member_ids] for p in pairs],
+        [p.score for p in pairs],
+        (matching.weight + fixed, matching.upper_bound + fixed),
+        unmatched,
+        everyone,
+        policy,
+    )
     return RoundPlan(
         pairs=pairs,
         unmatched=unmatched,
         total_score=round(sum(p.score for p in pairs), 2),
         exact=matching.exact,
+        quality=quality,
     )
+
+
+def without_pairs(
+    graph: CandidateGraph, ordered: Sequence[Candidate], excludes: Sequence[Sequence[str]]
+) -> CandidateGraph:
+    """The graph without the edges the admin excluded."""
+    index = {c.person_id: i for i, c in enumerate(ordered)}
+    n = graph.n
+    banned = [
+        min(index[a], index[b]) * n + max(index[a], index[b])
+        for a, b in excludes
+        if a in index and b in index
+    ]
+    if not banned:
+        return graph
+    keep = ~np.isin(graph.us * n + graph.vs, banned)
+    return CandidateGraph(n, graph.us[keep], graph.vs[keep], graph.ws[keep])
 
 
 def explain_pair(members: list[Candidate], policy: ScoringPolicy) -> ProposedPair:

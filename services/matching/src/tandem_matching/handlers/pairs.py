@@ -73,6 +73,7 @@ async def record_pair(
     *,
     round_id: str | None = None,
     override: str | None = None,
+    request_id: str | None = None,
 ) -> Appended:
     """Append PairCreated on a new pair stream and index the pair, in ``tx``."""
     created = PairCreated(
@@ -84,9 +85,11 @@ async def record_pair(
         round_id=round_id,
         score=pair.score,
         reasons=pair.reasons,
-        manual=round_id is None,
+        manual=round_id is None and request_id is None,
         override_reason=override,
         suggested_cadence_days=program.suggested_cadence_days,
+        origin="round" if round_id else "self_match" if request_id else "manual",
+        request_id=request_id,
     )
     result = await tx.append(pair_stream(pair_id), 0, [created])
     await tx.tables.index_pair(pair_id, program.program_id, pair.member_ids, pair.components)

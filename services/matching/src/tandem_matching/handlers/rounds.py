@@ -1,28 +1,60 @@
-"""Match rounds: preview (nothing recorded) and commit."""
+"""Match rounds: preview (kept under a token, nothing published) and commit (that preview, or
+a fresh plan)."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tandem_events.catalog.matching import MatchRoundCompleted
-from tandem_matching.domain.errors import Conflict
-from tandem_matching.domain.program import program_stream
+from tandem_matching.domain.errors import Conflict, NotFound, Stale
+from tandem_matching.domain.profile import Candidate
+from tandem_matching.domain.program import Program, program_stream
+from tandem_matching.domain.round_options import check_options
+from tandem_matching.domain.round_record import (
+    StoredPreview,
+    plan_as_json,
+    plan_from_json,
+    pool_hash,
+)
 from tandem_matching.domain.rounds import RoundPlan, plan_round
-from tandem_matching.handlers.context import Context
+from tandem_matching.handlers.context import Context, Tx
 from tandem_matching.handlers.pairs import record_pair
 from tandem_matching.handlers.pool import load_pool
 from tandem_matching.handlers.programs import load_program
 from tandem_service.commands import Appended
 
+Pairs = Sequence[Sequence[str]]
+
+
+@dataclass(frozen=True)
+class PlanRound:
+    """Plan a round with some pairs pinned (made as given) and some excluded."""
+
+    program_id: str
+    pins: Pairs = ()
+    excludes: Pairs = ()
+
 
 @dataclass(frozen=True)
 class CommitRound:
-    """Run a round and record it."""
+    """Record a round: the preview of ``preview_token`` exactly, or a fresh plan."""
 
     actor: str
     program_id: str
+    preview_token: str | None = None
+    pins: Pairs = ()
+    excludes: Pairs = ()
+
+
+@dataclass(frozen=True)
+class PreviewedRound:
+    """A preview and the token that commits exactly it."""
+
+    token: str
+    plan: RoundPlan
 
 
 @dataclass(frozen=True)
@@ -35,13 +67,19 @@ class CommittedRound:
     result: Appended
 
 
-async def preview_round(ctx: Context, program_id: str) -> RoundPlan:
-    """What a round would propose now; nothing is recorded or published."""
-    program, _ = await load_program(ctx, program_id)
+async def preview_round(ctx: Context, command: PlanRound) -> PreviewedRound:
+    """What a round would make now, kept under a token; nothing is published."""
+    program, version = await load_program(ctx, command.program_id)
     program.check_running()
     async with ctx.transaction() as tx:
-        pool = await load_pool(tx.tables, program_id)
-    return await asyncio.to_thread(plan_round, pool, program.scoring_policy())
+        pool = await load_pool(tx.tables, program.program_id)
+        plan = await _plan(program, pool, command.pins, command.excludes)
+        token = uuid.uuid4().hex
+        kept = StoredPreview(
+            token, program.program_id, version, pool_hash(pool), plan_as_json(plan)
+        )
+        await tx.tables.save_preview(kept)
+    return PreviewedRound(token, plan)
 
 
 async def commit_round(ctx: Context, command: CommitRound) -> CommittedRound:
@@ -53,7 +91,10 @@ async def commit_round(ctx: Context, command: CommitRound) -> CommittedRound:
         # Lock the roster so that a withdrawal cannot slip between planning and recording.
         await tx.tables.lock_roster(program_id)
         pool = await load_pool(tx.tables, program_id)
-        plan = await asyncio.to_thread(plan_round, pool, program.scoring_policy())
+        if command.preview_token is not None:
+            plan = await _previewed(tx, program_id, command.preview_token, version, pool_hash(pool))
+        else:
+            plan = await _plan(program, pool, command.pins, command.excludes)
         if not plan.pairs:
             raise Conflict("no pairs to make: a round needs two people who can meet")
         round_id = uuid.uuid4().hex
@@ -74,3 +115,30 @@ async def commit_round(ctx: Context, command: CommitRound) -> CommittedRound:
         matched = [m for p in plan.pairs for m in p.member_ids]
         await tx.tables.mark_rematch(program_id, matched, wanted=False)
         return CommittedRound(round_id, pair_ids, plan, result)
+
+
+async def _plan(program: Program, pool: list[Candidate], pins: Pairs, excludes: Pairs) -> RoundPlan:
+    policy = program.scoring_policy()
+    check_options(pins, excludes, pool, policy)
+    return await asyncio.to_thread(plan_round, pool, policy, pins=pins, excludes=excludes)
+
+
+async def _previewed(
+    tx: Tx, program_id: str, token: str, version: int, current_pool: str
+) -> RoundPlan:
+    """The kept plan, if neither the program nor its pool moved since the preview."""
+    kept = await tx.tables.preview(program_id, token)
+    if kept is None:
+        raise NotFound(f"no preview {token} of program {program_id}")
+    if kept.program_version != version:
+        raise Stale(
+            "the program changed since this preview (a round, an update): preview again",
+            previewed_version=kept.program_version,
+            current_version=version,
+        )
+    if kept.pool_hash != current_pool:
+        raise Stale(
+            "the pool changed since this preview (someone enrolled, left, was paired or "
+            "changed their profile): preview again"
+        )
+    return plan_from_json(kept.plan)

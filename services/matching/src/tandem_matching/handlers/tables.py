@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from tandem_matching.domain.profile import Personality
+from tandem_matching.domain.round_record import StoredPreview
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,19 @@ class Upserted:
 
 
 @dataclass(frozen=True)
+class PeerRequestRow:
+    """A peer request as stored beside its events."""
+
+    request_id: str
+    program_id: str
+    requester_id: str
+    peer_id: str
+    status: str
+    expires_at: datetime
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class PrivateAnswers:
     """What stays in this database only: personality answers and local working hours."""
 
@@ -50,6 +64,8 @@ class MatchingTables(Protocol):
     async def upsert_people(self, entries: Sequence[DirectoryEntry]) -> list[Upserted]: ...
 
     async def person(self, person_id: str) -> DirectoryEntry | None: ...
+
+    async def whole_directory(self) -> list[DirectoryEntry]: ...
 
     async def enrolments_of(self, person_ids: Sequence[str]) -> list[tuple[str, str]]: ...
 
@@ -82,3 +98,13 @@ class MatchingTables(Protocol):
     ) -> None: ...
 
     async def deactivate_pair(self, pair_id: str) -> None: ...
+
+    async def save_peer_request(self, request: PeerRequestRow) -> None: ...
+
+    async def peer_requests(
+        self, program_id: str, person_ids: Sequence[str]
+    ) -> list[PeerRequestRow]: ...
+
+    async def save_preview(self, preview: StoredPreview) -> None: ...
+
+    async def preview(self, program_id: str, token: str) -> StoredPreview | None: ...

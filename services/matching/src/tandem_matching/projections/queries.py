@@ -13,7 +13,9 @@ from tandem_matching.handlers.tables import DirectoryEntry
 _ROSTER = """
 SELECT program_id, person_id, status, level, department, profile,
        coalesce(rematch_requested_at > coalesce(last_paired_at, '-infinity'), false)
-           AS rematch_requested
+           AS rematch_requested,
+       CASE WHEN rematch_requested_at > coalesce(last_paired_at, '-infinity')
+            THEN rematch_reason END AS rematch_reason
 FROM roster_view
 """
 

@@ -55,11 +55,15 @@ class Roster:
                 event.occurred_at,
             )
         elif isinstance(event, RematchRequested):
+            # Requests arrive in order per person, but keep the newest reason whatever the order.
             await self._require(
                 ctx,
-                f"UPDATE {roster} SET rematch_requested_at = greatest(rematch_requested_at, $3)",
+                f"UPDATE {roster} SET rematch_requested_at = greatest(rematch_requested_at, $3),"
+                " rematch_reason = CASE WHEN rematch_requested_at IS NULL"
+                " OR $3 >= rematch_requested_at THEN $4 ELSE rematch_reason END",
                 event,
                 event.occurred_at,
+                event.reason,
             )
         elif isinstance(event, PairCreated):
             # Keyed by pair, so it may come before or after the members' own events.
@@ -76,13 +80,13 @@ class Roster:
         ctx: ProjectionContext,
         update: str,
         event: ProfileUpdated | ParticipantWithdrew | RematchRequested,
-        value: object,
+        *values: object,
     ) -> None:
         found = await ctx.conn.fetchval(
             f"{update} WHERE program_id = $1 AND person_id = $2 RETURNING 1",
             event.program_id,
             event.person_id,
-            value,
+            *values,
         )
         if found is None:
             raise WaitFor(f"ParticipantEnrolled {event.person_id} in {event.program_id}")
