@@ -145,6 +145,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pairs", type=int, default=10_000)
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--profile", help="write the service's cProfile stats to this file")
     args = parser.parse_args()
     people = 2 * args.pairs
     factory = DatabaseFactory(ADMIN_DSN)
@@ -171,11 +172,12 @@ def main() -> None:
                 "TANDEM_CLOCK_OFFSET_SECONDS": str(offset),
                 "TANDEM_LOG_LEVEL": "WARNING",
             }
+            profile = ["-m", "cProfile", "-o", args.profile] if args.profile else []
             service = subprocess.Popen(
-                [sys.executable, "-m", "tandem_notifications", "serve"],
+                [sys.executable, *profile, "-m", "tandem_notifications", "serve"],
                 env=env,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=None if args.profile else subprocess.DEVNULL,
             )
             wait_ready(f"http://127.0.0.1:{port}/ready")
             envelopes = round_events(args.pairs, datetime.now(UTC) + timedelta(seconds=offset))

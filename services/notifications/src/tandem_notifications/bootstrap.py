@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from fastapi import FastAPI
 
-from tandem_notifications.adapters.postgres import NotificationTables
+from tandem_notifications.adapters.postgres import PostgresNotificationTables
 from tandem_notifications.api import routers
 from tandem_notifications.handlers.dispatch import DispatchLoop
 from tandem_notifications.outbound import run_worker, senders, system_clock
@@ -69,7 +69,7 @@ SERVICE = NotificationsService(
     ABOUT,
     routers=routers,
     projections=all_projections(),
-    tables=NotificationTables,
+    tables=PostgresNotificationTables,
 )
 build_app = SERVICE.build_app  # what deployment checks call
 MIGRATIONS = SERVICE.all_migrations

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
+import orjson
 import pytest
+from aiokafka import AIOKafkaConsumer
 from icalendar import Calendar
 
 from tandem_events.catalog.engagement import CadenceAgreed
@@ -171,3 +174,53 @@ async def test_a_cadence_replaces_the_prompt_with_reminders_carrying_the_series(
         "SELECT count(*) FROM deliveries WHERE pair_id = 'pair-3' AND status = 'scheduled'"
     )
     assert left[0][0] == 0
+
+
+async def scheduled_on_kafka(
+    service: Running, pair_id: str, settle: float
+) -> list[dict[str, object]]:
+    """The pair's NotificationScheduled payloads on notifications.events, read until quiet."""
+    consumer = AIOKafkaConsumer(
+        service.prefix + "notifications.events",
+        bootstrap_servers=service.kafka_bootstrap,
+        auto_offset_reset="earliest",
+        group_id=None,
+    )
+    await consumer.start()
+    found: list[dict[str, object]] = []
+    quiet_since = asyncio.get_running_loop().time()
+    try:
+        async with asyncio.timeout(90):
+            while not found or asyncio.get_running_loop().time() - quiet_since < settle:
+                for batch in (await consumer.getmany(timeout_ms=500)).values():
+                    for r in batch:
+                        kind = dict(r.headers)["ce_type"].decode()
+                        payload = orjson.loads(r.value)
+                        if "NotificationScheduled" in kind and payload.get("pair_id") == pair_id:
+                            found.append(payload)
+                            quiet_since = asyncio.get_running_loop().time()
+    finally:
+        await consumer.stop()
+    return found
+
+
+async def test_each_planned_notification_is_announced_once_on_kafka(service: Running) -> None:
+    ivy, jon = service.person("ivy-5"), service.person("jon-5")
+    now = service.clock.next_wednesday_morning()
+    _, created = await service.publish(
+        program("prog-5", now), pair("pair-5", "prog-5", (ivy, jon), now)
+    )
+    await service.publish(created)  # redelivered: planned already, announced already
+    found = await scheduled_on_kafka(service, "pair-5", settle=5)
+    keys = sorted((str(p["notification_id"]), str(p["channel"])) for p in found)
+    assert len(keys) == len(set(keys))  # none twice
+    rows = await service.fetch(
+        "SELECT notification_id::text, channel, kind, due_at FROM deliveries WHERE pair_id = $1",
+        "pair-5",
+    )
+    assert keys == sorted((r["notification_id"], r["channel"]) for r in rows)
+    intro = mid(created.id, ivy, "introduction").strip("<").split(".")[0]
+    [email_intro] = [p for p in found if p["notification_id"] == intro and p["channel"] == "email"]
+    assert email_intro["kind"] == "introduction"
+    assert email_intro["recipient_id"] == ivy
+    assert {p["kind"] for p in found} == {"introduction", "reminder"}

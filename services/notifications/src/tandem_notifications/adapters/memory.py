@@ -1,4 +1,4 @@
-"""An in-memory delivery book for unit tests; the contract suite holds it to Postgres' behaviour."""
+"""In-memory notification tables for unit tests; the contract suite holds them to Postgres'."""
 
 from __future__ import annotations
 
@@ -6,11 +6,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from tandem_notifications.adapters.ports import Claimed, InboxEntry, Settled
+from tandem_notifications.adapters.ports import (
+    ChoiceBook,
+    Claimed,
+    DeliveryBook,
+    InboxEntry,
+    ProgramChannels,
+    Recorded,
+    Settled,
+)
 from tandem_notifications.domain.delivery import Delivery, Status
 from tandem_notifications.domain.errors import InvalidTransition
 from tandem_notifications.domain.kinds import PRIORITY
 from tandem_notifications.domain.planning import Planned
+from tandem_notifications.domain.preferences import PersonChoices
 
 
 @dataclass
@@ -26,8 +35,9 @@ class MemoryBook:
         self.rows: dict[tuple[str, str], _Row] = {}
         self.entries: dict[str, InboxEntry] = {}
 
-    async def schedule(self, planned: Sequence[Planned]) -> None:
-        """Record each (notification, channel) once."""
+    async def schedule(self, planned: Sequence[Planned]) -> list[Recorded]:
+        """Record each (notification, channel) once; returns those new."""
+        recorded: list[Recorded] = []
         for p in planned:
             for channel in p.channels:
                 key = (p.notification_id, channel.value)
@@ -38,6 +48,8 @@ class MemoryBook:
                 )
                 claimed = Claimed(delivery, p.cause_id, p.program_id, p.pair_id, dict(p.data))
                 self.rows[key] = _Row(claimed, p.tags)
+                recorded.append((p, channel))
+        return recorded
 
     async def cancel(self, tags: Sequence[str], now: datetime) -> int:
         """Cancel scheduled deliveries carrying any of ``tags``."""
@@ -108,3 +120,79 @@ class MemoryBook:
         if entry.read_at is None:
             self.entries[notification_id] = replace(entry, read_at=now)
         return True
+
+
+class MemoryChoices:
+    """People's choices, programs' settings and template overrides in dictionaries."""
+
+    def __init__(self) -> None:
+        self.people: dict[str, PersonChoices] = {}
+        self.programs: dict[str, ProgramChannels] = {}
+        self.templates: dict[tuple[str, str, str], str] = {}
+
+    def know_program(self, program_id: str) -> None:
+        """A program launched (the planner's part in Postgres)."""
+        self.programs.setdefault(program_id, ProgramChannels({}, None, None, ""))
+
+    async def save_person(self, person_id: str, choices: PersonChoices, now: datetime) -> None:
+        """Replace a person's choices."""
+        self.people[person_id] = choices
+
+    async def person(self, person_id: str) -> PersonChoices | None:
+        """A person's stored choices."""
+        return self.people.get(person_id)
+
+    async def unsubscribe_email(self, person_id: str, now: datetime) -> None:
+        """Stop every email to the person, keeping their other choices."""
+        mine = self.people.get(person_id, PersonChoices())
+        prefs = replace(mine.preferences, email_unsubscribed=True)
+        self.people[person_id] = replace(mine, preferences=prefs)
+
+    async def save_program(
+        self,
+        program_id: str,
+        defaults: dict[str, list[str]],
+        webhook_url: str | None,
+        webhook_secret: str | None,
+        support: str,
+    ) -> None:
+        """Store a known program's settings (a None secret keeps the current one)."""
+        known = self.programs.get(program_id)
+        if known is None:
+            return
+        secret = None if webhook_url is None else webhook_secret or known.webhook_secret
+        self.programs[program_id] = ProgramChannels(dict(defaults), webhook_url, secret, support)
+
+    async def program(self, program_id: str) -> ProgramChannels | None:
+        """A known program's settings."""
+        return self.programs.get(program_id)
+
+    async def put_template(self, program_id: str, kind: str, part: str, source: str) -> None:
+        """Override one part of one kind."""
+        self.templates[(program_id, kind, part)] = source
+
+    async def template(self, program_id: str, kind: str, part: str) -> str | None:
+        """A program's override of one part."""
+        return self.templates.get((program_id, kind, part))
+
+    async def drop_template(self, program_id: str, kind: str, part: str) -> bool:
+        """Drop an override; False when there was none."""
+        return self.templates.pop((program_id, kind, part), None) is not None
+
+
+class MemoryNotificationTables:
+    """The notification tables in memory."""
+
+    def __init__(self) -> None:
+        self.memory_book = MemoryBook()
+        self.memory_choices = MemoryChoices()
+
+    @property
+    def book(self) -> DeliveryBook:
+        """Deliveries and the inbox."""
+        return self.memory_book
+
+    @property
+    def choices(self) -> ChoiceBook:
+        """Preferences and program settings."""
+        return self.memory_choices

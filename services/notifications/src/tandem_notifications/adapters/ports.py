@@ -8,7 +8,12 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from tandem_notifications.domain.delivery import Delivery, Status
+from tandem_notifications.domain.kinds import Channel
 from tandem_notifications.domain.planning import Planned
+from tandem_notifications.domain.preferences import PersonChoices
+
+# One newly recorded (notification, channel): what NotificationScheduled announces.
+Recorded = tuple[Planned, Channel]
 
 
 @dataclass(frozen=True)
@@ -51,8 +56,8 @@ class InboxEntry:
 class DeliveryBook(Protocol):
     """Scheduled, in-flight and settled deliveries, and the inbox they fill."""
 
-    async def schedule(self, planned: Sequence[Planned]) -> None:
-        """Record each (notification, channel) once; a repeat of the same cause changes nothing."""
+    async def schedule(self, planned: Sequence[Planned]) -> list[Recorded]:
+        """Record each (notification, channel) once; returns those new (a repeat adds nothing)."""
         ...
 
     async def cancel(self, tags: Sequence[str], now: datetime) -> int:
@@ -85,4 +90,71 @@ class DeliveryBook(Protocol):
 
     async def mark_read(self, person_id: str, notification_id: str, now: datetime) -> bool:
         """Mark one of the person's entries read; False when it is not theirs or not there."""
+        ...
+
+
+@dataclass(frozen=True)
+class ProgramChannels:
+    """A program owner's channel settings."""
+
+    defaults: Mapping[str, list[str]]
+    webhook_url: str | None
+    webhook_secret: str | None
+    support: str
+
+
+class ChoiceBook(Protocol):
+    """People's preferences and program owners' settings and template overrides."""
+
+    async def save_person(self, person_id: str, choices: PersonChoices, now: datetime) -> None:
+        """Replace a person's choices."""
+        ...
+
+    async def person(self, person_id: str) -> PersonChoices | None:
+        """A person's stored choices (None: they made none)."""
+        ...
+
+    async def unsubscribe_email(self, person_id: str, now: datetime) -> None:
+        """Stop every email to the person at once, keeping their other choices."""
+        ...
+
+    async def save_program(
+        self,
+        program_id: str,
+        defaults: dict[str, list[str]],
+        webhook_url: str | None,
+        webhook_secret: str | None,
+        support: str,
+    ) -> None:
+        """Store a known program's channel settings (a None secret keeps the current one)."""
+        ...
+
+    async def program(self, program_id: str) -> ProgramChannels | None:
+        """A known program's channel settings."""
+        ...
+
+    async def put_template(self, program_id: str, kind: str, part: str, source: str) -> None:
+        """Override one part of one kind for a program."""
+        ...
+
+    async def template(self, program_id: str, kind: str, part: str) -> str | None:
+        """A program's override of one part, if any."""
+        ...
+
+    async def drop_template(self, program_id: str, kind: str, part: str) -> bool:
+        """Go back to Tandem's template for one part; False when there was no override."""
+        ...
+
+
+class NotificationTables(Protocol):
+    """The write side one command reaches, inside its transaction."""
+
+    @property
+    def book(self) -> DeliveryBook:
+        """Deliveries and the inbox."""
+        ...
+
+    @property
+    def choices(self) -> ChoiceBook:
+        """Preferences and program settings."""
         ...

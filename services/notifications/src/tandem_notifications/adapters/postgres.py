@@ -8,8 +8,17 @@ from typing import Any
 
 import asyncpg
 
+from tandem_notifications.adapters import surroundings as reads
 from tandem_notifications.adapters.directory import Contact
-from tandem_notifications.adapters.ports import Claimed, InboxEntry, Settled
+from tandem_notifications.adapters.ports import (
+    ChoiceBook,
+    Claimed,
+    DeliveryBook,
+    InboxEntry,
+    ProgramChannels,
+    Recorded,
+    Settled,
+)
 from tandem_notifications.domain.delivery import Delivery, Status
 from tandem_notifications.domain.kinds import PRIORITY, Channel, Kind
 from tandem_notifications.domain.planning import Planned
@@ -24,6 +33,7 @@ FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text
             $8::text[], $9::jsonb[], $10::smallint[], $11::timestamptz[])
      AS t(id, channel, cause, recipient, kind, program, pair, tags, data, priority, due)
 ON CONFLICT (notification_id, channel) DO NOTHING
+RETURNING notification_id::text, channel
 """
 
 _CLAIM = """
@@ -59,12 +69,13 @@ class PostgresBook:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def schedule(self, planned: Sequence[Planned]) -> None:
-        """Record each (notification, channel) once; a repeat of the same cause changes nothing."""
+    async def schedule(self, planned: Sequence[Planned]) -> list[Recorded]:
+        """Record each (notification, channel) once; returns those new (a repeat adds nothing)."""
         rows = [(p, c) for p in planned for c in p.channels]
         if not rows:
-            return
-        await self._conn.execute(
+            return []
+        # fetch, not execute: the answer is needed, and a projection's execute may be queued.
+        new = await self._conn.fetch(
             _SCHEDULE,
             [p.notification_id for p, _ in rows],
             [c.value for _, c in rows],
@@ -79,6 +90,8 @@ class PostgresBook:
             [PRIORITY[p.kind] for p, _ in rows],
             [p.due_at for p, _ in rows],
         )
+        recorded = {(r[0], r[1]) for r in new}
+        return [(p, c) for p, c in rows if (p.notification_id, c.value) in recorded]
 
     async def cancel(self, tags: Sequence[str], now: datetime) -> int:
         """Cancel scheduled deliveries carrying any of ``tags``; how many were cancelled."""
@@ -266,6 +279,10 @@ class PostgresChoices:
             now,
         )
 
+    async def person(self, person_id: str) -> PersonChoices | None:
+        """A person's stored choices (None: they made none)."""
+        return (await reads.choices(self._conn, [person_id])).get(person_id)
+
     async def unsubscribe_email(self, person_id: str, now: datetime) -> None:
         """Stop every email to the person at once, keeping their other choices."""
         await self._conn.execute(
@@ -296,6 +313,30 @@ class PostgresChoices:
             support,
         )
 
+    async def program(self, program_id: str) -> ProgramChannels | None:
+        """A known program's channel settings."""
+        row = await self._conn.fetchrow(
+            "SELECT channel_defaults, webhook_url, webhook_secret, support FROM programs"
+            " WHERE program_id = $1",
+            program_id,
+        )
+        if row is None:
+            return None
+        return ProgramChannels(
+            dict(row[0] or {}), row["webhook_url"], row["webhook_secret"], row["support"]
+        )
+
+    async def template(self, program_id: str, kind: str, part: str) -> str | None:
+        """A program's override of one part, if any."""
+        source: str | None = await self._conn.fetchval(
+            "SELECT source FROM program_templates WHERE program_id = $1 AND kind = $2"
+            " AND part = $3",
+            program_id,
+            kind,
+            part,
+        )
+        return source
+
     async def put_template(self, program_id: str, kind: str, part: str, source: str) -> None:
         """Override one part of one kind for a program."""
         await self._conn.execute(
@@ -320,9 +361,19 @@ class PostgresChoices:
         return found is not None
 
 
-class NotificationTables:
+class PostgresNotificationTables:
     """The write side one command reaches, on its transaction's connection."""
 
     def __init__(self, conn: asyncpg.Connection) -> None:
-        self.book = PostgresBook(conn)
-        self.choices = PostgresChoices(conn)
+        self._book = PostgresBook(conn)
+        self._choices = PostgresChoices(conn)
+
+    @property
+    def book(self) -> DeliveryBook:
+        """Deliveries and the inbox."""
+        return self._book
+
+    @property
+    def choices(self) -> ChoiceBook:
+        """Preferences and program settings."""
+        return self._choices

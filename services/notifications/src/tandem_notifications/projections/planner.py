@@ -19,9 +19,10 @@ from tandem_events.catalog.matching import (
 )
 from tandem_events.envelope import Envelope
 from tandem_events.projection import ProjectionContext, WaitFor
-from tandem_notifications.adapters.postgres import PostgresBook, PostgresContacts
+from tandem_notifications.adapters.postgres import PostgresContacts
 from tandem_notifications.domain import planning
 from tandem_notifications.domain.planning import Plan
+from tandem_notifications.handlers.plans import record_plan
 
 
 class Planner:
@@ -35,10 +36,7 @@ class Planner:
         """Record what ``event`` asks to be said, and cancel what it makes moot."""
         cause = envelope.id
         plan = await self._plan(ctx, event, cause)
-        book = PostgresBook(ctx.conn)
-        if plan.cancel:
-            await book.cancel(plan.cancel, event.occurred_at)
-        await book.schedule(plan.schedule)
+        await record_plan(ctx.conn, plan, event.occurred_at)
 
     async def _plan(self, ctx: ProjectionContext, event: DomainEvent, cause: str) -> Plan:
         pairs, programs = ctx.table("pairs"), ctx.table("programs")
