@@ -7,12 +7,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from tandem_notifications.adapters.ports import (
+    Announced,
     ChoiceBook,
     Claimed,
     DeliveryBook,
     InboxEntry,
     ProgramChannels,
-    Recorded,
     Settled,
 )
 from tandem_notifications.domain.delivery import Delivery, Status
@@ -26,6 +26,7 @@ from tandem_notifications.domain.preferences import PersonChoices
 class _Row:
     claimed: Claimed
     tags: tuple[str, ...]
+    announced: bool = False
 
 
 class MemoryBook:
@@ -35,9 +36,8 @@ class MemoryBook:
         self.rows: dict[tuple[str, str], _Row] = {}
         self.entries: dict[str, InboxEntry] = {}
 
-    async def schedule(self, planned: Sequence[Planned]) -> list[Recorded]:
-        """Record each (notification, channel) once; returns those new."""
-        recorded: list[Recorded] = []
+    async def schedule(self, planned: Sequence[Planned]) -> None:
+        """Record each (notification, channel) once."""
         for p in planned:
             for channel in p.channels:
                 key = (p.notification_id, channel.value)
@@ -48,8 +48,27 @@ class MemoryBook:
                 )
                 claimed = Claimed(delivery, p.cause_id, p.program_id, p.pair_id, dict(p.data))
                 self.rows[key] = _Row(claimed, p.tags)
-                recorded.append((p, channel))
-        return recorded
+
+    async def announce(self, limit: int) -> list[Announced]:
+        """Take deliveries not announced yet, soonest due first."""
+        new = sorted(
+            (r for r in self.rows.values() if not r.announced),
+            key=lambda r: (
+                r.claimed.delivery.due_at,
+                r.claimed.delivery.notification_id,
+                r.claimed.delivery.channel.value,
+            ),
+        )[:limit]
+        for row in new:
+            row.announced = True
+        taken = [
+            Announced(
+                d.notification_id, d.channel, d.recipient_id, d.kind, d.due_at, r.claimed.pair_id
+            )
+            for r in new
+            for d in (r.claimed.delivery,)
+        ]
+        return sorted(taken, key=lambda a: (a.due_at, a.notification_id, a.channel.value))
 
     async def cancel(self, tags: Sequence[str], now: datetime) -> int:
         """Cancel scheduled deliveries carrying any of ``tags``."""
@@ -68,6 +87,8 @@ class MemoryBook:
             try:
                 row.claimed.delivery.check_claimable(now)
             except InvalidTransition:
+                continue
+            if not row.announced:
                 continue
             due.append(row)
         due.sort(key=lambda r: (PRIORITY[r.claimed.delivery.kind], r.claimed.delivery.due_at))

@@ -8,12 +8,9 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from tandem_notifications.domain.delivery import Delivery, Status
-from tandem_notifications.domain.kinds import Channel
+from tandem_notifications.domain.kinds import Channel, Kind
 from tandem_notifications.domain.planning import Planned
 from tandem_notifications.domain.preferences import PersonChoices
-
-# One newly recorded (notification, channel): what NotificationScheduled announces.
-Recorded = tuple[Planned, Channel]
 
 
 @dataclass(frozen=True)
@@ -41,6 +38,18 @@ class Settled:
 
 
 @dataclass(frozen=True)
+class Announced:
+    """A newly scheduled (notification, channel), taken to be announced as NotificationScheduled."""
+
+    notification_id: str
+    channel: Channel
+    recipient_id: str
+    kind: Kind
+    due_at: datetime
+    pair_id: str | None
+
+
+@dataclass(frozen=True)
 class InboxEntry:
     """One in-app notification."""
 
@@ -56,8 +65,15 @@ class InboxEntry:
 class DeliveryBook(Protocol):
     """Scheduled, in-flight and settled deliveries, and the inbox they fill."""
 
-    async def schedule(self, planned: Sequence[Planned]) -> list[Recorded]:
-        """Record each (notification, channel) once; returns those new (a repeat adds nothing)."""
+    async def schedule(self, planned: Sequence[Planned]) -> None:
+        """Record each (notification, channel) once; a repeat of the same cause changes nothing.
+
+        Answers nothing, so that a projection's writes can be queued and sent in runs."""
+        ...
+
+    async def announce(self, limit: int) -> list[Announced]:
+        """Take up to ``limit`` deliveries not announced yet (soonest due first), marking them
+        announced; a delivery is claimed for sending only once announced."""
         ...
 
     async def cancel(self, tags: Sequence[str], now: datetime) -> int:

@@ -11,12 +11,12 @@ import asyncpg
 from tandem_notifications.adapters import surroundings as reads
 from tandem_notifications.adapters.directory import Contact
 from tandem_notifications.adapters.ports import (
+    Announced,
     ChoiceBook,
     Claimed,
     DeliveryBook,
     InboxEntry,
     ProgramChannels,
-    Recorded,
     Settled,
 )
 from tandem_notifications.domain.delivery import Delivery, Status
@@ -33,7 +33,16 @@ FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text
             $8::text[], $9::jsonb[], $10::smallint[], $11::timestamptz[])
      AS t(id, channel, cause, recipient, kind, program, pair, tags, data, priority, due)
 ON CONFLICT (notification_id, channel) DO NOTHING
-RETURNING notification_id::text, channel
+"""
+
+_ANNOUNCE = """
+UPDATE deliveries d SET announced = true
+FROM (
+    SELECT notification_id, channel FROM deliveries WHERE NOT announced
+    ORDER BY due_at, notification_id, channel LIMIT $1 FOR UPDATE SKIP LOCKED
+) new
+WHERE d.notification_id = new.notification_id AND d.channel = new.channel
+RETURNING d.notification_id::text, d.channel, d.recipient_id, d.kind, d.due_at, d.pair_id
 """
 
 _CLAIM = """
@@ -41,7 +50,8 @@ UPDATE deliveries d
 SET status = 'sending', attempts = d.attempts + 1, lease_until = $2
 FROM (
     SELECT notification_id, channel FROM deliveries
-    WHERE (status = 'scheduled' AND due_at <= $1) OR (status = 'sending' AND lease_until <= $1)
+    WHERE (status = 'scheduled' AND announced AND due_at <= $1)
+       OR (status = 'sending' AND lease_until <= $1)
     ORDER BY priority, due_at
     LIMIT $3
     FOR UPDATE SKIP LOCKED
@@ -69,13 +79,12 @@ class PostgresBook:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def schedule(self, planned: Sequence[Planned]) -> list[Recorded]:
-        """Record each (notification, channel) once; returns those new (a repeat adds nothing)."""
+    async def schedule(self, planned: Sequence[Planned]) -> None:
+        """Record each (notification, channel) once; a repeat of the same cause changes nothing."""
         rows = [(p, c) for p in planned for c in p.channels]
         if not rows:
-            return []
-        # fetch, not execute: the answer is needed, and a projection's execute may be queued.
-        new = await self._conn.fetch(
+            return
+        await self._conn.execute(
             _SCHEDULE,
             [p.notification_id for p, _ in rows],
             [c.value for _, c in rows],
@@ -90,8 +99,14 @@ class PostgresBook:
             [PRIORITY[p.kind] for p, _ in rows],
             [p.due_at for p, _ in rows],
         )
-        recorded = {(r[0], r[1]) for r in new}
-        return [(p, c) for p, c in rows if (p.notification_id, c.value) in recorded]
+
+    async def announce(self, limit: int) -> list[Announced]:
+        """Take deliveries not announced yet, soonest due first, marking them announced."""
+        rows = await self._conn.fetch(_ANNOUNCE, limit)
+        return [
+            Announced(r[0], Channel(r[1]), r[2], Kind(r[3]), r[4], r[5])
+            for r in sorted(rows, key=lambda r: (r[4], r[0], r[1]))
+        ]
 
     async def cancel(self, tags: Sequence[str], now: datetime) -> int:
         """Cancel scheduled deliveries carrying any of ``tags``; how many were cancelled."""

@@ -35,6 +35,7 @@ from tandem_notifications.domain.retry import RetryPolicy
 from tandem_notifications.domain.timing import next_moment
 from tandem_notifications.handlers.compose import calendar_for, compose
 from tandem_notifications.handlers.gather import Gathered, Lookup, gather
+from tandem_notifications.handlers.plans import announce
 from tandem_notifications.handlers.throttle import Throttle
 from tandem_service.logging import get_logger
 
@@ -67,6 +68,7 @@ class DispatchConfig:
     unsubscribe_ttl: timedelta = timedelta(days=60)
     lease: timedelta = timedelta(minutes=2)
     batch: int = 200
+    announce_batch: int = 5000
     concurrency: int = 16
     rate_per_second: float = 500.0
     contact_ttl: timedelta = timedelta(days=1)
@@ -101,10 +103,12 @@ class Dispatcher:
         self._slots = asyncio.Semaphore(config.concurrency)
 
     async def run_once(self) -> int:
-        """Plan due series on, then deliver one batch of what is due; how many it settled."""
+        """Plan due series on, announce what is newly scheduled, then deliver one batch of
+        what is due; how many it settled."""
         now = self._clock()
         if self._horizon is not None:
             await self._horizon.sweep(now)
+        await announce(self._pool, self._config.announce_batch, now)
         async with self._pool.acquire() as conn:
             claimed = await PostgresBook(conn).claim(now, self._config.lease, self._config.batch)
         if not claimed:

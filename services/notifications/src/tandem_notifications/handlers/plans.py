@@ -1,25 +1,23 @@
-"""Record a plan: cancel what it makes moot, schedule what it asks, announce what is new.
+"""Record a plan (cancel what it makes moot, schedule what it asks), and announce what is new.
 
 A plan's series are planned a horizon ahead here, and a timer per series (kind ``HORIZON``)
-brings each back when its earliest planned occurrence comes due, to plan it on.
-
-Each newly scheduled (notification, channel) is announced as ``NotificationScheduled`` through
-the store (the outbox) in the caller's transaction, so the schedule and its event commit
-together; a repeated cause schedules nothing new and so announces nothing twice.
+brings each back when its earliest planned occurrence comes due, to plan it on. Recording only
+writes, without reading an answer back, so the projection runner can queue a whole batch's
+plans and send them in pipelined runs. Announcing is separate: :func:`announce` takes what
+is newly scheduled, in batches, and appends one ``NotificationScheduled`` per (notification,
+channel) through the store (the outbox) in the same transaction that marks it announced.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 import asyncpg
 
 from tandem_events import timers
-from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.notifications import NotificationScheduled
 from tandem_events.store_batch import append_many
-from tandem_notifications.adapters.ports import Recorded
+from tandem_notifications.adapters.ports import Announced
 from tandem_notifications.adapters.postgres import PostgresBook
 from tandem_notifications.adapters.series import to_payload
 from tandem_notifications.domain.horizon import extend
@@ -31,8 +29,8 @@ ACTOR = "notifications"
 HORIZON = "notifications.horizon"
 
 
-async def record_plan(conn: asyncpg.Connection, plan: Plan, now: datetime) -> int:
-    """Apply ``plan`` on ``conn`` (inside the caller's transaction); how many were scheduled."""
+async def record_plan(conn: asyncpg.Connection, plan: Plan, now: datetime) -> None:
+    """Apply ``plan`` on ``conn`` (inside the caller's transaction)."""
     book = PostgresBook(conn)
     if plan.cancel:
         await book.cancel(plan.cancel, now)
@@ -46,33 +44,30 @@ async def record_plan(conn: asyncpg.Connection, plan: Plan, now: datetime) -> in
     await timers.schedule_many(
         conn, HORIZON, [(e.series.key, e.look_again, to_payload(e.series)) for e in extended]
     )
-    schedule = [*plan.schedule, *(p for e in extended for p in e.planned)]
-    recorded = await book.schedule(schedule)
-    by_stream: dict[str, list[DomainEvent]] = {}
-    for planned, event in announcements(recorded, now):
-        by_stream.setdefault(f"notification-{planned}", []).append(event)
-    # A new notification's stream is new: version 0 (one append per notification).
-    await append_many(conn, SOURCE, [(s, 0, events) for s, events in by_stream.items()])
-    return len(recorded)
+    await book.schedule([*plan.schedule, *(p for e in extended for p in e.planned)])
 
 
-def announcements(
-    recorded: Sequence[Recorded], now: datetime
-) -> list[tuple[str, NotificationScheduled]]:
-    """One NotificationScheduled per newly recorded (notification, channel)."""
-    return [
-        (
-            p.notification_id,
-            NotificationScheduled(
-                occurred_at=now,
-                actor_id=ACTOR,
-                notification_id=p.notification_id,
-                recipient_id=p.recipient_id,
-                channel=channel.value,
-                kind=CATALOG_KIND[p.kind],
-                due_at=p.due_at,
-                pair_id=p.pair_id,
-            ),
-        )
-        for p, channel in recorded
-    ]
+async def announce(pool: asyncpg.Pool, limit: int, now: datetime) -> int:
+    """Announce up to ``limit`` newly scheduled deliveries; how many were announced."""
+    async with pool.acquire() as conn, conn.transaction():
+        taken = await PostgresBook(conn).announce(limit)
+        # One stream per (notification, channel), new at version 0: announced once, ever.
+        appends = [
+            (f"notification-{a.notification_id}-{a.channel.value}", 0, [_event(a, now)])
+            for a in taken
+        ]
+        await append_many(conn, SOURCE, appends)
+    return len(taken)
+
+
+def _event(a: Announced, now: datetime) -> NotificationScheduled:
+    return NotificationScheduled(
+        occurred_at=now,
+        actor_id=ACTOR,
+        notification_id=a.notification_id,
+        recipient_id=a.recipient_id,
+        channel=a.channel.value,
+        kind=CATALOG_KIND[a.kind],
+        due_at=a.due_at,
+        pair_id=a.pair_id,
+    )

@@ -18,3 +18,9 @@ BEGIN
      WHERE recipient_id = NEW.person_id AND status = 'scheduled';
     RETURN NEW;
 END $$;
+
+-- NotificationScheduled is announced from here in batches (an outbox inside the outbox): the
+-- planner only inserts, so a round of ten thousand pairs is written in a few pipelined runs.
+-- A delivery is claimed for sending only once announced, so Scheduled precedes Sent.
+ALTER TABLE deliveries ADD COLUMN announced boolean NOT NULL DEFAULT false;
+CREATE INDEX deliveries_unannounced ON deliveries (due_at) WHERE NOT announced;
