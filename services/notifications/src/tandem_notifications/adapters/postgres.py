@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,7 +25,21 @@ from tandem_notifications.domain.kinds import PRIORITY, Channel, Kind
 from tandem_notifications.domain.planning import Planned
 from tandem_notifications.domain.preferences import PersonChoices
 
-_SCHEDULE = """
+# One statement per recorded plan, whatever it holds, so that the projection runner's
+# write-behind sends a whole batch of plans as one pipelined run: the series' timers (the
+# kit's timers table), a new pair's row (the planner's table) and the deliveries.
+_RECORD = """
+WITH series AS (
+    INSERT INTO timers (kind, key, due_at, payload)
+    SELECT $12, s.key, s.due, s.payload
+    FROM unnest($13::text[], $14::timestamptz[], $15::jsonb[]) AS s(key, due, payload)
+    ON CONFLICT (kind, key) DO UPDATE
+    SET due_at = excluded.due_at, payload = excluded.payload, attempts = 0, last_error = NULL
+), pair AS (
+    INSERT INTO {pairs} (pair_id, program_id, member_ids)
+    SELECT $16, $17, $18::text[] WHERE $16::text IS NOT NULL
+    ON CONFLICT (pair_id) DO NOTHING
+)
 INSERT INTO deliveries (notification_id, channel, cause_id, recipient_id, kind, program_id,
                         pair_id, tags, data, priority, due_at)
 SELECT t.id, t.channel, t.cause, t.recipient, t.kind, t.program, t.pair,
@@ -73,6 +88,18 @@ RETURNING d.notification_id::text, d.channel
 """
 
 
+HORIZON = "notifications.horizon"  # the timers kind of rolling series
+
+
+@dataclass(frozen=True)
+class NewPair:
+    """A pair as the planner keeps it when it is created."""
+
+    pair_id: str
+    program_id: str
+    member_ids: tuple[str, ...]
+
+
 class PostgresBook:
     """The delivery book on one connection (inside the caller's transaction when it has one)."""
 
@@ -81,11 +108,22 @@ class PostgresBook:
 
     async def schedule(self, planned: Sequence[Planned]) -> None:
         """Record each (notification, channel) once; a repeat of the same cause changes nothing."""
+        if any(p.channels for p in planned):
+            await self.record(planned, HORIZON, [])
+
+    async def record(
+        self,
+        planned: Sequence[Planned],
+        timer_kind: str,
+        timers: Sequence[tuple[str, datetime, dict[str, Any]]],
+        pair: NewPair | None = None,
+        pairs_table: str = "pairs",
+    ) -> None:
+        """Schedule ``planned``, (re)schedule series ``timers`` and add a new ``pair``: one
+        statement, answering nothing, so a projection's writes can be queued and pipelined."""
         rows = [(p, c) for p in planned for c in p.channels]
-        if not rows:
-            return
         await self._conn.execute(
-            _SCHEDULE,
+            _RECORD.format(pairs=pairs_table),
             [p.notification_id for p, _ in rows],
             [c.value for _, c in rows],
             [p.cause_id for p, _ in rows],
@@ -98,6 +136,13 @@ class PostgresBook:
             [dict(p.data) for p, _ in rows],
             [PRIORITY[p.kind] for p, _ in rows],
             [p.due_at for p, _ in rows],
+            timer_kind,
+            [t[0] for t in timers],
+            [t[1] for t in timers],
+            [t[2] for t in timers],
+            pair.pair_id if pair else None,
+            pair.program_id if pair else None,
+            list(pair.member_ids) if pair else None,
         )
 
     async def announce(self, limit: int) -> list[Announced]:

@@ -14,11 +14,10 @@ from datetime import datetime
 
 import asyncpg
 
-from tandem_events import timers
 from tandem_events.catalog.notifications import NotificationScheduled
 from tandem_events.store_batch import append_many
 from tandem_notifications.adapters.ports import Announced
-from tandem_notifications.adapters.postgres import PostgresBook
+from tandem_notifications.adapters.postgres import HORIZON, NewPair, PostgresBook
 from tandem_notifications.adapters.series import to_payload
 from tandem_notifications.domain.horizon import extend
 from tandem_notifications.domain.kinds import CATALOG_KIND
@@ -26,11 +25,17 @@ from tandem_notifications.domain.planning import Plan
 
 SOURCE = "/tandem/notifications"
 ACTOR = "notifications"
-HORIZON = "notifications.horizon"
+__all__ = ["HORIZON", "announce", "record_plan"]
 
 
-async def record_plan(conn: asyncpg.Connection, plan: Plan, now: datetime) -> None:
-    """Apply ``plan`` on ``conn`` (inside the caller's transaction)."""
+async def record_plan(
+    conn: asyncpg.Connection,
+    plan: Plan,
+    now: datetime,
+    pair: NewPair | None = None,
+    pairs_table: str = "pairs",
+) -> None:
+    """Apply ``plan`` on ``conn`` (inside the caller's transaction), adding ``pair`` if new."""
     book = PostgresBook(conn)
     if plan.cancel:
         await book.cancel(plan.cancel, now)
@@ -41,10 +46,15 @@ async def record_plan(conn: asyncpg.Connection, plan: Plan, now: datetime) -> No
             list(plan.stop_series),
         )
     extended = [extend(s, now) for s in plan.series]
-    await timers.schedule_many(
-        conn, HORIZON, [(e.series.key, e.look_again, to_payload(e.series)) for e in extended]
+    if not (plan.schedule or extended or pair):
+        return
+    await book.record(
+        [*plan.schedule, *(p for e in extended for p in e.planned)],
+        HORIZON,
+        [(e.series.key, e.look_again, to_payload(e.series)) for e in extended],
+        pair,
+        pairs_table,
     )
-    await book.schedule([*plan.schedule, *(p for e in extended for p in e.planned)])
 
 
 async def announce(pool: asyncpg.Pool, limit: int, now: datetime) -> int:

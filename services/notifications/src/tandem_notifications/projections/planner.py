@@ -21,7 +21,7 @@ from tandem_events.catalog.matching import (
 )
 from tandem_events.envelope import Envelope
 from tandem_events.projection import ProjectionContext, WaitFor
-from tandem_notifications.adapters.postgres import PostgresContacts
+from tandem_notifications.adapters.postgres import NewPair, PostgresContacts
 from tandem_notifications.domain import planning
 from tandem_notifications.domain.planning import Plan
 from tandem_notifications.handlers.plans import record_plan
@@ -38,7 +38,10 @@ class Planner:
         """Record what ``event`` asks to be said, and cancel what it makes moot."""
         cause = envelope.id
         plan = await self._plan(ctx, event, cause)
-        await record_plan(ctx.conn, plan, event.occurred_at)
+        pair = None
+        if isinstance(event, PairCreated):  # its row goes in the plan's one statement
+            pair = NewPair(event.pair_id, event.program_id, tuple(event.member_ids))
+        await record_plan(ctx.conn, plan, event.occurred_at, pair, ctx.table("pairs"))
 
     async def _plan(self, ctx: ProjectionContext, event: DomainEvent, cause: str) -> Plan:
         pairs, programs = ctx.table("pairs"), ctx.table("programs")
@@ -64,13 +67,6 @@ class Planner:
             )
             return Plan()
         if isinstance(event, PairCreated):
-            await ctx.conn.execute(
-                f"INSERT INTO {pairs} (pair_id, program_id, member_ids) VALUES ($1, $2, $3)"
-                " ON CONFLICT (pair_id) DO NOTHING",
-                event.pair_id,
-                event.program_id,
-                list(event.member_ids),
-            )
             return planning.on_pair_created(event, cause)
         if isinstance(event, PairEnded):
             cadence = await ctx.conn.fetchval(
