@@ -36,9 +36,11 @@ from tandem_events.catalog.matching import (
 from tandem_events.envelope import Envelope
 from tandem_events.kafka_producer import EventPublisher, ensure_topics
 from tandem_notifications.bootstrap import MIGRATIONS
-from tandem_notifications.smtp_sink import SmtpSink
 from tandem_testkit.databases import DatabaseFactory
 from tandem_testkit.uvicorn_server import serving
+
+sys.path.insert(0, str(Path(__file__).parent))
+from sink import FastSink  # beside this script, which is not a package
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results" / "notifications.json"
@@ -145,13 +147,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pairs", type=int, default=10_000)
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--profile", help="write the service's cProfile stats to this file")
     args = parser.parse_args()
     people = 2 * args.pairs
     factory = DatabaseFactory(ADMIN_DSN)
     dsn = factory.create(MIGRATIONS, prefix="bench_notifications")
     prefix = f"bench.{uuid.uuid4().hex[:10]}."
     asyncio.run(ensure_topics(KAFKA, [f"{prefix}matching.events", f"{prefix}engagement.events"]))
-    sink = SmtpSink(store=False).start()
+    sink = FastSink().start()
     offset = working_morning_offset()
     port = free_port()
     service: subprocess.Popen[bytes] | None = None
@@ -171,11 +174,14 @@ def main() -> None:
                 "TANDEM_CLOCK_OFFSET_SECONDS": str(offset),
                 "TANDEM_LOG_LEVEL": "WARNING",
             }
+            command = ["-m", "tandem_notifications", "serve"]
+            if args.profile:
+                command = [str(Path(__file__).with_name("profiled.py")), args.profile]
             service = subprocess.Popen(
-                [sys.executable, "-m", "tandem_notifications", "serve"],
+                [sys.executable, *command],
                 env=env,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=None if args.profile else subprocess.DEVNULL,
             )
             wait_ready(f"http://127.0.0.1:{port}/ready")
             envelopes = round_events(args.pairs, datetime.now(UTC) + timedelta(seconds=offset))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tandem_notifications.adapters.postgres import NotificationTables
+from tandem_notifications.adapters.postgres import PostgresNotificationTables
 from tandem_notifications.api import routers
 from tandem_notifications.handlers.dispatch import DispatchLoop
 from tandem_notifications.outbound import run_worker, senders, system_clock
@@ -36,7 +36,7 @@ SERVICE = ServiceDefinition(
     ABOUT,
     routers=routers,
     projections=all_projections(),
-    tables=NotificationTables,
+    tables=PostgresNotificationTables,
     clock=lambda own: system_clock(own.clock_offset_seconds),
     background=[outbound],
 )

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import orjson
 import pytest
+from aiokafka import AIOKafkaConsumer
 from icalendar import Calendar
 
 from tandem_events.catalog.engagement import CadenceAgreed
-from tandem_events.catalog.matching import MatchingPolicy, PairCreated, PairEnded, ProgramLaunched
+from tandem_events.catalog.matching import (
+    MatchingPolicy,
+    PairCreated,
+    PairEnded,
+    ParticipantEnrolled,
+    ParticipantProfile,
+    ProgramLaunched,
+)
 from tandem_notifications.domain.identity import message_id, notification_id
 from tandem_testkit.databases import DatabaseFactory
 
@@ -171,3 +182,113 @@ async def test_a_cadence_replaces_the_prompt_with_reminders_carrying_the_series(
         "SELECT count(*) FROM deliveries WHERE pair_id = 'pair-3' AND status = 'scheduled'"
     )
     assert left[0][0] == 0
+
+
+async def scheduled_on_kafka(
+    service: Running, pair_id: str, settle: float
+) -> list[dict[str, object]]:
+    """The pair's NotificationScheduled payloads on notifications.events, read until quiet."""
+    consumer = AIOKafkaConsumer(
+        service.prefix + "notifications.events",
+        bootstrap_servers=service.kafka_bootstrap,
+        auto_offset_reset="earliest",
+        group_id=None,
+    )
+    await consumer.start()
+    found: list[dict[str, object]] = []
+    quiet_since = asyncio.get_running_loop().time()
+    try:
+        async with asyncio.timeout(90):
+            while not found or asyncio.get_running_loop().time() - quiet_since < settle:
+                for batch in (await consumer.getmany(timeout_ms=500)).values():
+                    for r in batch:
+                        kind = dict(r.headers)["ce_type"].decode()
+                        payload = orjson.loads(r.value)
+                        if "NotificationScheduled" in kind and payload.get("pair_id") == pair_id:
+                            found.append(payload)
+                            quiet_since = asyncio.get_running_loop().time()
+    finally:
+        await consumer.stop()
+    return found
+
+
+async def test_each_planned_notification_is_announced_once_on_kafka(service: Running) -> None:
+    ivy, jon = service.person("ivy-5"), service.person("jon-5")
+    now = service.clock.next_wednesday_morning()
+    _, created = await service.publish(
+        program("prog-5", now), pair("pair-5", "prog-5", (ivy, jon), now)
+    )
+    await service.publish(created)  # redelivered: planned already, announced already
+    found = await scheduled_on_kafka(service, "pair-5", settle=5)
+    keys = sorted((str(p["notification_id"]), str(p["channel"])) for p in found)
+    assert len(keys) == len(set(keys))  # none twice
+    rows = await service.fetch(
+        "SELECT notification_id::text, channel, kind, due_at FROM deliveries WHERE pair_id = $1",
+        "pair-5",
+    )
+    assert keys == sorted((r["notification_id"], r["channel"]) for r in rows)
+    intro = mid(created.id, ivy, "introduction").strip("<").split(".")[0]
+    [email_intro] = [p for p in found if p["notification_id"] == intro and p["channel"] == "email"]
+    assert email_intro["kind"] == "introduction"
+    assert email_intro["recipient_id"] == ivy
+    assert {p["kind"] for p in found} == {"introduction", "reminder"}
+
+
+async def test_reminders_keep_the_agreed_local_time_and_the_horizon_rolls_forward(
+    service: Running,
+) -> None:
+    kim, lou = service.person("kim-6"), service.person("lou-6")  # Lisbon in the directory
+    now = service.clock.next_wednesday_morning()
+    enrolled = ParticipantEnrolled(
+        occurred_at=now,
+        actor_id=kim,
+        program_id="prog-6",
+        person_id=kim,
+        level=3,
+        profile=ParticipantProfile(timezone="America/New_York"),
+    )
+    _, _, created = await service.publish(
+        program("prog-6", now), enrolled, pair("pair-6", "prog-6", (kim, lou), now)
+    )
+    await until(lambda: mid(created.id, lou, "introduction") in service.sink.counts)
+    [agreed] = await service.publish(
+        CadenceAgreed(
+            occurred_at=now,
+            actor_id=kim,
+            pair_id="pair-6",
+            every_days=7,
+            meeting_minutes=30,
+            agreed_by=(kim, lou),
+            weekday="fri",
+            time_of_day="afternoon",
+        )
+    )
+
+    async def kims_reminders() -> list[datetime]:
+        rows = await service.fetch(
+            "SELECT due_at FROM deliveries WHERE recipient_id = $1 AND kind = 'meeting_reminder'"
+            " AND channel = 'in_app' AND cause_id LIKE $2 || '#%' ORDER BY due_at",
+            kim,
+            agreed.id,
+        )
+        return [r[0] for r in rows]
+
+    planned = await until(kims_reminders)
+    assert len(planned) == 6  # the horizon: six meetings ahead
+    local = [d.astimezone(ZoneInfo("America/New_York")) for d in planned]
+    # The day before each Friday meeting, at 15:00 in her enrolment's zone (DST or not).
+    assert {(t.weekday(), t.hour, t.minute) for t in local} == {(3, 15, 0)}
+    assert planned[1] - planned[0] == timedelta(days=7)
+
+    service.clock.now = planned[0] + timedelta(minutes=1)  # the first reminder came due
+    rolled = await until(lambda: _longer(kims_reminders, 7))
+    assert rolled[6] - rolled[5] == timedelta(days=7)
+    [timer] = await service.fetch(
+        "SELECT due_at FROM timers WHERE key = $1", f"meetings:pair-6:{kim}"
+    )
+    assert timer[0] == planned[1]  # looks again when the next one comes due
+
+
+async def _longer(probe: Callable[[], Awaitable[list[datetime]]], n: int) -> list[datetime] | None:
+    found = await probe()
+    return found if len(found) >= n else None

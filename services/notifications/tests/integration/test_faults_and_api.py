@@ -218,8 +218,13 @@ async def test_owners_configure_their_programs_and_see_counts_never_content(
     await until(lambda: message in service.sink.counts)
     [mail] = [m for m in service.sink.messages if m["Message-ID"] == message]
     assert mail["Subject"] == "Say hello to Kim Example"
-    counts = owner.get("/programs/prog-8/deliveries").json()
-    assert {"kind": "introduction", "channel": "email", "status": "sent", "count": 2} in counts
+    both_sent = {"kind": "introduction", "channel": "email", "status": "sent", "count": 2}
+    # The batch settles after its last send: wait for it rather than race it.
+    counts = await until(
+        lambda: (
+            (rows := owner.get("/programs/prog-8/deliveries").json()) and both_sent in rows and rows
+        )
+    )
     assert all(set(row) == {"kind", "channel", "status", "count"} for row in counts)
 
 

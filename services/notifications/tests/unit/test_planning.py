@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from tandem_events.catalog.engagement import CadenceAgreed, MilestoneReached, PairHealthChanged
 from tandem_events.catalog.matching import PairCreated, PairEnded, ParticipantWithdrew
+from tandem_notifications.domain.horizon import extend
 from tandem_notifications.domain.identity import notification_id
 from tandem_notifications.domain.kinds import Channel, Kind
 from tandem_notifications.domain.planning import (
@@ -71,13 +73,61 @@ def test_agreeing_a_cadence_cancels_the_prompt_and_reminds_a_day_before_each_mee
         meeting_minutes=30,
         agreed_by=("alice", "bob"),
     )
-    plan = on_cadence_agreed(agreed, "ev2", "prog")
+    plan = on_cadence_agreed(agreed, "ev2", "prog", {})
     assert plan.cancel == ("cadence-prompt:p1", "meetings:p1")
-    alice = [p for p in plan.schedule if p.recipient_id == "alice"]
-    assert alice[0].due_at == AT + timedelta(days=13)
-    assert alice[0].data["meeting_on"] == "2026-03-18"
-    assert alice[1].data["meeting_on"] == "2026-04-01"
-    assert len({p.notification_id for p in plan.schedule}) == len(plan.schedule)
+    [alice] = [s for s in plan.series if s.recipient_id == "alice"]
+    first, second = extend(alice, AT).planned[:2]
+    assert first.due_at == datetime(2026, 3, 17, 10, tzinfo=UTC)  # "any" time: 10:00, UTC
+    assert first.data["meeting_on"] == "2026-03-18"
+    assert second.data["meeting_on"] == "2026-04-01"
+    assert first.notification_id == notification_id("ev2#1", "alice", "meeting_reminder")
+
+
+def test_reminders_fall_on_the_agreed_weekday_and_local_time_across_daylight_saving() -> None:
+    agreed = CadenceAgreed(
+        occurred_at=AT,  # Wednesday 4 March 2026
+        actor_id="alice",
+        pair_id="p1",
+        every_days=14,
+        meeting_minutes=30,
+        agreed_by=("alice", "bob"),
+        weekday="tue",
+        time_of_day="afternoon",
+    )
+    plan = on_cadence_agreed(agreed, "ev2", "prog", {"alice": "Europe/Lisbon"})
+    alice, bob = plan.series
+    reminders = extend(alice, AT).planned
+    assert len(reminders) == 6
+    meetings = [date.fromisoformat(str(r.data["meeting_on"])) for r in reminders]
+    assert {m.weekday() for m in meetings} == {1}  # every meeting on a Tuesday
+    assert meetings[0] == date(2026, 3, 24)  # the first Tuesday at least 14 days on
+    local = [r.due_at.astimezone(ZoneInfo("Europe/Lisbon")) for r in reminders]
+    assert {(t.hour, t.minute) for t in local} == {(15, 0)}  # 15:00 in Lisbon, DST or not
+    # Summer time starts on 29 March: the same local hour is an hour earlier in UTC.
+    assert [r.due_at.hour for r in reminders[:2]] == [15, 14]
+    assert extend(bob, AT).planned[0].due_at == datetime(2026, 3, 23, 15, tzinfo=UTC)  # UTC
+    assert reminders[0].data["timezone"] == "Europe/Lisbon"
+
+
+def test_the_horizon_rolls_forward_keeping_six_meetings_ahead_and_skipping_the_past() -> None:
+    agreed = CadenceAgreed(
+        occurred_at=AT,
+        actor_id="alice",
+        pair_id="p1",
+        every_days=7,
+        meeting_minutes=30,
+        agreed_by=("alice", "bob"),
+    )
+    [alice, _] = on_cadence_agreed(agreed, "ev2", "prog", {}).series
+    first = extend(alice, AT)
+    assert [p.data["occurrence"] for p in first.planned] == [1, 2, 3, 4, 5, 6]
+    assert first.look_again == first.planned[0].due_at
+    again = extend(first.series, first.look_again)
+    assert [p.data["occurrence"] for p in again.planned] == [7]
+    assert again.look_again == first.planned[1].due_at
+    later = extend(again.series, first.look_again + timedelta(days=30))  # a month of downtime
+    assert [p.data["occurrence"] for p in later.planned] == [8, 9, 10, 11]
+    assert extend(later.series, first.look_again + timedelta(days=30)).planned == ()
 
 
 def test_a_pair_ending_cancels_its_notifications_and_withdraws_the_calendar_series() -> None:
@@ -97,7 +147,9 @@ def test_a_pair_ending_cancels_its_notifications_and_withdraws_the_calendar_seri
 
 def test_a_withdrawal_cancels_what_that_person_would_hear_in_that_program() -> None:
     gone = ParticipantWithdrew(occurred_at=AT, actor_id="bob", program_id="prog", person_id="bob")
-    assert on_withdrew(gone).cancel == ("member:prog:bob",)
+    plan = on_withdrew(gone, ["p1"])
+    assert plan.cancel == ("member:prog:bob",)
+    assert plan.stop_series == ("meetings:p1:bob", "pulses:p1:bob")
     bobs = [p for p in on_pair_created(pair_created(), "ev1").schedule if p.recipient_id == "bob"]
     assert all("member:prog:bob" in p.tags for p in bobs)
 

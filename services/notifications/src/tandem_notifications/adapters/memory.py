@@ -1,4 +1,4 @@
-"""An in-memory delivery book for unit tests; the contract suite holds it to Postgres' behaviour."""
+"""In-memory notification tables for unit tests; the contract suite holds them to Postgres'."""
 
 from __future__ import annotations
 
@@ -6,17 +6,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from tandem_notifications.adapters.ports import Claimed, InboxEntry, Settled
+from tandem_notifications.adapters.ports import (
+    Announced,
+    ChoiceBook,
+    Claimed,
+    DeliveryBook,
+    InboxEntry,
+    ProgramChannels,
+    Settled,
+)
 from tandem_notifications.domain.delivery import Delivery, Status
 from tandem_notifications.domain.errors import InvalidTransition
 from tandem_notifications.domain.kinds import PRIORITY
 from tandem_notifications.domain.planning import Planned
+from tandem_notifications.domain.preferences import PersonChoices
 
 
 @dataclass
 class _Row:
     claimed: Claimed
     tags: tuple[str, ...]
+    announced: bool = False
 
 
 class MemoryBook:
@@ -39,6 +49,27 @@ class MemoryBook:
                 claimed = Claimed(delivery, p.cause_id, p.program_id, p.pair_id, dict(p.data))
                 self.rows[key] = _Row(claimed, p.tags)
 
+    async def announce(self, limit: int) -> list[Announced]:
+        """Take deliveries not announced yet, soonest due first."""
+        new = sorted(
+            (r for r in self.rows.values() if not r.announced),
+            key=lambda r: (
+                r.claimed.delivery.due_at,
+                r.claimed.delivery.notification_id,
+                r.claimed.delivery.channel.value,
+            ),
+        )[:limit]
+        for row in new:
+            row.announced = True
+        taken = [
+            Announced(
+                d.notification_id, d.channel, d.recipient_id, d.kind, d.due_at, r.claimed.pair_id
+            )
+            for r in new
+            for d in (r.claimed.delivery,)
+        ]
+        return sorted(taken, key=lambda a: (a.due_at, a.notification_id, a.channel.value))
+
     async def cancel(self, tags: Sequence[str], now: datetime) -> int:
         """Cancel scheduled deliveries carrying any of ``tags``."""
         count = 0
@@ -56,6 +87,8 @@ class MemoryBook:
             try:
                 row.claimed.delivery.check_claimable(now)
             except InvalidTransition:
+                continue
+            if not row.announced:
                 continue
             due.append(row)
         due.sort(key=lambda r: (PRIORITY[r.claimed.delivery.kind], r.claimed.delivery.due_at))
@@ -108,3 +141,79 @@ class MemoryBook:
         if entry.read_at is None:
             self.entries[notification_id] = replace(entry, read_at=now)
         return True
+
+
+class MemoryChoices:
+    """People's choices, programs' settings and template overrides in dictionaries."""
+
+    def __init__(self) -> None:
+        self.people: dict[str, PersonChoices] = {}
+        self.programs: dict[str, ProgramChannels] = {}
+        self.templates: dict[tuple[str, str, str], str] = {}
+
+    def know_program(self, program_id: str) -> None:
+        """A program launched (the planner's part in Postgres)."""
+        self.programs.setdefault(program_id, ProgramChannels({}, None, None, ""))
+
+    async def save_person(self, person_id: str, choices: PersonChoices, now: datetime) -> None:
+        """Replace a person's choices."""
+        self.people[person_id] = choices
+
+    async def person(self, person_id: str) -> PersonChoices | None:
+        """A person's stored choices."""
+        return self.people.get(person_id)
+
+    async def unsubscribe_email(self, person_id: str, now: datetime) -> None:
+        """Stop every email to the person, keeping their other choices."""
+        mine = self.people.get(person_id, PersonChoices())
+        prefs = replace(mine.preferences, email_unsubscribed=True)
+        self.people[person_id] = replace(mine, preferences=prefs)
+
+    async def save_program(
+        self,
+        program_id: str,
+        defaults: dict[str, list[str]],
+        webhook_url: str | None,
+        webhook_secret: str | None,
+        support: str,
+    ) -> None:
+        """Store a known program's settings (a None secret keeps the current one)."""
+        known = self.programs.get(program_id)
+        if known is None:
+            return
+        secret = None if webhook_url is None else webhook_secret or known.webhook_secret
+        self.programs[program_id] = ProgramChannels(dict(defaults), webhook_url, secret, support)
+
+    async def program(self, program_id: str) -> ProgramChannels | None:
+        """A known program's settings."""
+        return self.programs.get(program_id)
+
+    async def put_template(self, program_id: str, kind: str, part: str, source: str) -> None:
+        """Override one part of one kind."""
+        self.templates[(program_id, kind, part)] = source
+
+    async def template(self, program_id: str, kind: str, part: str) -> str | None:
+        """A program's override of one part."""
+        return self.templates.get((program_id, kind, part))
+
+    async def drop_template(self, program_id: str, kind: str, part: str) -> bool:
+        """Drop an override; False when there was none."""
+        return self.templates.pop((program_id, kind, part), None) is not None
+
+
+class MemoryNotificationTables:
+    """The notification tables in memory."""
+
+    def __init__(self) -> None:
+        self.memory_book = MemoryBook()
+        self.memory_choices = MemoryChoices()
+
+    @property
+    def book(self) -> DeliveryBook:
+        """Deliveries and the inbox."""
+        return self.memory_book
+
+    @property
+    def choices(self) -> ChoiceBook:
+        """Preferences and program settings."""
+        return self.memory_choices

@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from tandem_notifications.domain.delivery import Delivery, Status
+from tandem_notifications.domain.kinds import Channel, Kind
 from tandem_notifications.domain.planning import Planned
+from tandem_notifications.domain.preferences import PersonChoices
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,18 @@ class Settled:
 
 
 @dataclass(frozen=True)
+class Announced:
+    """A newly scheduled (notification, channel), taken to be announced as NotificationScheduled."""
+
+    notification_id: str
+    channel: Channel
+    recipient_id: str
+    kind: Kind
+    due_at: datetime
+    pair_id: str | None
+
+
+@dataclass(frozen=True)
 class InboxEntry:
     """One in-app notification."""
 
@@ -52,7 +66,14 @@ class DeliveryBook(Protocol):
     """Scheduled, in-flight and settled deliveries, and the inbox they fill."""
 
     async def schedule(self, planned: Sequence[Planned]) -> None:
-        """Record each (notification, channel) once; a repeat of the same cause changes nothing."""
+        """Record each (notification, channel) once; a repeat of the same cause changes nothing.
+
+        Answers nothing, so that a projection's writes can be queued and sent in runs."""
+        ...
+
+    async def announce(self, limit: int) -> list[Announced]:
+        """Take up to ``limit`` deliveries not announced yet (soonest due first), marking them
+        announced; a delivery is claimed for sending only once announced."""
         ...
 
     async def cancel(self, tags: Sequence[str], now: datetime) -> int:
@@ -85,4 +106,71 @@ class DeliveryBook(Protocol):
 
     async def mark_read(self, person_id: str, notification_id: str, now: datetime) -> bool:
         """Mark one of the person's entries read; False when it is not theirs or not there."""
+        ...
+
+
+@dataclass(frozen=True)
+class ProgramChannels:
+    """A program owner's channel settings."""
+
+    defaults: Mapping[str, list[str]]
+    webhook_url: str | None
+    webhook_secret: str | None
+    support: str
+
+
+class ChoiceBook(Protocol):
+    """People's preferences and program owners' settings and template overrides."""
+
+    async def save_person(self, person_id: str, choices: PersonChoices, now: datetime) -> None:
+        """Replace a person's choices."""
+        ...
+
+    async def person(self, person_id: str) -> PersonChoices | None:
+        """A person's stored choices (None: they made none)."""
+        ...
+
+    async def unsubscribe_email(self, person_id: str, now: datetime) -> None:
+        """Stop every email to the person at once, keeping their other choices."""
+        ...
+
+    async def save_program(
+        self,
+        program_id: str,
+        defaults: dict[str, list[str]],
+        webhook_url: str | None,
+        webhook_secret: str | None,
+        support: str,
+    ) -> None:
+        """Store a known program's channel settings (a None secret keeps the current one)."""
+        ...
+
+    async def program(self, program_id: str) -> ProgramChannels | None:
+        """A known program's channel settings."""
+        ...
+
+    async def put_template(self, program_id: str, kind: str, part: str, source: str) -> None:
+        """Override one part of one kind for a program."""
+        ...
+
+    async def template(self, program_id: str, kind: str, part: str) -> str | None:
+        """A program's override of one part, if any."""
+        ...
+
+    async def drop_template(self, program_id: str, kind: str, part: str) -> bool:
+        """Go back to Tandem's template for one part; False when there was no override."""
+        ...
+
+
+class NotificationTables(Protocol):
+    """The write side one command reaches, inside its transaction."""
+
+    @property
+    def book(self) -> DeliveryBook:
+        """Deliveries and the inbox."""
+        ...
+
+    @property
+    def choices(self) -> ChoiceBook:
+        """Preferences and program settings."""
         ...

@@ -3,19 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
 
+from tandem_notifications.adapters import surroundings as reads
 from tandem_notifications.adapters.directory import Contact
-from tandem_notifications.adapters.ports import Claimed, InboxEntry, Settled
+from tandem_notifications.adapters.ports import (
+    Announced,
+    ChoiceBook,
+    Claimed,
+    DeliveryBook,
+    InboxEntry,
+    ProgramChannels,
+    Settled,
+)
 from tandem_notifications.domain.delivery import Delivery, Status
 from tandem_notifications.domain.kinds import PRIORITY, Channel, Kind
 from tandem_notifications.domain.planning import Planned
 from tandem_notifications.domain.preferences import PersonChoices
 
-_SCHEDULE = """
+# One statement per recorded plan, whatever it holds, so that the projection runner's
+# write-behind sends a whole batch of plans as one pipelined run: the series' timers (the
+# kit's timers table), a new pair's row (the planner's table) and the deliveries.
+_RECORD = """
+WITH series AS (
+    INSERT INTO timers (kind, key, due_at, payload)
+    SELECT $12, s.key, s.due, s.payload
+    FROM unnest($13::text[], $14::timestamptz[], $15::jsonb[]) AS s(key, due, payload)
+    ON CONFLICT (kind, key) DO UPDATE
+    SET due_at = excluded.due_at, payload = excluded.payload, attempts = 0, last_error = NULL
+), pair AS (
+    INSERT INTO {pairs} (pair_id, program_id, member_ids)
+    SELECT $16, $17, $18::text[] WHERE $16::text IS NOT NULL
+    ON CONFLICT (pair_id) DO NOTHING
+)
 INSERT INTO deliveries (notification_id, channel, cause_id, recipient_id, kind, program_id,
                         pair_id, tags, data, priority, due_at)
 SELECT t.id, t.channel, t.cause, t.recipient, t.kind, t.program, t.pair,
@@ -26,12 +50,23 @@ FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text
 ON CONFLICT (notification_id, channel) DO NOTHING
 """
 
+_ANNOUNCE = """
+UPDATE deliveries d SET announced = true
+FROM (
+    SELECT notification_id, channel FROM deliveries WHERE NOT announced
+    ORDER BY due_at, notification_id, channel LIMIT $1 FOR UPDATE SKIP LOCKED
+) new
+WHERE d.notification_id = new.notification_id AND d.channel = new.channel
+RETURNING d.notification_id::text, d.channel, d.recipient_id, d.kind, d.due_at, d.pair_id
+"""
+
 _CLAIM = """
 UPDATE deliveries d
 SET status = 'sending', attempts = d.attempts + 1, lease_until = $2
 FROM (
     SELECT notification_id, channel FROM deliveries
-    WHERE (status = 'scheduled' AND due_at <= $1) OR (status = 'sending' AND lease_until <= $1)
+    WHERE (status = 'scheduled' AND announced AND due_at <= $1)
+       OR (status = 'sending' AND lease_until <= $1)
     ORDER BY priority, due_at
     LIMIT $3
     FOR UPDATE SKIP LOCKED
@@ -53,6 +88,18 @@ RETURNING d.notification_id::text, d.channel
 """
 
 
+HORIZON = "notifications.horizon"  # the timers kind of rolling series
+
+
+@dataclass(frozen=True)
+class NewPair:
+    """A pair as the planner keeps it when it is created."""
+
+    pair_id: str
+    program_id: str
+    member_ids: tuple[str, ...]
+
+
 class PostgresBook:
     """The delivery book on one connection (inside the caller's transaction when it has one)."""
 
@@ -61,11 +108,22 @@ class PostgresBook:
 
     async def schedule(self, planned: Sequence[Planned]) -> None:
         """Record each (notification, channel) once; a repeat of the same cause changes nothing."""
+        if any(p.channels for p in planned):
+            await self.record(planned, HORIZON, [])
+
+    async def record(
+        self,
+        planned: Sequence[Planned],
+        timer_kind: str,
+        timers: Sequence[tuple[str, datetime, dict[str, Any]]],
+        pair: NewPair | None = None,
+        pairs_table: str = "pairs",
+    ) -> None:
+        """Schedule ``planned``, (re)schedule series ``timers`` and add a new ``pair``: one
+        statement, answering nothing, so a projection's writes can be queued and pipelined."""
         rows = [(p, c) for p in planned for c in p.channels]
-        if not rows:
-            return
         await self._conn.execute(
-            _SCHEDULE,
+            _RECORD.format(pairs=pairs_table),
             [p.notification_id for p, _ in rows],
             [c.value for _, c in rows],
             [p.cause_id for p, _ in rows],
@@ -78,7 +136,22 @@ class PostgresBook:
             [dict(p.data) for p, _ in rows],
             [PRIORITY[p.kind] for p, _ in rows],
             [p.due_at for p, _ in rows],
+            timer_kind,
+            [t[0] for t in timers],
+            [t[1] for t in timers],
+            [t[2] for t in timers],
+            pair.pair_id if pair else None,
+            pair.program_id if pair else None,
+            list(pair.member_ids) if pair else None,
         )
+
+    async def announce(self, limit: int) -> list[Announced]:
+        """Take deliveries not announced yet, soonest due first, marking them announced."""
+        rows = await self._conn.fetch(_ANNOUNCE, limit)
+        return [
+            Announced(r[0], Channel(r[1]), r[2], Kind(r[3]), r[4], r[5])
+            for r in sorted(rows, key=lambda r: (r[4], r[0], r[1]))
+        ]
 
     async def cancel(self, tags: Sequence[str], now: datetime) -> int:
         """Cancel scheduled deliveries carrying any of ``tags``; how many were cancelled."""
@@ -266,6 +339,10 @@ class PostgresChoices:
             now,
         )
 
+    async def person(self, person_id: str) -> PersonChoices | None:
+        """A person's stored choices (None: they made none)."""
+        return (await reads.choices(self._conn, [person_id])).get(person_id)
+
     async def unsubscribe_email(self, person_id: str, now: datetime) -> None:
         """Stop every email to the person at once, keeping their other choices."""
         await self._conn.execute(
@@ -296,6 +373,30 @@ class PostgresChoices:
             support,
         )
 
+    async def program(self, program_id: str) -> ProgramChannels | None:
+        """A known program's channel settings."""
+        row = await self._conn.fetchrow(
+            "SELECT channel_defaults, webhook_url, webhook_secret, support FROM programs"
+            " WHERE program_id = $1",
+            program_id,
+        )
+        if row is None:
+            return None
+        return ProgramChannels(
+            dict(row[0] or {}), row["webhook_url"], row["webhook_secret"], row["support"]
+        )
+
+    async def template(self, program_id: str, kind: str, part: str) -> str | None:
+        """A program's override of one part, if any."""
+        source: str | None = await self._conn.fetchval(
+            "SELECT source FROM program_templates WHERE program_id = $1 AND kind = $2"
+            " AND part = $3",
+            program_id,
+            kind,
+            part,
+        )
+        return source
+
     async def put_template(self, program_id: str, kind: str, part: str, source: str) -> None:
         """Override one part of one kind for a program."""
         await self._conn.execute(
@@ -320,9 +421,19 @@ class PostgresChoices:
         return found is not None
 
 
-class NotificationTables:
+class PostgresNotificationTables:
     """The write side one command reaches, on its transaction's connection."""
 
     def __init__(self, conn: asyncpg.Connection) -> None:
-        self.book = PostgresBook(conn)
-        self.choices = PostgresChoices(conn)
+        self._book = PostgresBook(conn)
+        self._choices = PostgresChoices(conn)
+
+    @property
+    def book(self) -> DeliveryBook:
+        """Deliveries and the inbox."""
+        return self._book
+
+    @property
+    def choices(self) -> ChoiceBook:
+        """Preferences and program settings."""
+        return self._choices

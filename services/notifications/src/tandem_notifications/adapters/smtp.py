@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import ssl
 from dataclasses import dataclass
-from email.message import Message
 
 import aiosmtplib
 
+from tandem_notifications.adapters.email import OutgoingMail
 from tandem_notifications.domain.errors import (
     NotificationError,
     PermanentFailure,
@@ -55,13 +55,13 @@ class SmtpChannel:
             tls_context=self._tls,
         )
 
-    async def send(self, message: Message) -> None:
-        """Submit ``message``; raises TemporaryFailure or PermanentFailure with the reply."""
+    async def send(self, mail: OutgoingMail) -> None:
+        """Submit ``mail``; raises TemporaryFailure or PermanentFailure with the reply."""
         client = await self._idle.get()
         try:
             if not client.is_connected:
                 await client.connect()
-            await client.send_message(message)
+            await client.sendmail(mail.sender, [mail.recipient], mail.raw)
         except BaseException as exc:
             client.close()
             client = self._client()

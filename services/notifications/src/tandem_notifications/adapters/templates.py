@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
 
@@ -35,11 +35,17 @@ def _compiled(source: str, *, html: bool) -> Template:
     return (_HTML if html else _TEXT).from_string(source)
 
 
-def render(kind: Kind, context: Mapping[str, Any], overrides: Overrides | None = None) -> Rendered:
-    """Render every part of ``kind``; any failure or sandbox breach is a TemplateRefused."""
+def render(
+    kind: Kind,
+    context: Mapping[str, Any],
+    overrides: Overrides | None = None,
+    wanted: Sequence[str] = PARTS,
+) -> Rendered:
+    """Render the ``wanted`` parts of ``kind`` (others stay empty: a channel renders only what
+    it sends); any failure or sandbox breach is a TemplateRefused."""
     overrides = overrides or {}
-    parts = {}
-    for part in PARTS:
+    parts = dict.fromkeys(PARTS, "")
+    for part in wanted:
         source = overrides.get((kind.value, part), DEFAULTS[(kind.value, part)])
         try:
             parts[part] = _compiled(source, html=part == "html").render(**context).strip()

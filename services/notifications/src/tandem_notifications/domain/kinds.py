@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from tandem_events.catalog.notifications import Kind as CatalogKind
+
 
 class Kind(StrEnum):
     """The kinds of notification Tandem sends."""
@@ -39,7 +41,7 @@ PRIORITY: dict[Kind, int] = {
 }
 
 # Which kinds each catalog event groups under (NotificationScheduled.kind).
-CATALOG_KIND: dict[Kind, str] = {
+CATALOG_KIND: dict[Kind, CatalogKind] = {
     Kind.INTRODUCTION: "introduction",
     Kind.CADENCE_PROMPT: "reminder",
     Kind.MEETING_REMINDER: "reminder",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from tandem_events.catalog.engagement import CadenceAgreed, MilestoneReached, PairHealthChanged
 from tandem_events.catalog.matching import (
@@ -13,18 +14,28 @@ from tandem_events.catalog.matching import (
     ParticipantWithdrew,
     ProgramLaunched,
 )
-from tandem_notifications.domain.identity import notification_id
+from tandem_notifications.domain.horizon import Recurrence, Series
 from tandem_notifications.domain.kinds import Channel, Kind
+from tandem_notifications.domain.planned import PERSONAL as PERSONAL
+from tandem_notifications.domain.planned import Planned as Planned
 
 CADENCE_PROMPT_AFTER = timedelta(days=3)
-PULSE_EVERY = timedelta(days=30)
-PULSES_AHEAD = 3
+PULSE_EVERY_DAYS = 30
+PULSES_AHEAD = 3  # the horizon: three months of pulses, six meetings, twelve weekly digests
 MEETINGS_AHEAD = 6
-REMIND_BEFORE = timedelta(days=1)
-DIGEST_EVERY = timedelta(days=7)
+REMIND_DAYS_BEFORE = 1
+DIGEST_EVERY_DAYS = 7
 DIGESTS_AHEAD = 12
+# The clock time each agreed time of day means, in each member's own time zone.
+MEETING_TIMES = {
+    "morning": time(10, 0),
+    "midday": time(12, 30),
+    "afternoon": time(15, 0),
+    "evening": time(18, 0),
+    "any": time(10, 0),
+}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AT_RISK = frozenset({"at_risk", "stalled"})
-PERSONAL = (Channel.EMAIL, Channel.IN_APP)
 
 
 def program_channel(program_id: str) -> str:
@@ -33,31 +44,14 @@ def program_channel(program_id: str) -> str:
 
 
 @dataclass(frozen=True)
-class Planned:
-    """One notification to deliver: its cause, recipient, kind, due time and cancel tags."""
-
-    cause_id: str
-    recipient_id: str
-    kind: Kind
-    due_at: datetime
-    channels: tuple[Channel, ...] = PERSONAL
-    tags: tuple[str, ...] = ()
-    program_id: str | None = None
-    pair_id: str | None = None
-    data: Mapping[str, object] = field(default_factory=dict)
-
-    @property
-    def notification_id(self) -> str:
-        """The exactly-once key (cause, recipient, kind) as an id."""
-        return notification_id(self.cause_id, self.recipient_id, self.kind)
-
-
-@dataclass(frozen=True)
 class Plan:
-    """What an event asks for: tags whose pending notifications stop, then new ones."""
+    """What an event asks for: tags whose pending notifications stop, then new ones; series
+    (keyed) to plan a horizon ahead, and series keys that stop rolling."""
 
     cancel: tuple[str, ...] = ()
     schedule: tuple[Planned, ...] = ()
+    series: tuple[Series, ...] = ()
+    stop_series: tuple[str, ...] = ()
 
 
 def pair_tag(pair_id: str) -> str:
@@ -73,6 +67,7 @@ def member_tag(program_id: str, person_id: str) -> str:
 def on_pair_created(event: PairCreated, cause: str) -> Plan:
     """An introduction now, a cadence prompt in three days, monthly pulse invitations."""
     planned: list[Planned] = []
+    pulses: list[Series] = []
     for member in event.member_ids:
         tags = (pair_tag(event.pair_id), member_tag(event.program_id, member))
         peers = [m for m in event.member_ids if m != member]
@@ -94,46 +89,73 @@ def on_pair_created(event: PairCreated, cause: str) -> Plan:
                 common,
             )
         )
-        for month in range(1, PULSES_AHEAD + 1):
-            planned.append(
-                _for(
-                    f"{cause}#pulse{month}",
-                    member,
-                    Kind.PULSE_INVITATION,
-                    event.occurred_at + PULSE_EVERY * month,
-                    tags,
-                    common,
-                )
+        pulses.append(
+            Series(
+                pulse_key(event.pair_id, member),
+                cause,
+                "pulse",
+                Kind.PULSE_INVITATION,
+                member,
+                _every(event.occurred_at, PULSE_EVERY_DAYS),
+                PULSES_AHEAD,
+                tags=tags,
+                program_id=event.program_id,
+                pair_id=event.pair_id,
+                data=common,
             )
-    return Plan(schedule=tuple(planned))
+        )
+    return Plan(schedule=tuple(planned), series=tuple(pulses))
 
 
-def on_cadence_agreed(event: CadenceAgreed, cause: str, program_id: str | None) -> Plan:
-    """Stop the prompt and any older reminders; remind before each of the next meetings."""
-    every = timedelta(days=event.every_days)
-    first_meeting = (event.occurred_at + every).date()
-    meeting = {
-        "pair_id": event.pair_id,
-        "program_id": program_id,
-        "every_days": event.every_days,
-        "meeting_minutes": event.meeting_minutes,
-        "first_meeting": first_meeting.isoformat(),
-        "members": list(event.agreed_by),
-        "sequence": _sequence(event.occurred_at),
-    }
-    planned = []
+def on_cadence_agreed(
+    event: CadenceAgreed, cause: str, program_id: str | None, zones: Mapping[str, str]
+) -> Plan:
+    """Stop the prompt and older reminders; remind each member a day before each meeting, at
+    the agreed weekday and time of day in their own time zone (``zones``; UTC when unknown)."""
+    step = event.every_days
+    if event.weekday is not None:
+        step = max(1, round(event.every_days / 7)) * 7  # whole weeks keep the weekday
+    at = MEETING_TIMES[event.time_of_day or "any"]
+    series = []
     for member in event.agreed_by:
+        zone = zones.get(member) or "UTC"
+        first = event.occurred_at.astimezone(ZoneInfo(zone)).date() + timedelta(
+            days=event.every_days
+        )
+        if event.weekday is not None:
+            first += timedelta(days=(WEEKDAYS.index(event.weekday) - first.weekday()) % 7)
+        meeting = {
+            "pair_id": event.pair_id,
+            "program_id": program_id,
+            "every_days": step,
+            "meeting_minutes": event.meeting_minutes,
+            "first_meeting": first.isoformat(),
+            "start_time": at.isoformat(timespec="minutes"),
+            "timezone": zone,
+            "members": list(event.agreed_by),
+            "sequence": _sequence(event.occurred_at),
+        }
         tags: tuple[str, ...] = (pair_tag(event.pair_id), f"meetings:{event.pair_id}")
         if program_id:
             tags = (*tags, member_tag(program_id, member))
-        for n in range(MEETINGS_AHEAD):
-            due = event.occurred_at + every * (n + 1) - REMIND_BEFORE
-            data = {**meeting, "meeting_on": (first_meeting + every * n).isoformat()}
-            planned.append(
-                _for(f"{cause}#{n + 1}", member, Kind.MEETING_REMINDER, due, tags, data, program_id)
+        series.append(
+            Series(
+                meetings_key(event.pair_id, member),
+                cause,
+                "",
+                Kind.MEETING_REMINDER,
+                member,
+                Recurrence(first, at, zone, step, REMIND_DAYS_BEFORE),
+                MEETINGS_AHEAD,
+                tags=tags,
+                program_id=program_id,
+                pair_id=event.pair_id,
+                data=meeting,
+                date_key="meeting_on",
             )
+        )
     cancel = (f"cadence-prompt:{event.pair_id}", f"meetings:{event.pair_id}")
-    return Plan(cancel=cancel, schedule=tuple(planned))
+    return Plan(cancel=cancel, series=tuple(series))
 
 
 def on_pair_ended(event: PairEnded, cause: str, cadence: Mapping[str, object] | None) -> Plan:
@@ -145,7 +167,8 @@ def on_pair_ended(event: PairEnded, cause: str, cadence: Mapping[str, object] | 
             _for(cause, m, Kind.MEETING_CANCELLED, event.occurred_at, (), data, event.program_id)
             for m in event.member_ids
         )
-    return Plan(cancel=(pair_tag(event.pair_id),), schedule=planned)
+    stop = tuple(k for m in event.member_ids for k in series_keys(event.pair_id, m))
+    return Plan(cancel=(pair_tag(event.pair_id),), schedule=planned, stop_series=stop)
 
 
 def on_milestone(
@@ -210,31 +233,59 @@ def on_health_changed(
     )
 
 
-def on_withdrew(event: ParticipantWithdrew) -> Plan:
-    """A person who left a program hears nothing more about it."""
-    return Plan(cancel=(member_tag(event.program_id, event.person_id),))
+def on_withdrew(event: ParticipantWithdrew, pair_ids: Sequence[str]) -> Plan:
+    """A person who left a program hears nothing more about it (nor about its ``pair_ids``)."""
+    stop = tuple(k for p in pair_ids for k in series_keys(p, event.person_id))
+    return Plan(cancel=(member_tag(event.program_id, event.person_id),), stop_series=stop)
+
+
+def on_program_closed(program_id: str) -> Plan:
+    """A closed program sends no more digests."""
+    return Plan(cancel=(f"program:{program_id}",), stop_series=(digests_key(program_id),))
 
 
 def on_program_launched(event: ProgramLaunched, cause: str) -> Plan:
     """Weekly digests (counts and health only) for the admin who launched the program."""
-    tags = (f"program:{event.program_id}",)
-    data = {"program_id": event.program_id}
-    return Plan(
-        schedule=tuple(
-            Planned(
-                f"{cause}#week{w}",
-                event.actor_id,
-                Kind.DIGEST,
-                event.occurred_at + DIGEST_EVERY * w,
-                (Channel.EMAIL,),
-                tags,
-                event.program_id,
-                None,
-                data,
-            )
-            for w in range(1, DIGESTS_AHEAD + 1)
-        )
+    digests = Series(
+        digests_key(event.program_id),
+        cause,
+        "week",
+        Kind.DIGEST,
+        event.actor_id,
+        _every(event.occurred_at, DIGEST_EVERY_DAYS),
+        DIGESTS_AHEAD,
+        channels=(Channel.EMAIL,),
+        tags=(f"program:{event.program_id}",),
+        program_id=event.program_id,
+        data={"program_id": event.program_id},
     )
+    return Plan(series=(digests,))
+
+
+def meetings_key(pair_id: str, person_id: str) -> str:
+    """The series of a member's meeting reminders."""
+    return f"meetings:{pair_id}:{person_id}"
+
+
+def pulse_key(pair_id: str, person_id: str) -> str:
+    """The series of a member's monthly pulse invitations."""
+    return f"pulses:{pair_id}:{person_id}"
+
+
+def digests_key(program_id: str) -> str:
+    """The series of a program's weekly digests."""
+    return f"digests:{program_id}"
+
+
+def series_keys(pair_id: str, person_id: str) -> tuple[str, ...]:
+    """Every series a member has in a pair."""
+    return (meetings_key(pair_id, person_id), pulse_key(pair_id, person_id))
+
+
+def _every(start: datetime, days: int) -> Recurrence:
+    """Every ``days`` days after ``start``, at its UTC time of day."""
+    utc = start.astimezone(UTC)
+    return Recurrence(utc.date() + timedelta(days=days), utc.time(), "UTC", days)
 
 
 def _for(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from tandem_notifications.adapters.calendar import Series, invitation
@@ -11,8 +11,8 @@ from tandem_notifications.adapters.directory import Contact
 from tandem_notifications.adapters.ports import Claimed
 from tandem_notifications.adapters.surroundings import PairInfo, ProgramInfo
 from tandem_notifications.adapters.templates import render
-from tandem_notifications.domain.content import Rendered
-from tandem_notifications.domain.kinds import Kind
+from tandem_notifications.domain.content import PARTS, Rendered
+from tandem_notifications.domain.kinds import Channel, Kind
 from tandem_notifications.domain.milestones import milestone_text
 
 
@@ -46,8 +46,16 @@ def people_of(claimed: Claimed) -> set[str]:
     return found
 
 
+# What each channel shows: rendering the rest would be wasted at fan-out volumes.
+CHANNEL_PARTS: dict[Channel, tuple[str, ...]] = {
+    Channel.EMAIL: ("subject", "text", "html"),
+    Channel.IN_APP: ("subject", "text"),
+    Channel.WEBHOOK: ("chat",),
+}
+
+
 def compose(claimed: Claimed, around: Surroundings, recipient_name: str) -> Rendered:
-    """Render the delivery's kind with the program's overrides."""
+    """Render the parts the delivery's channel shows, with the program's overrides."""
     program = around.programs.get(claimed.program_id or "")
     me = claimed.delivery.recipient_id
     members = around.members(claimed)
@@ -67,7 +75,12 @@ def compose(claimed: Claimed, around: Surroundings, recipient_name: str) -> Rend
         "milestone_text": milestone_text(claimed.data.get("milestone"), claimed.data.get("count")),
         "counts": around.counts.get(claimed.program_id or "", {}),
     }
-    return render(claimed.delivery.kind, context, program.overrides if program else None)
+    return render(
+        claimed.delivery.kind,
+        context,
+        program.overrides if program else None,
+        CHANNEL_PARTS.get(claimed.delivery.channel, PARTS),
+    )
 
 
 def calendar_for(
@@ -84,7 +97,9 @@ def calendar_for(
         every_days=int(data["every_days"]),
         meeting_minutes=int(data["meeting_minutes"]),
         sequence=int(data["sequence"]),
-        timezone=contact.timezone,
+        # The zone and clock time the reminders were planned in (older plans: the directory's).
+        timezone=str(data.get("timezone") or contact.timezone),
+        start=time.fromisoformat(str(data.get("start_time") or "10:00")),
     )
     return invitation(
         series, organizer, contact.email, summary, domain, cancel=kind is Kind.MEETING_CANCELLED

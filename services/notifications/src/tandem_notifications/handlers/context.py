@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tandem_notifications.adapters.postgres import NotificationTables
+from tandem_notifications.adapters.ports import NotificationTables
 from tandem_service.commands import CommandContext
 
 Context = CommandContext[NotificationTables]

@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import Message
 from typing import Protocol
 
 import asyncpg
@@ -22,7 +21,8 @@ import asyncpg
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.notifications import NotificationFailed, NotificationSent
 from tandem_events.store import EventStore
-from tandem_notifications.adapters.email import Envelope, build_email
+from tandem_events.timers import TimerSweep
+from tandem_notifications.adapters.email import Envelope, OutgoingMail, build_email
 from tandem_notifications.adapters.ports import Claimed, InboxEntry, Settled
 from tandem_notifications.adapters.postgres import PostgresBook
 from tandem_notifications.domain import unsubscribe
@@ -35,6 +35,7 @@ from tandem_notifications.domain.retry import RetryPolicy
 from tandem_notifications.domain.timing import next_moment
 from tandem_notifications.handlers.compose import calendar_for, compose
 from tandem_notifications.handlers.gather import Gathered, Lookup, gather
+from tandem_notifications.handlers.plans import announce
 from tandem_notifications.handlers.throttle import Throttle
 from tandem_service.logging import get_logger
 
@@ -45,7 +46,7 @@ log = get_logger("tandem.notifications.dispatch")
 class EmailSender(Protocol):
     """Anything that submits an email (the SMTP channel)."""
 
-    async def send(self, message: Message) -> None: ...
+    async def send(self, mail: OutgoingMail) -> None: ...
 
 
 class WebhookSender(Protocol):
@@ -67,6 +68,7 @@ class DispatchConfig:
     unsubscribe_ttl: timedelta = timedelta(days=60)
     lease: timedelta = timedelta(minutes=2)
     batch: int = 200
+    announce_batch: int = 5000
     concurrency: int = 16
     rate_per_second: float = 500.0
     contact_ttl: timedelta = timedelta(days=1)
@@ -92,16 +94,21 @@ class Dispatcher:
         lookup: Lookup | None,
         config: DispatchConfig,
         jitter: Callable[[], float] = random.random,
+        horizon: TimerSweep | None = None,
     ) -> None:
         self._pool, self._store, self._clock = pool, store, clock
         self._email, self._webhook, self._lookup = email, webhook, lookup
-        self._config, self._jitter = config, jitter
+        self._config, self._jitter, self._horizon = config, jitter, horizon
         self._throttle = Throttle(config.rate_per_second)
         self._slots = asyncio.Semaphore(config.concurrency)
 
     async def run_once(self) -> int:
-        """Deliver one batch of what is due; how many deliveries it settled."""
+        """Plan due series on, announce what is newly scheduled, then deliver one batch of
+        what is due; how many it settled."""
         now = self._clock()
+        if self._horizon is not None:
+            await self._horizon.sweep(now)
+        await announce(self._pool, self._config.announce_batch, now)
         async with self._pool.acquire() as conn:
             claimed = await PostgresBook(conn).claim(now, self._config.lease, self._config.batch)
         if not claimed:

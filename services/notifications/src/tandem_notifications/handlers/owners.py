@@ -24,6 +24,8 @@ SAMPLE: dict[str, Any] = {
     "suggested_cadence_days": 14,
     "meeting_on": "2026-01-15",
     "first_meeting": "2026-01-15",
+    "start_time": "10:00",
+    "timezone": "Europe/Lisbon",
     "every_days": 14,
     "meeting_minutes": 30,
     "milestone": "streak",

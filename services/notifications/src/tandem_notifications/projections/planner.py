@@ -13,15 +13,18 @@ from tandem_events.catalog.engagement import CadenceAgreed, MilestoneReached, Pa
 from tandem_events.catalog.matching import (
     PairCreated,
     PairEnded,
+    ParticipantEnrolled,
     ParticipantWithdrew,
+    ProfileUpdated,
     ProgramClosed,
     ProgramLaunched,
 )
 from tandem_events.envelope import Envelope
 from tandem_events.projection import ProjectionContext, WaitFor
-from tandem_notifications.adapters.postgres import PostgresBook, PostgresContacts
+from tandem_notifications.adapters.postgres import NewPair, PostgresContacts
 from tandem_notifications.domain import planning
 from tandem_notifications.domain.planning import Plan
+from tandem_notifications.handlers.plans import record_plan
 
 
 class Planner:
@@ -29,16 +32,16 @@ class Planner:
 
     name = "notifications_planner"
     topics: Sequence[str] = ("matching.events", "engagement.events")
-    tables: Sequence[str] = ("pairs", "programs")
+    tables: Sequence[str] = ("pairs", "programs", "people")
 
     async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
         """Record what ``event`` asks to be said, and cancel what it makes moot."""
         cause = envelope.id
         plan = await self._plan(ctx, event, cause)
-        book = PostgresBook(ctx.conn)
-        if plan.cancel:
-            await book.cancel(plan.cancel, event.occurred_at)
-        await book.schedule(plan.schedule)
+        pair = None
+        if isinstance(event, PairCreated):  # its row goes in the plan's one statement
+            pair = NewPair(event.pair_id, event.program_id, tuple(event.member_ids))
+        await record_plan(ctx.conn, plan, event.occurred_at, pair, ctx.table("pairs"))
 
     async def _plan(self, ctx: ProjectionContext, event: DomainEvent, cause: str) -> Plan:
         pairs, programs = ctx.table("pairs"), ctx.table("programs")
@@ -54,15 +57,16 @@ class Planner:
             )
             return planning.on_program_launched(event, cause)
         if isinstance(event, ProgramClosed):
-            return Plan(cancel=(f"program:{event.program_id}",))
-        if isinstance(event, PairCreated):
+            return planning.on_program_closed(event.program_id)
+        if isinstance(event, ParticipantEnrolled | ProfileUpdated):
             await ctx.conn.execute(
-                f"INSERT INTO {pairs} (pair_id, program_id, member_ids) VALUES ($1, $2, $3)"
-                " ON CONFLICT (pair_id) DO NOTHING",
-                event.pair_id,
-                event.program_id,
-                list(event.member_ids),
+                f"INSERT INTO {ctx.table('people')} (person_id, timezone) VALUES ($1, $2)"
+                " ON CONFLICT (person_id) DO UPDATE SET timezone = excluded.timezone",
+                event.person_id,
+                event.profile.timezone,
             )
+            return Plan()
+        if isinstance(event, PairCreated):
             return planning.on_pair_created(event, cause)
         if isinstance(event, PairEnded):
             cadence = await ctx.conn.fetchval(
@@ -72,7 +76,12 @@ class Planner:
             return planning.on_pair_ended(event, cause, cadence)
         if isinstance(event, ParticipantWithdrew):
             await PostgresContacts(ctx.conn).forget(event.person_id)
-            return planning.on_withdrew(event)
+            rows = await ctx.conn.fetch(
+                f"SELECT pair_id FROM {pairs} WHERE program_id = $1 AND $2 = ANY(member_ids)",
+                event.program_id,
+                event.person_id,
+            )
+            return planning.on_withdrew(event, [r[0] for r in rows])
         if isinstance(event, CadenceAgreed | MilestoneReached | PairHealthChanged):
             return await self._pair_event(ctx, event, cause)
         return Plan()
@@ -94,8 +103,9 @@ class Planner:
             return Plan()  # the pair ended meanwhile: nothing more to say to it
         program_id, members = row["program_id"], list(row["member_ids"])
         if isinstance(event, CadenceAgreed):
-            plan = planning.on_cadence_agreed(event, cause, program_id)
-            cadence = {k: plan.schedule[0].data[k] for k in _SERIES} if plan.schedule else None
+            zones = await self._zones(ctx, event.agreed_by)
+            plan = planning.on_cadence_agreed(event, cause, program_id, zones)
+            cadence = {k: plan.series[0].data[k] for k in _SERIES} if plan.series else None
             await ctx.conn.execute(
                 f"UPDATE {pairs} SET cadence = $2::jsonb WHERE pair_id = $1",
                 event.pair_id,
@@ -109,5 +119,25 @@ class Planner:
         )
         return planning.on_health_changed(event, cause, program_id, members)
 
+    async def _zones(self, ctx: ProjectionContext, people: Sequence[str]) -> dict[str, str]:
+        """Each person's time zone: their own choice, else their enrolment, else the directory's."""
+        rows = await ctx.conn.fetch(
+            "SELECT p.id, coalesce(pref.timezone, pe.timezone, c.timezone) AS zone"
+            " FROM unnest($1::text[]) AS p(id)"
+            " LEFT JOIN preferences pref ON pref.person_id = p.id"
+            f" LEFT JOIN {ctx.table('people')} pe ON pe.person_id = p.id"
+            " LEFT JOIN contacts c ON c.person_id = p.id",
+            list(people),
+        )
+        return {r["id"]: r["zone"] for r in rows if r["zone"]}
 
-_SERIES = ("pair_id", "program_id", "every_days", "meeting_minutes", "first_meeting", "members")
+
+_SERIES = (
+    "pair_id",
+    "program_id",
+    "every_days",
+    "meeting_minutes",
+    "first_meeting",
+    "start_time",
+    "members",
+)

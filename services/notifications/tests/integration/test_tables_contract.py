@@ -1,4 +1,4 @@
-"""The delivery book's contract, held by the Postgres adapter and the in-memory fake alike."""
+"""The notification tables' contract, held by the Postgres adapter and the in-memory fake alike."""
 
 from __future__ import annotations
 
@@ -7,13 +7,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tandem_notifications.adapters.memory import MemoryBook
-from tandem_notifications.adapters.ports import DeliveryBook, InboxEntry, Settled
-from tandem_notifications.adapters.postgres import PostgresBook
+from tandem_notifications.adapters.memory import MemoryNotificationTables
+from tandem_notifications.adapters.ports import (
+    DeliveryBook,
+    InboxEntry,
+    NotificationTables,
+    ProgramChannels,
+    Settled,
+)
+from tandem_notifications.adapters.postgres import PostgresNotificationTables
 from tandem_notifications.domain.delivery import Status
 from tandem_notifications.domain.errors import TemporaryFailure
 from tandem_notifications.domain.kinds import Channel, Kind
 from tandem_notifications.domain.planning import Planned
+from tandem_notifications.domain.preferences import PersonChoices, Preferences, Rhythm
 from tandem_notifications.domain.retry import RetryPolicy
 from tandem_service.database import connect
 
@@ -22,15 +29,64 @@ LEASE = timedelta(minutes=2)
 
 
 @pytest.fixture(params=["memory", "postgres"])
-async def book(request: pytest.FixtureRequest) -> AsyncIterator[DeliveryBook]:
+async def tables(request: pytest.FixtureRequest) -> AsyncIterator[NotificationTables]:
+    """Both implementations, each knowing one launched program ("prog")."""
     if request.param == "memory":
-        yield MemoryBook()
+        memory = MemoryNotificationTables()
+        memory.memory_choices.know_program("prog")
+        yield memory
         return
     conn = await connect(request.getfixturevalue("fresh_dsn"))
     try:
-        yield PostgresBook(conn)
+        await conn.execute(
+            "INSERT INTO programs (program_id, name, owner_id) VALUES ('prog', 'P', 'admin')"
+        )
+        yield PostgresNotificationTables(conn)
     finally:
         await conn.close()
+
+
+class Announcing:
+    """The book, announcing what it schedules at once (announcing has its own test)."""
+
+    def __init__(self, book: DeliveryBook) -> None:
+        self._book = book
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._book, name)
+
+    async def schedule(self, planned: list[Planned]) -> None:
+        await self._book.schedule(planned)
+        await self._book.announce(10_000)
+
+
+@pytest.fixture
+def book(tables: NotificationTables) -> DeliveryBook:
+    return Announcing(tables.book)  # type: ignore[return-value]  # duck-typed wrapper
+
+
+async def test_new_deliveries_are_announced_once_soonest_first_and_only_then_claimed(
+    tables: NotificationTables,
+) -> None:
+    book = tables.book
+    later = NOW + timedelta(hours=1)
+    await book.schedule([planned("late", due_at=later), planned("now")])
+    assert await book.claim(NOW, LEASE, 10) == []  # not announced yet: not sent yet
+    first = await book.announce(3)
+    assert [(a.notification_id, a.channel) for a in first] == [
+        (planned("now").notification_id, Channel.EMAIL),
+        (planned("now").notification_id, Channel.IN_APP),
+        (planned("late").notification_id, Channel.EMAIL),
+    ]
+    assert first[0].kind is Kind.INTRODUCTION
+    assert first[0].recipient_id == "alice"
+    assert first[0].pair_id is None
+    assert first[0].due_at == NOW
+    await book.schedule([planned("now")])  # a repeat is nothing new
+    [rest] = await book.announce(10)
+    assert (rest.notification_id, rest.channel) == (planned("late").notification_id, Channel.IN_APP)
+    assert await book.announce(10) == []
+    assert len(await book.claim(NOW, LEASE, 10)) == 2
 
 
 def planned(
@@ -45,8 +101,8 @@ async def test_the_same_cause_scheduled_twice_is_one_delivery_per_channel(
     book: DeliveryBook,
 ) -> None:
     await book.schedule([planned("ev1")])
-    await book.schedule([planned("ev1")])
-    claimed = await book.claim(NOW, LEASE, 100)
+    await book.schedule([planned("ev1"), planned("ev2")])
+    claimed = [c for c in await book.claim(NOW, LEASE, 100) if c.cause_id == "ev1"]
     assert sorted(c.delivery.channel for c in claimed) == [Channel.EMAIL, Channel.IN_APP]
     assert claimed[0].data == {"pair_id": "p1"}
     assert claimed[0].cause_id == "ev1"
@@ -143,3 +199,50 @@ async def test_the_inbox_lists_counts_and_marks_read_only_for_its_owner(book: De
     assert await book.mark_read("alice", ids[0], NOW)
     assert await book.unread("alice") == 2
     assert [e.subject for e in await book.inbox("alice", 10, True)] == ["s2", "s1"]
+
+
+async def test_a_persons_choices_are_replaced_and_unsubscribing_keeps_the_rest(
+    tables: NotificationTables,
+) -> None:
+    choices = tables.choices
+    assert await choices.person("alice") is None
+    await choices.unsubscribe_email("bob", NOW)
+    bob = await choices.person("bob")
+    assert bob is not None
+    assert bob.preferences.email_unsubscribed
+    mine = PersonChoices(
+        Preferences({Kind.NUDGE: frozenset({Channel.IN_APP})}, share_celebrations=True),
+        Rhythm("Asia/Tokyo", weekend=frozenset({4, 5})),
+    )
+    await choices.save_person("alice", mine, NOW)
+    assert await choices.person("alice") == mine
+    await choices.unsubscribe_email("alice", NOW)
+    after = await choices.person("alice")
+    assert after is not None
+    assert after.preferences.email_unsubscribed
+    assert after.preferences.share_celebrations
+    assert after.rhythm == mine.rhythm
+
+
+async def test_program_settings_keep_the_secret_until_the_webhook_goes(
+    tables: NotificationTables,
+) -> None:
+    choices = tables.choices
+    await choices.save_program("unknown", {}, None, None, "")
+    assert await choices.program("unknown") is None
+    await choices.save_program("prog", {"nudge": ["in_app"]}, "https://x.test/h", "s1", "ask us")
+    await choices.save_program("prog", {}, "https://x.test/h", None, "ask us")
+    assert await choices.program("prog") == ProgramChannels({}, "https://x.test/h", "s1", "ask us")
+    await choices.save_program("prog", {}, None, "ignored", "")
+    assert await choices.program("prog") == ProgramChannels({}, None, None, "")
+
+
+async def test_template_overrides_are_put_replaced_and_dropped(tables: NotificationTables) -> None:
+    choices = tables.choices
+    assert not await choices.drop_template("prog", "nudge", "subject")
+    await choices.put_template("prog", "nudge", "subject", "Hi {{ recipient }}")
+    await choices.put_template("prog", "nudge", "subject", "Hello {{ recipient }}")
+    assert await choices.template("prog", "nudge", "subject") == "Hello {{ recipient }}"
+    assert await choices.template("prog", "nudge", "text") is None
+    assert await choices.drop_template("prog", "nudge", "subject")
+    assert await choices.template("prog", "nudge", "subject") is None

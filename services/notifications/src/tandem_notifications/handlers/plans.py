@@ -1,0 +1,83 @@
+"""Record a plan (cancel what it makes moot, schedule what it asks), and announce what is new.
+
+A plan's series are planned a horizon ahead here, and a timer per series (kind ``HORIZON``)
+brings each back when its earliest planned occurrence comes due, to plan it on. Recording only
+writes, without reading an answer back, so the projection runner can queue a whole batch's
+plans and send them in pipelined runs. Announcing is separate: :func:`announce` takes what
+is newly scheduled, in batches, and appends one ``NotificationScheduled`` per (notification,
+channel) through the store (the outbox) in the same transaction that marks it announced.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import asyncpg
+
+from tandem_events.catalog.notifications import NotificationScheduled
+from tandem_events.store_batch import append_many
+from tandem_notifications.adapters.ports import Announced
+from tandem_notifications.adapters.postgres import HORIZON, NewPair, PostgresBook
+from tandem_notifications.adapters.series import to_payload
+from tandem_notifications.domain.horizon import extend
+from tandem_notifications.domain.kinds import CATALOG_KIND
+from tandem_notifications.domain.planning import Plan
+
+SOURCE = "/tandem/notifications"
+ACTOR = "notifications"
+__all__ = ["HORIZON", "announce", "record_plan"]
+
+
+async def record_plan(
+    conn: asyncpg.Connection,
+    plan: Plan,
+    now: datetime,
+    pair: NewPair | None = None,
+    pairs_table: str = "pairs",
+) -> None:
+    """Apply ``plan`` on ``conn`` (inside the caller's transaction), adding ``pair`` if new."""
+    book = PostgresBook(conn)
+    if plan.cancel:
+        await book.cancel(plan.cancel, now)
+    if plan.stop_series:
+        await conn.fetch(
+            "DELETE FROM timers WHERE kind = $1 AND key = ANY($2::text[]) RETURNING 1",
+            HORIZON,
+            list(plan.stop_series),
+        )
+    extended = [extend(s, now) for s in plan.series]
+    if not (plan.schedule or extended or pair):
+        return
+    await book.record(
+        [*plan.schedule, *(p for e in extended for p in e.planned)],
+        HORIZON,
+        [(e.series.key, e.look_again, to_payload(e.series)) for e in extended],
+        pair,
+        pairs_table,
+    )
+
+
+async def announce(pool: asyncpg.Pool, limit: int, now: datetime) -> int:
+    """Announce up to ``limit`` newly scheduled deliveries; how many were announced."""
+    async with pool.acquire() as conn, conn.transaction():
+        taken = await PostgresBook(conn).announce(limit)
+        # One stream per (notification, channel), new at version 0: announced once, ever.
+        appends = [
+            (f"notification-{a.notification_id}-{a.channel.value}", 0, [_event(a, now)])
+            for a in taken
+        ]
+        await append_many(conn, SOURCE, appends)
+    return len(taken)
+
+
+def _event(a: Announced, now: datetime) -> NotificationScheduled:
+    return NotificationScheduled(
+        occurred_at=now,
+        actor_id=ACTOR,
+        notification_id=a.notification_id,
+        recipient_id=a.recipient_id,
+        channel=a.channel.value,
+        kind=CATALOG_KIND[a.kind],
+        due_at=a.due_at,
+        pair_id=a.pair_id,
+    )
