@@ -62,7 +62,7 @@ async def seed(dsn: str, pairs: int) -> None:
                 )
                 decided = open_workspace(Workspace(), created, "onboarding", {})
                 histories[f"b{n}"] = with_follow_ups(Workspace(), decided, opened_at)[1]
-            await insert_histories(pool, histories)
+            await insert_histories(pool, histories, opened_at)
     finally:
         await pool.close()
 

@@ -10,6 +10,7 @@ import pytest
 
 from tandem_engagement.adapters.memory import InMemoryEngagementTables
 from tandem_engagement.adapters.postgres import PostgresEngagementTables
+from tandem_engagement.domain.workspace import Workspace
 from tandem_engagement.handlers.tables import EngagementTables, Missing, OpeningFacts
 from tandem_events.sealing import owner_of
 
@@ -74,5 +75,5 @@ async def test_sealed_text_names_its_author(tables: EngagementTables) -> None:
 async def test_resources_and_reviews_are_accepted(tables: EngagementTables) -> None:
     await tables.put_resource("prog", "first-meeting", "guide", "Hello", "Coffee", "admin-1")
     await tables.put_resource("prog", "first-meeting", "guide", "Hello again", "Tea", "admin-1")
-    await tables.schedule_review("p1", AT)
-    await tables.schedule_review("p1", None)
+    await tables.keep_workspace(Workspace(pair_id="p1"), 1, AT)
+    await tables.keep_workspace(Workspace(pair_id="p1"), 2, None)

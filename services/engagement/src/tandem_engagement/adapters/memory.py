@@ -42,12 +42,12 @@ class InMemoryEngagementTables:
         owner = base64.urlsafe_b64encode(person_id.encode()).decode().rstrip("=")
         return f"sealed:v1:{owner}:{encoded}"
 
-    async def schedule_review(self, pair_id: str, at: datetime | None) -> None:
-        """When the pair's health is next looked at (None: never again)."""
-        if at is None:
-            self.reviews.pop(pair_id, None)
+    async def keep_workspace(self, state: Workspace, version: int, review: datetime | None) -> None:
+        """Set the pair's next review (loads fold the in-memory stream: no snapshot needed)."""
+        if review is None:
+            self.reviews.pop(state.pair_id, None)
         else:
-            self.reviews[pair_id] = at
+            self.reviews[state.pair_id] = review
 
     async def remember_program(self, program_id: str, purpose: str, owner_id: str) -> None:
         """Keep a launched program's purpose and owner."""

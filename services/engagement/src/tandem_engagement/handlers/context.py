@@ -24,8 +24,8 @@ Tx = Transaction[EngagementTables]
 async def commit(
     tx: Tx, state: Workspace, version: int, decided: Sequence[DomainEvent], now: datetime
 ) -> Appended:
-    """Append the decision with its follow-ups and move the pair's next health review."""
+    """Append the decision with its follow-ups; snapshot the workspace and move its review."""
     after, events = with_follow_ups(state, decided, now)
     result = await tx.append(workspace_stream(after.pair_id), version, events)
-    await tx.tables.schedule_review(after.pair_id, next_review(after, now))
+    await tx.tables.keep_workspace(after, result.version, next_review(after, now))
     return result

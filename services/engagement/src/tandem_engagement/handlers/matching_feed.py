@@ -120,5 +120,5 @@ class MatchingFeed:
         stream = workspace_stream(after.pair_id)
         if stream not in await append_many(conn, self._source, [(stream, version, events)]):
             return False
-        await tables.schedule_review(after.pair_id, next_review(after, now))
+        await tables.keep_workspace(after, version + len(events), next_review(after, now))
         return True
