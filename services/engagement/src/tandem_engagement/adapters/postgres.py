@@ -13,11 +13,17 @@ from tandem_engagement.domain.folding import fold_all
 from tandem_engagement.domain.workspace import Workspace, workspace_stream
 from tandem_engagement.handlers.tables import Missing, OpeningFacts
 from tandem_events.catalog.base import DomainEvent
+from tandem_events.envelope import Envelope
+from tandem_events.errors import ConcurrencyError
 from tandem_events.sealing import PersonKeyring
-from tandem_events.store import recorded
+from tandem_events.store import AppendResult, recorded
+from tandem_events.store_writes import Pending, append_statement
+from tandem_events.tracing import current_trace_headers
 
 # The timer kind that re-assesses a pair's health (and days-together milestones).
 HEALTH_REVIEW = "pair-health"
+# What engagement's events name as their source.
+SOURCE = "/tandem/engagement"
 
 # Each pair's snapshot (of this format) and the events after it, in one read. LATERAL keeps
 # the events side an index lookup per pair whatever the planner guesses for the array.
@@ -63,8 +69,9 @@ KeptWorkspace = tuple[Workspace, int, datetime | None]
 class _ThisConnection:
     """One connection standing in for a pool, so keys are made in the command's transaction."""
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: asyncpg.Connection, source: str = SOURCE) -> None:
         self._conn = conn
+        self._source = source
 
     @asynccontextmanager
     async def acquire(self) -> AsyncIterator[asyncpg.Connection]:
@@ -74,8 +81,9 @@ class _ThisConnection:
 class PostgresEngagementTables:
     """The engagement tables on the caller's connection (inside its transaction)."""
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: asyncpg.Connection, source: str = SOURCE) -> None:
         self._conn = conn
+        self._source = source
         # The keyring asks for a pool; this one hands out the command's own connection.
         self._keys = PersonKeyring(_ThisConnection(conn))
 
@@ -102,6 +110,23 @@ class PostgresEngagementTables:
             body,
             by,
         )
+
+    async def append_workspace(
+        self, pair_id: str, version: int, events: Sequence[DomainEvent]
+    ) -> AppendResult:
+        """Append to the pair's stream at ``version`` (else ConcurrencyError), in one statement.
+
+        No savepoint around it, unlike the store's append: a command that loses a race is
+        refused whole (409, or the runner retries it), so confining the failure would only
+        cost two more round trips on every command.
+        """
+        stream = workspace_stream(pair_id)
+        trace = current_trace_headers()
+        envelopes = [Envelope.wrap(e, self._source, trace) for e in events]
+        pending = Pending(stream, version, version + len(events), None, envelopes)
+        if not await append_statement(self._conn, self._source, pending):
+            raise ConcurrencyError(stream, version)
+        return AppendResult(stream, pending.new_version)
 
     async def keep_workspace(self, state: Workspace, version: int, review: datetime | None) -> None:
         """Snapshot the workspace at ``version`` and set its next review (None: never again)."""

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from tandem_engagement.domain.health import next_review
-from tandem_engagement.domain.workspace import Workspace, workspace_stream
+from tandem_engagement.domain.workspace import Workspace
 from tandem_engagement.handlers.follow_ups import with_follow_ups
 from tandem_engagement.handlers.tables import EngagementTables
 from tandem_events.catalog.base import DomainEvent
@@ -26,6 +26,6 @@ async def commit(
 ) -> Appended:
     """Append the decision with its follow-ups; snapshot the workspace and move its review."""
     after, events = with_follow_ups(state, decided, now)
-    result = await tx.append(workspace_stream(after.pair_id), version, events)
+    result = await tx.tables.append_workspace(after.pair_id, version, events)
     await tx.tables.keep_workspace(after, result.version, next_review(after, now))
     return result

@@ -49,7 +49,7 @@ class MatchingFeed:
 
     async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
         """Apply one matching event."""
-        tables = PostgresEngagementTables(ctx.conn)
+        tables = PostgresEngagementTables(ctx.conn, self._source)
         match event:
             case ProgramLaunched():
                 await tables.remember_program(event.program_id, event.purpose, event.actor_id)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from tandem_engagement.domain.workspace import Workspace
+from tandem_events.catalog.base import DomainEvent
+from tandem_service.commands import Appended
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,11 @@ class EngagementTables(Protocol):
 
     async def seal(self, person_id: str, text: str) -> str:
         """``text`` sealed with the person's own key (created on first use)."""
+
+    async def append_workspace(
+        self, pair_id: str, version: int, events: Sequence[DomainEvent]
+    ) -> Appended:
+        """Append to the pair's stream if it is still at ``version`` (else ConcurrencyError)."""
 
     async def keep_workspace(self, state: Workspace, version: int, review: datetime | None) -> None:
         """Snapshot the workspace at ``version`` and set its next review (None: never again)."""
