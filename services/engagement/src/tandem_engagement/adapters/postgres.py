@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -12,9 +14,11 @@ from tandem_engagement.adapters import snapshots
 from tandem_engagement.domain.folding import fold_all
 from tandem_engagement.domain.workspace import Workspace, workspace_stream
 from tandem_engagement.handlers.tables import Missing, OpeningFacts
+from tandem_events.backbone_settings import BackboneSettings
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.envelope import Envelope
 from tandem_events.errors import ConcurrencyError
+from tandem_events.key_wrapping import KeyWrapper, wrapper_from
 from tandem_events.sealing import PersonKeyring
 from tandem_events.store import AppendResult, recorded
 from tandem_events.store_writes import Pending, append_statement
@@ -66,6 +70,25 @@ WHERE r.due_at IS NULL AND t.kind = $6 AND t.key = r.key
 KeptWorkspace = tuple[Workspace, int, datetime | None]
 
 
+# The environment the key-encryption key comes from. Reading the settings for every command
+# cost about 8 ms of CPU, so a wrapper is made once per distinct value of these variables.
+_KEK_VARIABLES = (
+    "TANDEM_KEY_ENCRYPTION_KEY",
+    "TANDEM_KEY_ENCRYPTION_KEY_PREVIOUS",
+    "TANDEM_ENV",
+    "TANDEM_DEV_KEYS_DIR",
+)
+
+
+def _key_wrapper() -> KeyWrapper | None:
+    return _wrapper_for(tuple(os.environ.get(name) for name in _KEK_VARIABLES))
+
+
+@functools.lru_cache(maxsize=4)
+def _wrapper_for(environment: tuple[str | None, ...]) -> KeyWrapper | None:
+    return wrapper_from(BackboneSettings())
+
+
 class _ThisConnection:
     """One connection standing in for a pool, so keys are made in the command's transaction."""
 
@@ -85,7 +108,7 @@ class PostgresEngagementTables:
         self._conn = conn
         self._source = source
         # The keyring asks for a pool; this one hands out the command's own connection.
-        self._keys = PersonKeyring(_ThisConnection(conn))
+        self._keys = PersonKeyring(_ThisConnection(conn), _key_wrapper())
 
     async def load_workspace(self, pair_id: str) -> tuple[Workspace, int]:
         """The pair's workspace and stream version, read in this transaction."""
