@@ -35,6 +35,7 @@ FULL = Workspace(
     stress={"ana": 5, "ben": 2},
     milestones=frozenset({"cadence_agreed", "first_check_in", "streak:3"}),
     health="at_risk",
+    pulse_invitations=2,
 )
 
 

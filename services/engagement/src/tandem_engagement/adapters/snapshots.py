@@ -13,7 +13,7 @@ from typing import Any
 
 from tandem_engagement.domain.workspace import CadenceTerms, CheckIn, Goal, Proposal, Workspace
 
-FORMAT = 1
+FORMAT = 2
 
 
 def _day(value: date | None) -> str | None:
@@ -58,6 +58,7 @@ def encode(state: Workspace) -> dict[str, Any]:
         "stress": dict(state.stress),
         "milestones": sorted(state.milestones),
         "health": state.health,
+        "pulse_invitations": state.pulse_invitations,
     }
 
 
@@ -95,4 +96,5 @@ def decode(doc: dict[str, Any]) -> Workspace:
         stress=doc["stress"],
         milestones=frozenset(doc["milestones"]),
         health=doc["health"],
+        pulse_invitations=doc["pulse_invitations"],
     )
