@@ -9,13 +9,17 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
+from tandem_engagement.adapters.postgres import keep_workspaces
 from tandem_engagement.bootstrap import MIGRATIONS
-from tandem_engagement.domain.workspace import workspace_stream
+from tandem_engagement.domain.folding import fold_all
+from tandem_engagement.domain.health import next_review
+from tandem_engagement.domain.workspace import Workspace, workspace_stream
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.envelope import Envelope
 from tandem_testkit.databases import DatabaseFactory
@@ -80,8 +84,11 @@ FROM unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[
 """
 
 
-async def insert_histories(pool: asyncpg.Pool, histories: dict[str, list[DomainEvent]]) -> None:
-    """Write whole workspace streams at once (seeding only: no checks, no relay progress)."""
+async def insert_histories(
+    pool: asyncpg.Pool, histories: dict[str, list[DomainEvent]], now: datetime
+) -> None:
+    """Write whole workspace streams at once, with the snapshots and next reviews the service
+    keeps beside them as of ``now`` (seeding only: no checks, no relay progress)."""
     rows: list[tuple[Any, ...]] = []
     for pair_id, events in histories.items():
         for version, event in enumerate(events, 1):
@@ -93,3 +100,8 @@ async def insert_histories(pool: asyncpg.Pool, histories: dict[str, list[DomainE
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(_INSERT, SOURCE, *(list(c) for c in zip(*rows, strict=True)))
         await conn.executemany("INSERT INTO streams (stream_id, version) VALUES ($1, $2)", streams)
+        kept = []
+        for events in histories.values():
+            state = fold_all(Workspace(), events)
+            kept.append((state, len(events), next_review(state, now)))
+        await keep_workspaces(conn, kept)

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -62,13 +63,16 @@ async def seed(dsn: str, pairs: int) -> None:
                 )
                 decided = open_workspace(Workspace(), created, "onboarding", {})
                 histories[f"b{n}"] = with_follow_ups(Workspace(), decided, opened_at)[1]
-            await insert_histories(pool, histories)
+            await insert_histories(pool, histories, opened_at)
     finally:
         await pool.close()
 
 
-async def drive(url: str, token: str, rate: float, seconds: float, first: int) -> list[float]:
-    """Send ``rate * seconds`` check-ins open-loop; latencies in ms (inf for an error)."""
+async def drive(
+    url: str, token: str, rate: float, seconds: float, first: int, failures: Counter[str]
+) -> list[float]:
+    """Send ``rate * seconds`` check-ins open-loop; latencies in ms (inf for an error, whose
+    status or exception is counted in ``failures``)."""
     today = datetime.now(UTC).date().isoformat()
     body = {
         "met_on": today,
@@ -91,8 +95,11 @@ async def drive(url: str, token: str, rate: float, seconds: float, first: int) -
                 ) as answer:
                     await answer.read()
                     ok = answer.status == 201
-            except aiohttp.ClientError:
+                    if not ok:
+                        failures[f"HTTP {answer.status}"] += 1
+            except aiohttp.ClientError as exc:
                 ok = False
+                failures[type(exc).__name__] += 1
             latencies.append((time.perf_counter() - due) * 1000 if ok else float("inf"))
 
         start = time.perf_counter() + 0.2
@@ -129,6 +136,7 @@ async def wait_healthy(url: str, child: subprocess.Popen[bytes]) -> None:
 
 def main(rate: float, seconds: float, write: bool) -> None:
     pairs = int(rate * (seconds + WARM_UP_SECONDS)) + 10
+    failures: Counter[str] = Counter()
     with scratch_database() as dsn, tempfile.TemporaryDirectory() as keys_dir:
         asyncio.run(seed(dsn, pairs))
         keys = DevKeyPair.load_or_create(Path(keys_dir))
@@ -160,10 +168,10 @@ def main(rate: float, seconds: float, write: bool) -> None:
             asyncio.run(wait_healthy(f"http://127.0.0.1:{worker_port}", worker))
             asyncio.run(wait_healthy(url, child))
             warm = int(rate * WARM_UP_SECONDS / 5)
-            asyncio.run(drive(url, token, rate / 5, WARM_UP_SECONDS, 0))
+            asyncio.run(drive(url, token, rate / 5, WARM_UP_SECONDS, 0, Counter()))
             load = load_average()
             cpu_before = cpu_seconds(child.pid)
-            latencies = asyncio.run(drive(url, token, rate, seconds, warm))
+            latencies = asyncio.run(drive(url, token, rate, seconds, warm, failures))
             api_cpu_ms = (cpu_seconds(child.pid) - cpu_before) * 1000 / len(latencies)
         finally:
             for process in (child, worker):
@@ -180,7 +188,7 @@ def main(rate: float, seconds: float, write: bool) -> None:
     print(
         f"checkin_p50_ms={p50:.1f} checkin_p99_ms={p99:.1f} errors={errors} of {len(latencies)} "
         f"at {rate:.0f}/s for {seconds:.0f} s (load {load}, mean {statistics.fmean(ok):.1f} ms, "
-        f"API CPU {api_cpu_ms:.1f} ms per request)"
+        f"API CPU {api_cpu_ms:.1f} ms per request) failures {dict(failures)}"
     )
     if write:
         record(
@@ -200,6 +208,7 @@ def main(rate: float, seconds: float, write: bool) -> None:
                     "load_average_before": load,
                     "max_ms": round(max(ok), 1),
                     "api_cpu_ms_per_request": round(api_cpu_ms, 2),
+                    "failures": dict(failures),
                     "generator": "aiohttp open loop, separate process from the service",
                     "service": "API process (relay, projections, sweeper in a second process)",
                 }

@@ -1,9 +1,10 @@
 """health_sweep_seconds: time-driven health transitions over N pairs (default 100,000).
 
 Seeds N workspaces (opened, cadence agreed, one check-in, health steady) straight into a
-scratch database, schedules each pair's review where the domain puts it, then moves the
-clock past it and times the sweeps that turn every pair ``at_risk``. Checks afterwards that
-each pair changed exactly once. Usage: ``.venv/bin/python bench/engagement/health_sweep.py``.
+scratch database, with the snapshot and review the service keeps beside each stream, then
+moves the clock past the reviews and times the sweeps that turn every pair ``at_risk``.
+Checks afterwards that each pair changed exactly once.
+Usage: ``.venv/bin/python bench/engagement/health_sweep.py``.
 """
 
 from __future__ import annotations
@@ -13,20 +14,17 @@ import asyncio
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import asyncpg
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
 from _common import insert_histories, load_average, record, scratch_database
 
-from tandem_engagement.adapters.postgres import HEALTH_REVIEW
 from tandem_engagement.domain.folding import fold_all
 from tandem_engagement.domain.health import next_review
 from tandem_engagement.domain.workspace import Workspace
 from tandem_engagement.handlers.follow_ups import with_follow_ups
 from tandem_engagement.handlers.health_sweep import HealthReviews
-from tandem_events import timers
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.engagement import (
     CadenceAgreed,
@@ -76,21 +74,16 @@ def history(pair_id: str) -> list[DomainEvent]:
 
 
 async def seed(pool: asyncpg.Pool, pairs: int) -> datetime:
-    """Insert every pair's history and schedule its review; returns when reviews fall due."""
-    review = T0
+    """Insert every pair's history, snapshot and review; returns when the reviews fall due."""
+    seeded_at = T0 + timedelta(days=1)
     for start in range(0, pairs, CHUNK):
         histories = {
             f"pair-{n:06d}": history(f"pair-{n:06d}")
             for n in range(start, min(pairs, start + CHUNK))
         }
-        due: list[tuple[str, datetime, dict[str, Any]]] = []
-        for pair_id, events in histories.items():
-            state = fold_all(Workspace(), events)
-            review = next_review(state, T0 + timedelta(days=1)) or review
-            due.append((pair_id, review, {}))
-        await insert_histories(pool, histories)
-        async with pool.acquire() as conn:
-            await timers.schedule_many(conn, HEALTH_REVIEW, due)
+        await insert_histories(pool, histories, seeded_at)
+    review = next_review(fold_all(Workspace(), history("pair-x")), seeded_at)
+    assert review is not None
     return review
 
 

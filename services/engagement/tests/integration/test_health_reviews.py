@@ -32,8 +32,8 @@ async def test_reviews_move_silent_pairs_along_once_each(
     await deliver(pool, MatchingFeed(SOURCE), [launched(), *people, *pairs])
     sweep = HealthReviews(SOURCE).sweep(pool)
     assert await sweep.sweep(CREATED + timedelta(days=20)) == 0  # nothing due yet
-    # Down for months: one sweep catches up to "stalled" directly, and each pair's
-    # days-together milestones all arrive, once.
+    # Down for months: one sweep catches up to "stalled" directly, each pair's days-together
+    # milestones all arrive, once, and one pulse invitation (the latest month's).
     assert await sweep.sweep(CREATED + timedelta(days=100)) == 2
     for pair_id in ("p1", "p2"):
         assert await health_changes(store, pair_id) == [(None, "steady"), ("steady", "stalled")]
@@ -41,8 +41,9 @@ async def test_reviews_move_silent_pairs_along_once_each(
         state, _ = (await load_workspaces(conn, ["p1"]))["p1"]
         next_due = await timers.due_at(conn, HEALTH_REVIEW, "p1")
     assert {"days_together:30", "days_together:90"} <= state.milestones
+    assert state.pulse_invitations == 3
     assert next_due is not None
-    assert next_due.date() == (CREATED + timedelta(days=180)).date()
+    assert next_due.date() == (CREATED + timedelta(days=120)).date()  # the 4th pulse month
     assert await sweep.sweep(CREATED + timedelta(days=101)) == 0
     assert await sweep.sweep(CREATED + timedelta(days=180)) == 2
     async with pool.acquire() as conn:

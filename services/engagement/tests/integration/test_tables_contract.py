@@ -10,7 +10,10 @@ import pytest
 
 from tandem_engagement.adapters.memory import InMemoryEngagementTables
 from tandem_engagement.adapters.postgres import PostgresEngagementTables
+from tandem_engagement.domain.workspace import Workspace
 from tandem_engagement.handlers.tables import EngagementTables, Missing, OpeningFacts
+from tandem_events.catalog.engagement import WorkspaceClosed, WorkspaceOpened
+from tandem_events.errors import ConcurrencyError
 from tandem_events.sealing import owner_of
 
 AT = datetime(2026, 1, 5, tzinfo=UTC)
@@ -74,5 +77,27 @@ async def test_sealed_text_names_its_author(tables: EngagementTables) -> None:
 async def test_resources_and_reviews_are_accepted(tables: EngagementTables) -> None:
     await tables.put_resource("prog", "first-meeting", "guide", "Hello", "Coffee", "admin-1")
     await tables.put_resource("prog", "first-meeting", "guide", "Hello again", "Tea", "admin-1")
-    await tables.schedule_review("p1", AT)
-    await tables.schedule_review("p1", None)
+    await tables.keep_workspace(Workspace(pair_id="p1"), 1, AT)
+    await tables.keep_workspace(Workspace(pair_id="p1"), 2, None)
+
+
+async def test_an_append_at_a_stale_version_is_refused(tables: EngagementTables) -> None:
+    opened = WorkspaceOpened(
+        occurred_at=AT,
+        actor_id="engagement",
+        pair_id="p1",
+        program_id="prog",
+        member_ids=("ana", "ben"),
+        purpose="onboarding",
+        opened_on=AT.date(),
+    )
+    closed = WorkspaceClosed(
+        occurred_at=AT, actor_id="engagement", pair_id="p1", reason="pair_ended"
+    )
+    first = await tables.append_workspace("p1", 0, [opened])
+    assert (first.stream_id, first.version) == ("workspace-p1", 1)
+    with pytest.raises(ConcurrencyError):
+        await tables.append_workspace("p1", 0, [closed])
+    assert (await tables.append_workspace("p1", 1, [closed])).version == 2
+    state, version = await tables.load_workspace("p1")
+    assert (state.pair_id, state.closed, version) == ("p1", True, 2)

@@ -155,6 +155,14 @@ class PulseSubmitted(EngagementEvent):
     confidence: int = Field(ge=1, le=5)
 
 
+class PulseInvited(EngagementEvent):
+    """The pair's members are invited to their monthly pulse (``round`` months together)."""
+
+    member_ids: tuple[str, ...] = Field(min_length=1, max_length=3)
+    round: int = Field(ge=1)
+    invited_on: date
+
+
 class MilestoneReachedV1(EngagementEvent):
     """Superseded by v2 (kind plus count); kept so v1 records still read."""
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from tandem_engagement.domain.folding import fold
 from tandem_engagement.domain.workspace import Workspace, workspace_stream
 from tandem_engagement.handlers.tables import Missing, OpeningFacts
+from tandem_events.catalog.base import DomainEvent
+from tandem_service.commands import Appended
 from tandem_testkit.memory import InMemoryStreams
 
 
@@ -42,12 +45,18 @@ class InMemoryEngagementTables:
         owner = base64.urlsafe_b64encode(person_id.encode()).decode().rstrip("=")
         return f"sealed:v1:{owner}:{encoded}"
 
-    async def schedule_review(self, pair_id: str, at: datetime | None) -> None:
-        """When the pair's health is next looked at (None: never again)."""
-        if at is None:
-            self.reviews.pop(pair_id, None)
+    async def append_workspace(
+        self, pair_id: str, version: int, events: Sequence[DomainEvent]
+    ) -> Appended:
+        """Append to the pair's in-memory stream if it is still at ``version``."""
+        return await self.streams.append(workspace_stream(pair_id), version, events)
+
+    async def keep_workspace(self, state: Workspace, version: int, review: datetime | None) -> None:
+        """Set the pair's next review (loads fold the in-memory stream: no snapshot needed)."""
+        if review is None:
+            self.reviews.pop(state.pair_id, None)
         else:
-            self.reviews[pair_id] = at
+            self.reviews[state.pair_id] = review
 
     async def remember_program(self, program_id: str, purpose: str, owner_id: str) -> None:
         """Keep a launched program's purpose and owner."""

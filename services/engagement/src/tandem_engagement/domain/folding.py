@@ -24,6 +24,7 @@ from tandem_events.catalog.engagement import (
     GoalSet,
     MilestoneReached,
     PairHealthChanged,
+    PulseInvited,
     PulseSubmitted,
     WorkspaceClosed,
     WorkspaceOpened,
@@ -116,6 +117,8 @@ def _change(values: dict[str, Any], event: DomainEvent) -> bool:
             values["usefulness"] = (*values["usefulness"], event.helpfulness)[-RATINGS_KEPT:]
         case PulseSubmitted():
             values["stress"] = {**values["stress"], event.actor_id: event.stress}
+        case PulseInvited():
+            values["pulse_invitations"] = max(values["pulse_invitations"], event.round)
         case MilestoneReached():
             key = milestone_key(event.milestone, event.count)
             values["milestones"] = values["milestones"] | {key}

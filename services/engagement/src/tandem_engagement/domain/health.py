@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from statistics import fmean
 
 from tandem_engagement.domain.milestones import detect, longest_streak, next_anniversary
-from tandem_engagement.domain.pulse import HIGH_STRESS
+from tandem_engagement.domain.pulse import HIGH_STRESS, invite, next_invitation
 from tandem_engagement.domain.workspace import Workspace
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.engagement import PairHealth, PairHealthChanged
@@ -86,7 +86,7 @@ def transition(state: Workspace, now: datetime) -> list[DomainEvent]:
 
 
 def next_review(state: Workspace, now: datetime) -> datetime | None:
-    """When time alone could next change the health or reach a milestone (None once closed)."""
+    """When time alone could next change the health, reach a milestone or invite a pulse."""
     if not state.pair_id or state.closed:
         return None
     today = now.date()
@@ -99,13 +99,11 @@ def next_review(state: Workspace, now: datetime) -> datetime | None:
     ]
     if state.cadence is None:
         ahead.append(opened + timedelta(days=CADENCE_GRACE_DAYS + 1))
-    anniversary = next_anniversary(state, today)
-    if anniversary is not None:
-        ahead.append(anniversary)
+    ahead += [d for d in (next_anniversary(state, today), next_invitation(state)) if d]
     upcoming = [d for d in ahead if d > today]
     return datetime.combine(min(upcoming), time(), UTC) if upcoming else None
 
 
 def follow_ups(state: Workspace, now: datetime) -> list[DomainEvent]:
-    """What the pair's new state implies: milestones reached and a health transition."""
-    return [*detect(state, now), *transition(state, now)]
+    """What the pair's new state implies: milestones, a pulse invitation, a health change."""
+    return [*detect(state, now), *invite(state, now), *transition(state, now)]

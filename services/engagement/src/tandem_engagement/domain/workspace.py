@@ -92,6 +92,7 @@ class Workspace:
     stress: Mapping[str, int] = field(default_factory=dict)  # each member's latest pulse
     milestones: frozenset[str] = frozenset()
     health: PairHealth | None = None
+    pulse_invitations: int = 0  # the latest monthly pulse round invited
 
     def check_known(self) -> None:
         """Refuse commands until the pair's workspace exists (matching may be ahead)."""

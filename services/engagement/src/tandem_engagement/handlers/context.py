@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from tandem_engagement.domain.health import next_review
-from tandem_engagement.domain.workspace import Workspace, workspace_stream
+from tandem_engagement.domain.workspace import Workspace
 from tandem_engagement.handlers.follow_ups import with_follow_ups
 from tandem_engagement.handlers.tables import EngagementTables
 from tandem_events.catalog.base import DomainEvent
@@ -24,8 +24,8 @@ Tx = Transaction[EngagementTables]
 async def commit(
     tx: Tx, state: Workspace, version: int, decided: Sequence[DomainEvent], now: datetime
 ) -> Appended:
-    """Append the decision with its follow-ups and move the pair's next health review."""
+    """Append the decision with its follow-ups; snapshot the workspace and move its review."""
     after, events = with_follow_ups(state, decided, now)
-    result = await tx.append(workspace_stream(after.pair_id), version, events)
-    await tx.tables.schedule_review(after.pair_id, next_review(after, now))
+    result = await tx.tables.append_workspace(after.pair_id, version, events)
+    await tx.tables.keep_workspace(after, result.version, next_review(after, now))
     return result

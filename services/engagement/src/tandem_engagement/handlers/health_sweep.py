@@ -1,23 +1,28 @@
 """The time-driven side of pair health: due reviews re-assess health and days together.
 
-Each sweep batch loads its pairs in one read and appends all their follow-ups in one
-statement, in the timer claim's transaction (see :mod:`tandem_events.timers`): a review
-never fires twice, and one cut short by a crash is simply still due.
+Set-based: each batch of due reviews is claimed in one statement, its workspaces loaded from
+their snapshots in one read, assessed by the pure domain, its follow-ups appended in one
+statement and its snapshots and next reviews kept in one more, all in the timer claim's
+transaction (see :mod:`tandem_events.timers`): a review never fires twice, and one cut short
+by a crash is simply still due.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 import asyncpg
 
-from tandem_engagement.adapters.postgres import HEALTH_REVIEW, load_workspaces
+from tandem_engagement.adapters.postgres import (
+    HEALTH_REVIEW,
+    KeptWorkspace,
+    keep_workspaces,
+    load_workspaces,
+)
 from tandem_engagement.domain.health import next_review
 from tandem_engagement.domain.workspace import workspace_stream
 from tandem_engagement.handlers.follow_ups import with_follow_ups
-from tandem_events import timers
 from tandem_events.store_batch import StreamAppend, append_many
 from tandem_events.timers import Timer, TimerSweep
 
@@ -35,22 +40,19 @@ class HealthReviews:
         """Re-assess each due pair at ``now`` and schedule its next review."""
         workspaces = await load_workspaces(conn, [t.key for t in due])
         appends: list[StreamAppend] = []
-        reviews: dict[str, datetime] = {}
+        outcomes: dict[str, KeptWorkspace] = {}
         for pair_id, (state, version) in workspaces.items():
             after, events = with_follow_ups(state, [], now)
             if events:
                 appends.append((workspace_stream(pair_id), version, events))
-            review = next_review(after, now)
-            if review is not None:
-                reviews[pair_id] = review
+            outcomes[pair_id] = (after, version + len(events), next_review(after, now))
         appended = await append_many(conn, self._source, appends)
         for stream, _, _ in appends:
-            if stream not in appended:  # a member's command got there first
-                reviews[stream.removeprefix(workspace_stream(""))] = now + RACE_RETRY
-        later: list[tuple[str, datetime, dict[str, Any]]] = [
-            (pair_id, at, {}) for pair_id, at in reviews.items()
-        ]
-        await timers.schedule_many(conn, HEALTH_REVIEW, later)
+            if stream not in appended:  # a member's command got there first: look again soon
+                pair_id = stream.removeprefix(workspace_stream(""))
+                state, version = workspaces[pair_id]
+                outcomes[pair_id] = (state, version, now + RACE_RETRY)
+        await keep_workspaces(conn, list(outcomes.values()))
 
     def sweep(self, pool: asyncpg.Pool, *, batch: int = 1000) -> TimerSweep:
         """A sweep of this service's due reviews."""

@@ -49,7 +49,7 @@ class MatchingFeed:
 
     async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
         """Apply one matching event."""
-        tables = PostgresEngagementTables(ctx.conn)
+        tables = PostgresEngagementTables(ctx.conn, self._source)
         match event:
             case ProgramLaunched():
                 await tables.remember_program(event.program_id, event.purpose, event.actor_id)
@@ -120,5 +120,5 @@ class MatchingFeed:
         stream = workspace_stream(after.pair_id)
         if stream not in await append_many(conn, self._source, [(stream, version, events)]):
             return False
-        await tables.schedule_review(after.pair_id, next_review(after, now))
+        await tables.keep_workspace(after, version + len(events), next_review(after, now))
         return True

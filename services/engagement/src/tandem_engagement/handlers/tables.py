@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from tandem_engagement.domain.workspace import Workspace
+from tandem_events.catalog.base import DomainEvent
+from tandem_service.commands import Appended
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class Missing:
 
 
 class EngagementTables(Protocol):
-    """The directory kept from matching.events, sealing, and each pair's next health review."""
+    """The directory kept from matching.events, sealing, workspace snapshots and reviews."""
 
     async def remember_program(self, program_id: str, purpose: str, owner_id: str) -> None:
         """Keep a launched program's purpose and owner."""
@@ -66,8 +69,13 @@ class EngagementTables(Protocol):
     async def seal(self, person_id: str, text: str) -> str:
         """``text`` sealed with the person's own key (created on first use)."""
 
-    async def schedule_review(self, pair_id: str, at: datetime | None) -> None:
-        """When the pair's health is next looked at (None: never again)."""
+    async def append_workspace(
+        self, pair_id: str, version: int, events: Sequence[DomainEvent]
+    ) -> Appended:
+        """Append to the pair's stream if it is still at ``version`` (else ConcurrencyError)."""
+
+    async def keep_workspace(self, state: Workspace, version: int, review: datetime | None) -> None:
+        """Snapshot the workspace at ``version`` and set its next review (None: never again)."""
 
     async def put_resource(
         self, program_id: str, slug: str, kind: str, title: str, body: str, by: str
