@@ -4,11 +4,15 @@
 organisation over 12 months, about 1,000,000 mixed matching and engagement events) is
 published to fresh prefixed topics (not timed); then both analytics projections start
 against a fresh database and are timed until the offsets they store reach the end of every
-partition. ``view_p95_ms``: as ``tandem_analyst``, every documented example query in
-docs/analytics.md, ``--rounds`` times each after one warm-up; p95 over all of them (and per
-view in the detail). Results go to bench/results/analytics.json.
+partition. In the same run, over the same topics, a peer is timed the same way: the
+backbone's reference projection (bench/events/projection.py: one per-event upsert keyed by
+the aggregate), so ``catchup_ratio`` says how the analytics projections fare against it on
+the machine as loaded then. ``view_p95_ms``: as ``tandem_analyst``, every documented example
+query in docs/analytics.md, ``--rounds`` times each after one warm-up; p95 over all of them
+(and per view in the detail). Results go to bench/results/analytics.json.
 
     .venv/bin/python bench/analytics/run.py [--people N] [--rounds N] [--quick]
+    .venv/bin/python bench/analytics/run.py --views-only DSN   # time the views of a kept run
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Sequence
 from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,8 +40,10 @@ from tandem_analytics.domain.pseudonyms import Pseudonyms
 from tandem_analytics.history import HistoryShape, generate
 from tandem_analytics.projections import projections_for
 from tandem_analytics.projections.views import ACCESS_SQL
+from tandem_events.catalog.base import DomainEvent
 from tandem_events.envelope import Envelope
 from tandem_events.kafka_producer import EventPublisher, ensure_topics
+from tandem_events.projection import Projection, ProjectionContext
 from tandem_events.runner import ProjectionRunner
 from tandem_service.database import apply_migrations, create_pool
 
@@ -49,6 +56,22 @@ ADMIN = os.environ.get(
 KAFKA = os.environ.get("TANDEM_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
 PARTITIONS = 3
 VERBOSE = bool(os.environ.get("BENCH_VERBOSE"))
+
+
+class EventsPerAggregate:
+    """The peer: one upsert per event keyed by its aggregate (the backbone bench's shape)."""
+
+    name = "peer"
+    topics: Sequence[str] = ("matching.events", "engagement.events")
+    tables: Sequence[str] = ("bench_peer",)
+    UPSERT = (
+        "INSERT INTO bench_peer (key, events, last_event) VALUES ($1, 1, $2)"
+        " ON CONFLICT (key) DO UPDATE SET events = bench_peer.events + 1,"
+        " last_event = EXCLUDED.last_event"
+    )
+
+    async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
+        await ctx.conn.execute(self.UPSERT, envelope.key, envelope.id)
 
 
 def with_database(dsn: str, name: str) -> str:
@@ -87,20 +110,25 @@ async def publish(prefix: str, envelopes: list[Envelope]) -> None:
         await publisher.stop()
 
 
-async def catch_up(dsn: str, prefix: str, ends: dict[str, int]) -> float:
+async def catch_up(
+    dsn: str, prefix: str, ends: dict[str, int], projections: list[Projection]
+) -> float:
     """Seconds from the runners' start until their stored offsets reach every end."""
     pool = await create_pool(dsn, max_size=4)
     runners = [
         ProjectionRunner(pool, KAFKA, p, group_id=f"{prefix}{p.name}", topic_prefix=prefix)
-        for p in projections_for(Pseudonyms(b"bench-pseudonym-key-0123456789"))
+        for p in projections
     ]
+    names = [p.name for p in projections]
     started = time.perf_counter()
     for runner in runners:
         await runner.start()
     try:
         while True:
             rows = await pool.fetch(
-                "SELECT topic, sum(next_offset) AS n FROM projection_offsets GROUP BY topic"
+                "SELECT topic, sum(next_offset) AS n FROM projection_offsets"
+                " WHERE projection = ANY($1::text[]) GROUP BY topic",
+                names,
             )
             done = {r["topic"]: r["n"] for r in rows}
             if VERBOSE:
@@ -145,7 +173,27 @@ def main() -> None:
     args.add_argument("--rounds", type=int, default=20)
     args.add_argument("--quick", action="store_true", help="2,000 people, results not saved")
     args.add_argument("--keep", action="store_true", help="keep the database (to explain plans)")
+    args.add_argument("--views-only", metavar="DSN", help="only time the views of a kept database")
     opts = args.parse_args()
+    if opts.views_only:
+        timings = views(opts.views_only, opts.rounds)
+        every = [ms for v in timings.values() for ms in v]
+        print(json.dumps({v: round(p95(ms), 1) for v, ms in timings.items()}, indent=2))
+        print(f"p95 {p95(every):.1f} ms", file=sys.stderr)
+        if not opts.quick:  # re-timed views of a kept run replace the run's view figures
+            saved = json.loads(RESULTS.read_text())
+            saved["view_p95_ms"] = round(p95(every), 1)
+            saved["detail"]["view_p95_ms_by_view"] = {
+                v: round(p95(ms), 1) for v, ms in timings.items()
+            }
+            saved["detail"]["view_timeouts"] = sum(1 for ms in every if ms == float("inf"))
+            saved["detail"]["view_rounds"] = opts.rounds
+            saved["detail"]["views_measured"] = (
+                f"{datetime.now(UTC):%Y-%m-%d %H:%M UTC}, load {os.getloadavg()[0]:.2f},"
+                " bench/analytics/run.py --views-only on the kept database"
+            )
+            RESULTS.write_text(json.dumps(saved, indent=2, sort_keys=True) + "\n")
+        return
     people = 2_000 if opts.quick else opts.people
     t = time.perf_counter()
     events = generate(HistoryShape(people=people, programs=opts.programs, months=12, seed=1))
@@ -170,11 +218,21 @@ def main() -> None:
         print("published; catching up", file=sys.stderr)
         total = len(envelopes)
         del envelopes
-        seconds = asyncio.run(catch_up(dsn, prefix, ends))
+        ours = projections_for(Pseudonyms(b"bench-pseudonym-key-0123456789"))
+        seconds = asyncio.run(catch_up(dsn, prefix, ends, ours))
+        load = os.getloadavg()[0]
         eps = total / seconds
         print(
             f"catch-up: {total:,} events in {seconds:.1f} s = {eps:,.0f} events/s", file=sys.stderr
         )
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(
+                "CREATE TABLE bench_peer (key text PRIMARY KEY, events int, last_event text)"
+            )
+        peer_seconds = asyncio.run(catch_up(dsn, prefix, ends, [EventsPerAggregate()]))
+        peer_load = os.getloadavg()[0]
+        peer_eps = total / peer_seconds
+        print(f"peer: {peer_eps:,.0f} events/s (ratio {eps / peer_eps:.2f})", file=sys.stderr)
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
         timings = views(dsn, opts.rounds)
@@ -187,7 +245,12 @@ def main() -> None:
     figures = {
         "catchup_eps": round(eps, 1),
         "view_p95_ms": round(p95(every), 1),
+        "catchup_ratio": round(eps / peer_eps, 2),
         "detail": {
+            "peer_eps": round(peer_eps, 1),
+            "peer": "bench/analytics/run.py EventsPerAggregate: one upsert per event by key",
+            "load_average_after_catchup": round(load, 2),
+            "load_average_after_peer": round(peer_load, 2),
             "events": total,
             "events_by_topic": ends,
             "people": people,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import asyncpg
 
@@ -48,4 +48,21 @@ class Projection(Protocol):
         Writes through ``ctx.conn.execute`` may be queued until the batch commits (their
         status string is empty); read with ``fetch*`` when the handler needs an answer.
         """
+        ...
+
+
+@runtime_checkable
+class BatchProjection(Projection, Protocol):
+    """A projection that writes a whole batch at once (set-based statements, not per event).
+
+    The runner hands it every first-seen event of a batch in one call, inside the batch
+    transaction; ``apply`` still serves the per-event retry that isolates a failing event
+    (and the rebuild). ``apply_batch`` must not raise :class:`WaitFor`: if it raises
+    anything, the batch is redone event by event through ``apply``.
+    """
+
+    async def apply_batch(
+        self, ctx: ProjectionContext, items: Sequence[tuple[DomainEvent, Envelope]]
+    ) -> None:
+        """Apply ``items`` (in arrival order) as ``apply`` would one by one."""
         ...

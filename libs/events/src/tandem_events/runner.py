@@ -32,7 +32,7 @@ from tandem_events.parking import (
     ParkingLot,
     newer_than_known,
 )
-from tandem_events.projection import Projection, ProjectionContext, WaitFor
+from tandem_events.projection import BatchProjection, Projection, ProjectionContext, WaitFor
 from tandem_events.tracing import context_from_headers, tracer
 from tandem_events.write_behind import WriteBehind
 from tandem_service.health import CheckResult
@@ -337,8 +337,12 @@ class ProjectionRunner:
             # Writes are queued and pipelined; flushed before the offsets, same transaction.
             behind = WriteBehind(conn)
             fast = ProjectionContext(behind)
-            for item in items:
-                await self._apply_one(fast, item)
+            if isinstance(self.projection, BatchProjection):
+                batch = [(item.envelope.event(), item.envelope) for item in items]
+                await self.projection.apply_batch(fast, batch)
+            else:
+                for item in items:
+                    await self._apply_one(fast, item)
             await behind.flush()
             return
         ctx = ProjectionContext(conn)

@@ -31,6 +31,8 @@ from tandem_events.catalog.matching import (
     ParticipantEnrolled,
     ParticipantProfile,
     ParticipantWithdrew,
+    ProgramAdminAdded,
+    ProgramAdminRemoved,
     ProgramLaunched,
 )
 
@@ -91,6 +93,7 @@ def _history(shape: HistoryShape, rng: random.Random) -> Iterator[DomainEvent]:
             suggested_cadence_days=14,
             policy=MatchingPolicy(),
         )
+        yield from _co_admins(shape, i, program_id)
     people = [
         _Person(
             f"person-{n}",
@@ -150,6 +153,22 @@ def _history(shape: HistoryShape, rng: random.Random) -> Iterator[DomainEvent]:
                 total_score=float(len(pair_ids)),
                 exact=True,
             )
+
+
+def _co_admins(shape: HistoryShape, i: int, program_id: str) -> Iterator[DomainEvent]:
+    # Each program gets a co-admin; another is added and later removed again.
+    at = shape.start + timedelta(days=1, hours=i)
+    owner = f"admin-{i + 1}"
+    for person_id in (f"coadmin-{i}", f"ex-coadmin-{i}"):
+        yield ProgramAdminAdded(
+            occurred_at=at, actor_id=owner, program_id=program_id, person_id=person_id
+        )
+    yield ProgramAdminRemoved(
+        occurred_at=at + timedelta(days=30),
+        actor_id=owner,
+        program_id=program_id,
+        person_id=f"ex-coadmin-{i}",
+    )
 
 
 def _pair(

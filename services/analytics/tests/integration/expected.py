@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from tandem_analytics.domain.categories import unmatched_reason
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.engagement import (
     CadenceAgreed,
@@ -19,6 +21,7 @@ from tandem_events.catalog.engagement import (
     FeedbackGiven,
     GoalCompleted,
     GoalSet,
+    MilestoneReached,
     PairHealthChanged,
     PulseSubmitted,
 )
@@ -304,21 +307,104 @@ def health_monthly(f: Facts) -> dict[tuple[str, date, str], int | None]:
     return out
 
 
-def pulse_monthly(f: Facts) -> dict[tuple[str, date, str, str], tuple[int, float] | None]:
-    """(program, month, dimension, group) -> (people, average belonging), or None if suppressed."""
-    answers: dict[tuple[str, date, str, str], list[tuple[str, int]]] = defaultdict(list)
+Pulse = tuple[int, int, float, float, float]
+
+
+def pulse_monthly(f: Facts) -> dict[tuple[str, date, str, str], Pulse | None]:
+    """(program, month, dimension, group) -> (people, answers, average stress, belonging,
+    confidence), or None if suppressed."""
+    answers: dict[tuple[str, date, str, str], list[PulseSubmitted]] = defaultdict(list)
     for s in f.of(PulseSubmitted):
         program_id = f.pairs[s.pair_id].program_id
         m = month_of(s.occurred_at)
-        answers[(program_id, m, "all", "all")].append((s.actor_id, s.belonging))
+        answers[(program_id, m, "all", "all")].append(s)
         dept = f.group(program_id, s.actor_id, "department")
-        answers[(program_id, m, "department", dept)].append((s.actor_id, s.belonging))
+        answers[(program_id, m, "department", dept)].append(s)
     partitions: dict[tuple[Any, ...], dict[tuple[Any, ...], int]] = defaultdict(dict)
     for key, rows in answers.items():
-        partitions[key[:3]][key] = len({who for who, _ in rows})
-    out: dict[tuple[str, date, str, str], tuple[int, float] | None] = {}
+        partitions[key[:3]][key] = len({s.actor_id for s in rows})
+    out: dict[tuple[str, date, str, str], Pulse | None] = {}
     for (_, _, dim), cells in partitions.items():
         for key, people in suppress(cells, exempt=dim == "all").items():
-            scores = [e for _, e in answers[key]]
-            out[key] = None if people is None else (people, sum(scores) / len(scores))
+            rows = answers[key]
+            n = len(rows)
+            out[key] = (
+                None
+                if people is None
+                else (
+                    people,
+                    n,
+                    sum(s.stress for s in rows) / n,
+                    sum(s.belonging for s in rows) / n,
+                    sum(s.confidence for s in rows) / n,
+                )
+            )
     return out
+
+
+def _pairs_and_people(
+    cells: dict[Any, tuple[set[str], set[str]]], partition: Callable[[Any], Any]
+) -> dict[Any, tuple[int, int] | None]:
+    """(pairs, people) per cell, suppressed on people within each partition of the cells."""
+    partitions: dict[Any, dict[Any, int]] = defaultdict(dict)
+    for key, (_, people) in cells.items():
+        partitions[partition(key)][key] = len(people)
+    out: dict[Any, tuple[int, int] | None] = {}
+    for counts in partitions.values():
+        for key, shown in suppress(counts).items():
+            out[key] = None if shown is None else (len(cells[key][0]), shown)
+    return out
+
+
+def end_reasons(f: Facts) -> dict[tuple[str, str], tuple[int, int] | None]:
+    """(program, reason) -> (pairs, people) of the pairs that ended, suppressed per program."""
+    cells: dict[Any, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    for p in f.pairs.values():
+        if p.ended is not None and p.ended <= f.as_of:
+            cells[(p.program_id, p.reason)][0].add(p.pair_id)
+            cells[(p.program_id, p.reason)][1].update(p.members)
+    return _pairs_and_people(cells, lambda key: key[0])
+
+
+def milestones_monthly(f: Facts) -> dict[tuple[str, date, str], tuple[int, int] | None]:
+    """(program, month, milestone) -> (pairs, people), suppressed per program and month."""
+    first: dict[tuple[str, str, int], date] = {}
+    for m in f.of(MilestoneReached):
+        key = (m.pair_id, m.milestone, m.count or 0)
+        first[key] = min(first.get(key, m.reached_on), m.reached_on)
+    cells: dict[Any, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    for (pair_id, milestone, _), reached in first.items():
+        pair = f.pairs.get(pair_id)
+        if pair is not None:
+            cell = cells[(pair.program_id, month_of(reached), milestone)]
+            cell[0].add(pair_id)
+            cell[1].update(pair.members)
+    return _pairs_and_people(cells, lambda key: key[:2])
+
+
+def re_enrolment(f: Facts) -> dict[str, tuple[int | None, int | None]]:
+    """program -> (people enrolled, people who enrolled more than once anywhere)."""
+    enrolments: dict[str, int] = defaultdict(int)
+    people: dict[str, set[str]] = defaultdict(set)
+    for e in f.of(ParticipantEnrolled):
+        enrolments[e.person_id] += 1
+        people[e.program_id].add(e.person_id)
+    out: dict[str, tuple[int | None, int | None]] = {}
+    for program_id, members in people.items():
+        n = len(members)
+        back = sum(1 for who in members if enrolments[who] > 1)
+        small = n < K or 1 <= back < K or 1 <= n - back < K
+        out[program_id] = (n if n >= K else None, None if small else back)
+    return out
+
+
+def unmatched_reasons(f: Facts) -> dict[tuple[str, date, str], int | None]:
+    """(program, month, reason) -> people left unmatched, suppressed per program and month."""
+    people: dict[tuple[str, date, str], set[str]] = defaultdict(set)
+    for r in f.of(MatchRoundCompleted):
+        for who, reason in r.unmatched.items():
+            people[(r.program_id, month_of(r.occurred_at), unmatched_reason(reason))].add(who)
+    partitions: dict[Any, dict[Any, int]] = defaultdict(dict)
+    for key, who in people.items():
+        partitions[key[:2]][key] = len(who)
+    return {k: v for cells in partitions.values() for k, v in suppress(cells).items()}

@@ -21,6 +21,18 @@ def test_an_owner_sees_only_their_programs(in_order: Analytics) -> None:
     }
 
 
+def test_co_admins_see_their_programs_while_they_are_admins(in_order: Analytics) -> None:
+    co_admin = in_order.as_("coadmin-1", Role.PROGRAM_ADMIN)
+    listed = co_admin.get("/api/v1/programs").json()["programs"]
+    assert [p["program_id"] for p in listed] == ["program-1"]
+    assert co_admin.get("/api/v1/programs/program-1/figures").status_code == 200
+    assert co_admin.get("/dashboard/programs/program-1").status_code == 200
+    assert co_admin.get("/api/v1/programs/program-0/figures").status_code == 404
+    removed = in_order.as_("ex-coadmin-1", Role.PROGRAM_ADMIN)
+    assert removed.get("/api/v1/programs").json()["programs"] == []
+    assert removed.get("/dashboard/programs/program-1").status_code == 404
+
+
 def test_analysts_see_every_program(in_order: Analytics) -> None:
     analyst = in_order.as_("an-1", Role.ANALYST)
     listed = analyst.get("/api/v1/programs").json()["programs"]

@@ -100,18 +100,51 @@ def test_pair_health_at_month_end(in_order: Analytics, facts: expected.Facts) ->
 
 def test_pulse_trends(in_order: Analytics, facts: expected.Facts) -> None:
     rows = in_order.rows(
-        "SELECT program_id, month, dimension, group_value, people, avg_belonging"
-        " FROM analytics.pulse_monthly"
+        "SELECT program_id, month, dimension, group_value, people, answers, avg_stress,"
+        " avg_belonging, avg_confidence FROM analytics.pulse_monthly"
     )
     wanted = expected.pulse_monthly(facts)
     assert {r[:4] for r in rows} == set(wanted)
+    assert any(w is None for w in wanted.values()), "some groups are suppressed"
     for r in rows:
         w = wanted[r[:4]]
         if w is None:
-            assert r[4:] == (None, None)
+            assert r[4:] == (None,) * 5
         else:
-            assert r[4] == w[0]
-            assert close(r[5], w[1], 2)
+            assert (r[4], r[5]) == w[:2], r
+            for actual, average in zip(r[6:], w[2:], strict=True):
+                assert close(actual, average, 2), (r, w)
+
+
+def test_why_pairs_ended(in_order: Analytics, facts: expected.Facts) -> None:
+    rows = in_order.rows("SELECT program_id, reason, pairs, people FROM analytics.pair_end_reasons")
+    wanted = expected.end_reasons(facts)
+    assert {r[:2]: (None if r[2] is None else r[2:]) for r in rows} == wanted
+    assert all(r[2:] == (None, None) for r in rows if wanted[r[:2]] is None)
+
+
+def test_milestones_per_month(in_order: Analytics, facts: expected.Facts) -> None:
+    rows = in_order.rows(
+        "SELECT program_id, month, milestone, pairs, people FROM analytics.milestones_monthly"
+    )
+    wanted = expected.milestones_monthly(facts)
+    assert {r[:3]: (None if r[3] is None else r[3:]) for r in rows} == wanted
+    assert any(w is None for w in wanted.values())
+    assert any(wanted.values())
+
+
+def test_re_enrolment(in_order: Analytics, facts: expected.Facts) -> None:
+    rows = in_order.rows("SELECT program_id, people, returning_people FROM analytics.re_enrolment")
+    assert {r[0]: r[1:] for r in rows} == expected.re_enrolment(facts)
+
+
+def test_unmatched_reasons(in_order: Analytics, facts: expected.Facts) -> None:
+    rows = in_order.rows(
+        "SELECT program_id, month, reason, people FROM analytics.unmatched_reasons"
+    )
+    wanted = expected.unmatched_reasons(facts)
+    assert wanted, "the history leaves people unmatched"
+    assert {r[:3]: r[3] for r in rows} == wanted
 
 
 def test_milestones_keep_each_count(in_order: Analytics, facts: expected.Facts) -> None:

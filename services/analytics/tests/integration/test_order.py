@@ -16,8 +16,8 @@ from tandem_events.envelope import Envelope, record_headers
 from .conftest import KEY, Analytics, shuffled
 
 FACT_TABLES = (
-    "programs", "enrolments", "withdrawals", "unmatched", "pairs", "check_ins", "cadences",
-    "goals", "feedback", "pulses", "milestones", "health_changes",
+    "programs", "program_admins", "enrolments", "withdrawals", "unmatched", "pairs",
+    "check_ins", "cadences", "goals", "feedback", "pulses", "milestones", "health_changes",
 )  # fmt: skip
 VIEWS = (
     "participation_monthly", "unmatched_reasons", "engagement_monthly", "pair_health_monthly",

@@ -27,10 +27,10 @@ def test_a_short_key_is_refused() -> None:
         Pseudonyms(b"short")
 
 
-def test_owners_see_their_programs_and_analysts_all() -> None:
-    owners = {"p1": "me", "p2": "someone", "p3": None}
-    assert Audience("me", sees_all=False).programs(owners) == ["p1"]
-    assert Audience("x", sees_all=True).programs(owners) == ["p1", "p2", "p3"]
+def test_owners_and_co_admins_see_their_programs_and_analysts_all() -> None:
+    owners = {"p1": {"me"}, "p2": {"someone"}, "p3": set(), "p4": {"someone", "me"}}
+    assert Audience("me", sees_all=False).programs(owners) == ["p1", "p4"]
+    assert Audience("x", sees_all=True).programs(owners) == ["p1", "p2", "p3", "p4"]
     Audience("me", sees_all=False).check_may_see("p1", owners)
     with pytest.raises(NotYourProgram):
         Audience("me", sees_all=False).check_may_see("p2", owners)

@@ -47,7 +47,7 @@ async def program_page(
     program_id: ProgramId, request: Request, reads: Reads, viewer: Viewer
 ) -> HTMLResponse:
     """The program's dashboard: overview, engagement, retention, departments, health, pulse."""
-    viewer.check_may_see(program_id, await queries.program_owners(reads))
+    viewer.check_may_see(program_id, await queries.program_admins(reads))
     (program,) = await queries.programs(reads, [program_id])
     board = Dashboard(
         program,

@@ -46,14 +46,14 @@ class Freshness(BaseModel):
 @router.get("/programs")
 async def list_programs(reads: Reads, viewer: Viewer) -> ProgramList:
     """The programs you own (program admins) or every program (analysts)."""
-    visible = viewer.programs(await queries.program_owners(reads))
+    visible = viewer.programs(await queries.program_admins(reads))
     return ProgramList(programs=await queries.programs(reads, visible))
 
 
 @router.get("/programs/{program_id}/figures")
 async def program_figures(program_id: ProgramId, reads: Reads, viewer: Viewer) -> ProgramFigures:
     """Participation, engagement, health, retention, survival, pulses, departments, milestones."""
-    viewer.check_may_see(program_id, await queries.program_owners(reads))
+    viewer.check_may_see(program_id, await queries.program_admins(reads))
     (program,) = await queries.programs(reads, [program_id])
     return ProgramFigures(program=program, figures=await queries.figures(reads, program_id))
 
@@ -73,7 +73,7 @@ async def live_figures(
     program_id: ProgramId, request: Request, reads: Reads, viewer: Viewer
 ) -> LiveFigures:
     """Check-ins this hour, pairs active in the last 7 days, milestones today (approximate)."""
-    viewer.check_may_see(program_id, await queries.program_owners(reads))
+    viewer.check_may_see(program_id, await queries.program_admins(reads))
     live = request.app.state.live
     if live is None:
         return LiveFigures(program_id=program_id, live=False)

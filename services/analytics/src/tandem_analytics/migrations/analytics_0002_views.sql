@@ -180,14 +180,18 @@ LEFT JOIN feedback_months f USING (program_id, month);
 -- 4. Pair health at each month's end (or at "as of" for the running month).
 CREATE OR REPLACE VIEW analytics.pair_health_monthly WITH (security_barrier) AS
 WITH at_month_end AS (
-    SELECT pm.program_id, pm.month, p.pair_id, p.members,
-           coalesce((SELECT h.health FROM health_changes h
-                     WHERE h.pair_id = p.pair_id AND h.changed_at < pm.month_end
-                     ORDER BY h.changed_at DESC, h.event_id DESC LIMIT 1), 'unknown') AS health
+    -- a lateral join, not a scalar subquery: looked up once per pair and month, before
+    -- the members are unnested (a subquery in the select list ran once per member)
+    SELECT pm.program_id, pm.month, p.pair_id, p.members, coalesce(h.health, 'unknown') AS health
     FROM analytics_private.program_months pm
     JOIN analytics_private.started_pairs p
       ON p.program_id = pm.program_id AND p.created_at < pm.month_end
      AND (p.ended_at IS NULL OR p.ended_at >= pm.month_end)
+    LEFT JOIN LATERAL (
+        SELECT h.health FROM health_changes h
+        WHERE h.pair_id = p.pair_id AND h.changed_at < pm.month_end
+        ORDER BY h.changed_at DESC, h.event_id DESC LIMIT 1
+    ) h ON true
 ), counted AS (
     SELECT program_id, month, health, count(DISTINCT pair_id) AS pairs,
            count(DISTINCT person) AS people

@@ -1,7 +1,8 @@
-"""The participation projection: programs, enrolments, rounds and pairs from matching's events.
+"""The participation projection: programs, admins, enrolments, rounds and pairs from matching.
 
-Each event becomes one idempotent upsert of a fact, so arrival order and redelivery do not
-change the rows; the figures are computed by the analyst views over these facts.
+Each event becomes an idempotent upsert of a fact, so arrival order and redelivery do not
+change the rows; the figures are computed by the analyst views over these facts. A batch
+is written with one set-based statement per table (see ``rows``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncpg
 
 from tandem_analytics.domain.categories import location_of, unmatched_reason
 from tandem_analytics.domain.pseudonyms import Pseudonyms
+from tandem_analytics.projections.rows import Row, Rows, latest_by, least
 from tandem_analytics.projections.views import recreate_views
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.matching import (
@@ -20,117 +22,133 @@ from tandem_events.catalog.matching import (
     PairEnded,
     ParticipantEnrolled,
     ParticipantWithdrew,
+    ProgramAdminAdded,
+    ProgramAdminRemoved,
     ProgramClosed,
     ProgramLaunched,
 )
 from tandem_events.envelope import Envelope
 from tandem_events.projection import ProjectionContext
 
+TABLES = ("programs", "program_admins", "enrolments", "withdrawals", "unmatched", "pairs")
+
+WRITES: dict[str, str] = {
+    # A launch names the program and its owner; the earliest close wins.
+    "programs": "INSERT INTO {t} AS p (program_id, name, owner, launched_at, closed_at)"
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[],"
+    " $5::timestamptz[]) ON CONFLICT (program_id) DO UPDATE SET"
+    " name = coalesce(EXCLUDED.name, p.name), owner = coalesce(EXCLUDED.owner, p.owner),"
+    " launched_at = coalesce(EXCLUDED.launched_at, p.launched_at),"
+    " closed_at = LEAST(p.closed_at, EXCLUDED.closed_at)",
+    # Whether a person co-administers a program: the latest change (time, event id) wins.
+    "program_admins": "INSERT INTO {t} AS a (program_id, person, active, changed_at, event_id)"
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::bool[], $4::timestamptz[], $5::text[])"
+    " ON CONFLICT (program_id, person) DO UPDATE SET active = EXCLUDED.active,"
+    " changed_at = EXCLUDED.changed_at, event_id = EXCLUDED.event_id"
+    " WHERE (EXCLUDED.changed_at, EXCLUDED.event_id) > (a.changed_at, a.event_id)",
+    "enrolments": "INSERT INTO {t} (event_id, program_id, person, enrolled_at, department,"
+    " level, location) SELECT * FROM unnest($1::text[], $2::text[], $3::text[],"
+    " $4::timestamptz[], $5::text[], $6::int[], $7::text[]) ON CONFLICT DO NOTHING",
+    "withdrawals": "INSERT INTO {t} (event_id, program_id, person, withdrawn_at)"
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])"
+    " ON CONFLICT DO NOTHING",
+    "unmatched": "INSERT INTO {t} (round_id, person, program_id, reason, completed_at)"
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])"
+    " ON CONFLICT DO NOTHING",
+    # A PairCreated and a PairEnded both carry the program and members, so either may come
+    # first; the earliest start and the earliest end (with its reason) win.
+    "pairs": "INSERT INTO {t} AS p (pair_id, program_id, members, created_at, ended_at,"
+    " end_reason) SELECT pair_id, program_id, string_to_array(members, ' '), created_at,"
+    " ended_at, end_reason FROM unnest($1::text[], $2::text[], $3::text[],"
+    " $4::timestamptz[], $5::timestamptz[], $6::text[])"
+    " AS r(pair_id, program_id, members, created_at, ended_at, end_reason)"
+    " ON CONFLICT (pair_id) DO UPDATE SET created_at = LEAST(p.created_at, EXCLUDED.created_at),"
+    " end_reason = CASE WHEN EXCLUDED.ended_at IS NOT NULL AND (p.ended_at IS NULL"
+    " OR EXCLUDED.ended_at < p.ended_at) THEN EXCLUDED.end_reason ELSE p.end_reason END,"
+    " ended_at = LEAST(p.ended_at, EXCLUDED.ended_at)",
+}
+LATEST_CHANGE = latest_by(3, 4)
+
 
 class Participation:
-    """Feeds programs, enrolments, withdrawals, unmatched people and pairs."""
+    """Feeds programs, co-admins, enrolments, withdrawals, unmatched people and pairs."""
 
     name = "participation"
     topics: Sequence[str] = ("matching.events",)
-    tables: Sequence[str] = ("programs", "enrolments", "withdrawals", "unmatched", "pairs")
+    tables: Sequence[str] = TABLES
 
     def __init__(self, pseudonyms: Pseudonyms) -> None:
         self._people = pseudonyms
 
     async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
         """Record the fact ``event`` states (events of no interest here are skipped)."""
-        if isinstance(event, PairCreated):
-            await ctx.conn.execute(
-                f"INSERT INTO {ctx.table('pairs')} AS p (pair_id, program_id, members, created_at)"
-                " VALUES ($1, $2, $3, $4) ON CONFLICT (pair_id) DO UPDATE SET"
-                " created_at = LEAST(p.created_at, EXCLUDED.created_at)",
-                event.pair_id,
-                event.program_id,
-                self._people.of_all(event.member_ids),
-                event.occurred_at,
-            )
-        elif isinstance(event, PairEnded):
-            await self._pair_ended(ctx, event)
-        elif isinstance(event, ParticipantEnrolled):
-            await ctx.conn.execute(
-                f"INSERT INTO {ctx.table('enrolments')} (event_id, program_id, person, enrolled_at,"
-                " department, level, location) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                " ON CONFLICT DO NOTHING",
-                envelope.id,
-                event.program_id,
-                self._people.of(event.person_id),
-                event.occurred_at,
-                event.department or "unknown",
-                event.level,
-                location_of(event.profile.timezone),
-            )
-        elif isinstance(event, ParticipantWithdrew):
-            await ctx.conn.execute(
-                f"INSERT INTO {ctx.table('withdrawals')} (event_id, program_id, person,"
-                " withdrawn_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                envelope.id,
-                event.program_id,
-                self._people.of(event.person_id),
-                event.occurred_at,
-            )
-        elif isinstance(event, MatchRoundCompleted):
-            await self._round_completed(ctx, event)
-        elif isinstance(event, ProgramLaunched | ProgramClosed):
-            await self._program(ctx, event)
+        await self.apply_batch(ctx, [(event, envelope)])
 
-    async def _pair_ended(self, ctx: ProjectionContext, event: PairEnded) -> None:
-        # The earliest end wins, so two ends in either order leave the same row.
-        await ctx.conn.execute(
-            f"INSERT INTO {ctx.table('pairs')} AS p (pair_id, program_id, members, ended_at,"
-            " end_reason) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (pair_id) DO UPDATE SET"
-            " ended_at = LEAST(p.ended_at, EXCLUDED.ended_at),"
-            " end_reason = CASE WHEN p.ended_at IS NULL OR EXCLUDED.ended_at < p.ended_at"
-            " THEN EXCLUDED.end_reason ELSE p.end_reason END",
-            event.pair_id,
-            event.program_id,
-            self._people.of_all(event.member_ids),
-            event.occurred_at,
-            event.reason,
-        )
-
-    async def _round_completed(self, ctx: ProjectionContext, event: MatchRoundCompleted) -> None:
-        if not event.unmatched:
-            return
-        people = list(event.unmatched)
-        await ctx.conn.execute(
-            f"INSERT INTO {ctx.table('unmatched')} (round_id, person, program_id, reason,"
-            " completed_at) SELECT $1, unnest($2::text[]), $3, unnest($4::text[]), $5"
-            " ON CONFLICT DO NOTHING",
-            event.round_id,
-            self._people.of_all(people),
-            event.program_id,
-            [unmatched_reason(event.unmatched[p]) for p in people],
-            event.occurred_at,
-        )
-
-    async def _program(
-        self, ctx: ProjectionContext, event: ProgramLaunched | ProgramClosed
+    async def apply_batch(
+        self, ctx: ProjectionContext, items: Sequence[tuple[DomainEvent, Envelope]]
     ) -> None:
-        if isinstance(event, ProgramLaunched):
-            await ctx.conn.execute(
-                f"INSERT INTO {ctx.table('programs')} AS p (program_id, name, owner, launched_at)"
-                " VALUES ($1, $2, $3, $4) ON CONFLICT (program_id) DO UPDATE SET"
-                " name = EXCLUDED.name, owner = EXCLUDED.owner,"
-                " launched_at = EXCLUDED.launched_at",
-                event.program_id,
-                event.name,
-                self._people.of(event.actor_id),
-                event.occurred_at,
-            )
-        else:
-            await ctx.conn.execute(
-                f"INSERT INTO {ctx.table('programs')} AS p (program_id, closed_at)"
-                " VALUES ($1, $2) ON CONFLICT (program_id) DO UPDATE SET"
-                " closed_at = LEAST(p.closed_at, EXCLUDED.closed_at)",
-                event.program_id,
-                event.occurred_at,
-            )
+        """Record the facts of a batch: one statement per fact table that has rows."""
+        rows = self.rows(items)
+        for table, statement in WRITES.items():
+            columns = rows.columns(table)
+            if columns:
+                await ctx.conn.execute(statement.format(t=ctx.table(table)), *columns)
+
+    def rows(self, items: Sequence[tuple[DomainEvent, Envelope]]) -> Rows:
+        """The rows a batch adds, merged per key as the upserts would merge them."""
+        rows = Rows()
+        row: Row
+        people = self._people
+        for event, envelope in items:
+            at = event.occurred_at
+            match event:
+                case PairCreated() | PairEnded():
+                    rows.merge("pairs", event.pair_id, self._pair(event), _earliest_start_and_end)
+                case ParticipantEnrolled():
+                    place = location_of(event.profile.timezone)
+                    unit = event.department or "unknown"
+                    person = people.of(event.person_id)
+                    row = (envelope.id, event.program_id, person, at, unit, event.level, place)
+                    rows.add("enrolments", row)
+                case ParticipantWithdrew():
+                    person = people.of(event.person_id)
+                    rows.add("withdrawals", (envelope.id, event.program_id, person, at))
+                case MatchRoundCompleted():
+                    for person_id, reason in event.unmatched.items():
+                        person, why = people.of(person_id), unmatched_reason(reason)
+                        rows.add("unmatched", (event.round_id, person, event.program_id, why, at))
+                case ProgramLaunched():
+                    row = (event.program_id, event.name, people.of(event.actor_id), at, None)
+                    rows.merge("programs", event.program_id, row, _launch_and_close)
+                case ProgramClosed():
+                    row = (event.program_id, None, None, None, at)
+                    rows.merge("programs", event.program_id, row, _launch_and_close)
+                case ProgramAdminAdded() | ProgramAdminRemoved():
+                    person = people.of(event.person_id)
+                    added = isinstance(event, ProgramAdminAdded)
+                    row = (event.program_id, person, added, at, envelope.id)
+                    rows.merge("program_admins", (event.program_id, person), row, LATEST_CHANGE)
+        return rows
+
+    def _pair(self, event: PairCreated | PairEnded) -> Row:
+        # Members travel as one space-separated text (pseudonyms are hex): unnest cannot
+        # take an array of arrays of varying length.
+        members = " ".join(self._people.of_all(event.member_ids))
+        if isinstance(event, PairEnded):
+            return (event.pair_id, event.program_id, members, None, event.occurred_at, event.reason)
+        return (event.pair_id, event.program_id, members, event.occurred_at, None, None)
 
     async def recreate_views(self, conn: asyncpg.Connection) -> None:
         """After a rebuild swapped the tables in, point the analyst views at them."""
         await recreate_views(conn)
+
+
+def _earliest_start_and_end(old: Row, new: Row) -> Row:
+    created = least(old[3], new[3])
+    ended = min((r for r in (old, new) if r[4] is not None), key=lambda r: r[4], default=old)
+    return (*old[:3], created, ended[4], ended[5])
+
+
+def _launch_and_close(old: Row, new: Row) -> Row:
+    launch = new if new[1] is not None else old
+    return (old[0], *launch[1:4], least(old[4], new[4]))

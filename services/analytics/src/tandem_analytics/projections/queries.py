@@ -60,10 +60,15 @@ def _cell(value: Any) -> Cell:
     return value  # type: ignore[no-any-return]  # text, integers and NULL from the views
 
 
-async def program_owners(pool: asyncpg.Pool) -> dict[str, str | None]:
-    """Every program the projections know, with its owner's pseudonym."""
-    rows = await pool.fetch("SELECT program_id, owner FROM programs WHERE name IS NOT NULL")
-    return {r["program_id"]: r["owner"] for r in rows}
+async def program_admins(pool: asyncpg.Pool) -> dict[str, frozenset[str]]:
+    """Every program the projections know, with the pseudonyms of its owner and co-admins."""
+    rows = await pool.fetch(
+        "SELECT p.program_id, array_remove(p.owner || coalesce(array_agg(a.person)"
+        " FILTER (WHERE a.active), '{}'), NULL) AS admins FROM programs p"
+        " LEFT JOIN program_admins a USING (program_id) WHERE p.name IS NOT NULL"
+        " GROUP BY p.program_id, p.owner"
+    )
+    return {r["program_id"]: frozenset(r["admins"]) for r in rows}
 
 
 async def programs(pool: asyncpg.Pool, program_ids: list[str]) -> list[Row]:

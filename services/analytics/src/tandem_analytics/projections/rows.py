@@ -1,0 +1,64 @@
+"""The rows a batch adds to the fact tables, merged per key the way their upserts merge.
+
+One ``INSERT ... ON CONFLICT DO UPDATE`` cannot touch the same row twice, so rows that
+meet again within a batch are merged here first, by the rule the upsert itself applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
+
+Row = tuple[Any, ...]
+Rule = Callable[[Row, Row], Row]
+
+
+class Rows:
+    """Rows per fact table: appended (insert-once tables) or merged by key (upserts)."""
+
+    def __init__(self) -> None:
+        self._appended: dict[str, list[Row]] = {}
+        self._merged: dict[str, dict[Hashable, Row]] = {}
+
+    def add(self, table: str, row: Row) -> None:
+        """A row whose repeats the table ignores (``ON CONFLICT DO NOTHING``)."""
+        self._appended.setdefault(table, []).append(row)
+
+    def merge(self, table: str, key: Hashable, row: Row, rule: Rule) -> None:
+        """A row upserted by ``key``: combined with an earlier one of the batch by ``rule``."""
+        rows = self._merged.setdefault(table, {})
+        old = rows.get(key)
+        rows[key] = row if old is None else rule(old, row)
+
+    def columns(self, table: str) -> list[list[Any]]:
+        """The table's rows as one list per column (empty when the batch adds none)."""
+        rows = self._appended.get(table, []) + list(self._merged.get(table, {}).values())
+        return [list(column) for column in zip(*rows, strict=True)]
+
+
+def least(a: Any, b: Any) -> Any:
+    """SQL's LEAST: the smaller, ignoring NULL."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+def earliest_from(start: int) -> Rule:
+    """Keep the fields before ``start``; the later fields take the earliest non-NULL value."""
+
+    def rule(old: Row, new: Row) -> Row:
+        later = zip(old[start:], new[start:], strict=True)
+        return old[:start] + tuple(least(a, b) for a, b in later)
+
+    return rule
+
+
+def latest_by(*positions: int) -> Rule:
+    """The row whose fields at ``positions`` (compared as a tuple) are the greater wins."""
+
+    def rule(old: Row, new: Row) -> Row:
+        return new if [new[p] for p in positions] > [old[p] for p in positions] else old
+
+    return rule
