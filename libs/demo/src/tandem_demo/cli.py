@@ -102,5 +102,5 @@ async def _simulate(story: Story, weeks: int, bar: Progress) -> None:
         task = bar.add_task(f"week {number} ({story.clock.today()})", total=len(story.pairs))
         await story.week(number, partial(bar.advance, task))
         if number == 2:
-            asked = await story.rematch()
-            console.print(f"{asked} rematches asked; new round committed")
+            asked, made = await story.rematch()
+            console.print(f"{asked} rematches asked; a new round made {made} pairs")

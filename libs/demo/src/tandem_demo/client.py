@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -15,6 +16,28 @@ from tandem_service.auth import DevKeyPair, Role, mint_token
 # The command was valid but the service has not seen what it refers to yet (eventual consistency).
 NOT_YET_KNOWN = 409
 PATIENCE_SECONDS = 300.0
+CATCH_UP_SECONDS = 180.0
+T = TypeVar("T")
+
+
+class ReadModelBehind(Exception):
+    """A read model did not show what the demo wrote before the deadline."""
+
+
+async def until(
+    probe: Callable[[], Awaitable[tuple[str, T]]], what: str, seconds: float = CATCH_UP_SECONDS
+) -> T:
+    """Poll ``probe`` (what is still missing, or "", and the value) until nothing is missing."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    delay = 0.1
+    while True:
+        missing, seen = await probe()
+        if not missing:
+            return seen
+        if asyncio.get_running_loop().time() > deadline:
+            raise ReadModelBehind(f"{what} still behind after {seconds:.0f} s: {missing}")
+        await asyncio.sleep(delay)
+        delay = min(delay * 1.5, 1.0)
 
 
 class CommandRefused(Exception):
@@ -56,6 +79,16 @@ class Tandem:
         headers = {"Idempotency-Key": uuid.uuid4().hex}
         answer: dict[str, Any] = await self._send(
             "POST", service, path, subject, role, body, headers
+        )
+        return answer
+
+    async def put(
+        self, service: str, path: str, subject: str, role: Role, body: Any
+    ) -> dict[str, Any]:
+        """PUT a setting, one Idempotency-Key for all its retries."""
+        headers = {"Idempotency-Key": uuid.uuid4().hex}
+        answer: dict[str, Any] = await self._send(
+            "PUT", service, path, subject, role, body, headers
         )
         return answer
 

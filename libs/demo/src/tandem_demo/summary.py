@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from datetime import date, timedelta
 from typing import Any
@@ -10,24 +9,29 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from tandem_demo.client import until
 from tandem_demo.story import ADMIN, Story
 from tandem_service.auth import Role
-
-CATCH_UP_SECONDS = 180
 
 
 async def caught_up(story: Story) -> list[dict[str, Any]]:
     """Engagement's pair summaries once they count every check-in and completed goal."""
     path = f"/programs/{story.program_id}/pairs"
-    rows: list[dict[str, Any]] = []
-    for _ in range(CATCH_UP_SECONDS * 2):
+    tally = story.tally
+
+    async def probe() -> tuple[str, list[dict[str, Any]]]:
         rows = await story.tandem.read("engagement", path, ADMIN, Role.PROGRAM_ADMIN)
         check_ins = sum(r["check_ins"] for r in rows)
         completed = sum(r["goals_completed"] for r in rows)
-        if check_ins >= story.tally.check_ins and completed >= story.tally.goals_completed:
-            return rows
-        await asyncio.sleep(0.5)
-    return rows
+        if check_ins >= tally.check_ins and completed >= tally.goals_completed:
+            return "", rows
+        return (
+            f"{check_ins} of {tally.check_ins} check-ins, "
+            f"{completed} of {tally.goals_completed} completed goals",
+            rows,
+        )
+
+    return await until(probe, f"engagement's pairs of program {story.program_id}")
 
 
 def retention_30(rows: list[dict[str, Any]], today: date) -> float | None:

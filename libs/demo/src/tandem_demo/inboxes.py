@@ -1,0 +1,109 @@
+"""Where the demo's notifications land: a local SMTP sink and a webhook receiver, kept on disk."""
+
+from __future__ import annotations
+
+import collections
+import json
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from tandem_notifications.adapters.webhook import IDEMPOTENCY, verify
+from tandem_notifications.smtp_sink import SmtpSink
+
+Clock = Callable[[], datetime]
+
+
+class WebhookReceiver:
+    """A program's chat webhook on loopback: checks Tandem's signature, counts each key."""
+
+    def __init__(self, clock: Clock = lambda: datetime.now(UTC)) -> None:
+        self.secret = ""
+        self.keys: collections.Counter[str] = collections.Counter()
+        self.bodies: list[str] = []
+        self.refused = 0
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hook"
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        receiver = self
+
+        class Hook(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                receiver.take(dict(self.headers.items()), body)
+                self.send_response(200 if receiver.secret else 503)
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Quiet: the demo prints its own summary."""
+
+        return Hook
+
+    def take(self, headers: dict[str, str], body: bytes) -> None:
+        """Count a delivery that carries a valid signature; refuse the rest."""
+        with self._lock:
+            titled = {k.title(): v for k, v in headers.items()}
+            if not self.secret or not verify(self.secret, titled, body, self._clock()):
+                self.refused += 1
+                return
+            key = titled.get(IDEMPOTENCY.title(), "")
+            self.keys[key] += 1
+            if self.keys[key] == 1:
+                self.bodies.append(body.decode(errors="replace"))
+
+    def start(self) -> WebhookReceiver:
+        """Serve in a background thread."""
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving."""
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class Inboxes:
+    """The SMTP sink and the webhook receiver the demo starts for the notifications service."""
+
+    def __init__(self, clock: Clock, smtp_port: int | None = None) -> None:
+        self.mail = SmtpSink(port=smtp_port)
+        self.hooks = WebhookReceiver(clock)
+
+    def start(self) -> Inboxes:
+        """Listen on loopback."""
+        self.mail.start()
+        self.hooks.start()
+        return self
+
+    def stop(self) -> None:
+        """Close both listeners."""
+        self.mail.stop()
+        self.hooks.stop()
+
+    def delivered(self) -> dict[str, int]:
+        """Deliveries per channel (each message once, however often it arrived)."""
+        return {"email": len(self.mail.counts), "webhook": len(self.hooks.keys)}
+
+    def duplicates(self) -> int:
+        """Messages that arrived more than once (a notification sent twice)."""
+        mail = sum(n - 1 for n in self.mail.counts.values())
+        return mail + sum(n - 1 for n in self.hooks.keys.values())
+
+    def texts(self) -> list[str]:
+        """Every delivered message's text, for the leak scan."""
+        mail = [m.as_string() for m in self.mail.messages]
+        return mail + list(self.hooks.bodies)
+
+    def keep(self, folder: Path) -> Path:
+        """Write what arrived to ``folder`` (one .eml per mail, one JSON per webhook call)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for number, message in enumerate(self.mail.messages):
+            (folder / f"mail-{number:05}.eml").write_text(message.as_string())
+        for number, body in enumerate(self.hooks.bodies):
+            (folder / f"webhook-{number:05}.json").write_text(json.dumps(json.loads(body)))
+        return folder
