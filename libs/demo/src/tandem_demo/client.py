@@ -96,6 +96,11 @@ class Tandem:
         """GET a read model."""
         return await self._send("GET", service, path, subject, role, None, {})
 
+    async def read_text(self, service: str, path: str, subject: str, role: Role) -> str:
+        """GET a page (the dashboard) as text."""
+        page: str = await self._send("GET", service, path, subject, role, None, {}, text=True)
+        return page
+
     async def _send(
         self,
         method: str,
@@ -105,6 +110,8 @@ class Tandem:
         role: Role,
         body: Any,
         headers: dict[str, str],
+        *,
+        text: bool = False,
     ) -> Any:
         url = self.urls[service] + path
         headers = {**headers, "Authorization": f"Bearer {self.token(subject, role)}"}
@@ -119,7 +126,7 @@ class Tandem:
             if response is not None:
                 self.responses.append((role, url, response.text))
                 if response.status_code < 400:
-                    return response.json()
+                    return response.text if text else response.json()
                 waitable = (
                     response.status_code == NOT_YET_KNOWN and "retry-after" in response.headers
                 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import collections
-import json
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -35,8 +34,8 @@ class WebhookReceiver:
         class Hook(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                receiver.take(dict(self.headers.items()), body)
-                self.send_response(200 if receiver.secret else 503)
+                taken = receiver.take(dict(self.headers.items()), body)
+                self.send_response(200 if taken else 503 if not receiver.secret else 401)
                 self.end_headers()
 
             def log_message(self, format: str, *args: object) -> None:
@@ -44,17 +43,20 @@ class WebhookReceiver:
 
         return Hook
 
-    def take(self, headers: dict[str, str], body: bytes) -> None:
+    def take(self, headers: dict[str, str], body: bytes) -> bool:
         """Count a delivery that carries a valid signature; refuse the rest."""
         with self._lock:
             titled = {k.title(): v for k, v in headers.items()}
-            if not self.secret or not verify(self.secret, titled, body, self._clock()):
+            if not self.secret:
+                return False  # not configured yet: the sender retries later
+            if not verify(self.secret, titled, body, self._clock()):
                 self.refused += 1
-                return
+                return False
             key = titled.get(IDEMPOTENCY.title(), "")
             self.keys[key] += 1
             if self.keys[key] == 1:
                 self.bodies.append(body.decode(errors="replace"))
+            return True
 
     def start(self) -> WebhookReceiver:
         """Serve in a background thread."""
@@ -94,6 +96,11 @@ class Inboxes:
         mail = sum(n - 1 for n in self.mail.counts.values())
         return mail + sum(n - 1 for n in self.hooks.keys.values())
 
+    def repeated(self) -> dict[str, int]:
+        """Each message that arrived more than once, and how often."""
+        counts = {**self.mail.counts, **self.hooks.keys}
+        return {key: n for key, n in counts.items() if n > 1}
+
     def texts(self) -> list[str]:
         """Every delivered message's text, for the leak scan."""
         mail = [m.as_string() for m in self.mail.messages]
@@ -105,5 +112,5 @@ class Inboxes:
         for number, message in enumerate(self.mail.messages):
             (folder / f"mail-{number:05}.eml").write_text(message.as_string())
         for number, body in enumerate(self.hooks.bodies):
-            (folder / f"webhook-{number:05}.json").write_text(json.dumps(json.loads(body)))
+            (folder / f"webhook-{number:05}.json").write_text(body)
         return folder
