@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import threading
 from collections.abc import Callable
@@ -90,6 +91,20 @@ class Inboxes:
     def delivered(self) -> dict[str, int]:
         """Deliveries per channel (each message once, however often it arrived)."""
         return {"email": len(self.mail.counts), "webhook": len(self.hooks.keys)}
+
+    async def quiet(self, seconds: float = 3.0, patience: float = 120.0) -> dict[str, int]:
+        """Once nothing arrived for ``seconds`` (before restarting notifications: a restart
+        abandons the batch in flight, which is then sent again)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + patience
+        seen = self.delivered()
+        while loop.time() < deadline:
+            await asyncio.sleep(seconds)
+            now = self.delivered()
+            if now == seen:
+                break
+            seen = now
+        return seen
 
     def duplicates(self) -> int:
         """Messages that arrived more than once (a notification sent twice)."""

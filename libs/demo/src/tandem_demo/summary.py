@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from tandem_demo.client import until
+from tandem_demo.figures import ProgramFigures
+from tandem_demo.inboxes import Inboxes
 from tandem_demo.story import ADMIN, Story
 from tandem_service.auth import Role
 
@@ -100,8 +103,45 @@ def health_of(rows: list[dict[str, Any]]) -> dict[str, int]:
     return dict(Counter(r["health"] or "unknown" for r in rows if r["closed_at"] is None))
 
 
-def print_urls(console: Console, urls: dict[str, str]) -> None:
+def analytics_table(figures: ProgramFigures, analyst_enrolled: int | None) -> Table:
+    """What analytics reports: the owner's figures and the analyst's SQL view."""
+    table = Table(title="Analytics (owner's dashboard API; groups under 5 people are hidden)")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    as_analyst = "no analyst login" if analyst_enrolled is None else str(analyst_enrolled)
+    for name, value in (
+        ("enrolled", figures.enrolled),
+        ("enrolled (analyst SQL view)", as_analyst),
+        ("matched", figures.matched),
+        ("check-ins", figures.check_ins),
+        ("goals completed", figures.goals_completed),
+        ("health, latest month", ", ".join(f"{k} {v}" for k, v in sorted(figures.health.items()))),
+    ):
+        table.add_row(name, str(value))
+    return table
+
+
+def notifications_table(inboxes: Inboxes, deliveries: list[dict[str, Any]], kept: Path) -> Table:
+    """Notifications delivered per channel, as the inboxes and the program owner see them."""
+    sent: Counter[str] = Counter()
+    for row in deliveries:
+        if row["status"] == "sent":
+            sent[f"{row['channel']}: {row['kind']}"] += row["count"]
+    arrived = inboxes.delivered()
+    table = Table(title=f"Notifications (what arrived is in {kept})")
+    table.add_column("channel: kind")
+    table.add_column("sent", justify="right")
+    for name, count in sorted(sent.items()):
+        table.add_row(name, str(count))
+    table.add_row("arrived at the SMTP sink", str(arrived["email"]))
+    table.add_row("arrived at the webhook receiver", str(arrived["webhook"]))
+    table.add_row("arrived twice", str(inboxes.duplicates()))
+    return table
+
+
+def print_urls(console: Console, urls: dict[str, str], program_id: str) -> None:
     """Where to look next."""
     for name, url in urls.items():
         console.print(f"  {name:14} {url}/docs")
+    console.print(f"  dashboard      {urls['analytics']}/dashboard/programs/{program_id}")
     console.print("  event catalog  docs/events/asyncapi.yaml (guide: docs/events/README.md)")
