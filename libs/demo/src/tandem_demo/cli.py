@@ -15,13 +15,25 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from tandem_demo.client import Tandem
 from tandem_demo.clock import RestartedServices
+from tandem_demo.figures import analyst_enrolled, analytics_caught_up
+from tandem_demo.inboxes import Inboxes
 from tandem_demo.organisation import organisation
 from tandem_demo.story import ADMIN, Story
-from tandem_demo.summary import caught_up, health_of, preview_table, print_urls, summary_table
+from tandem_demo.summary import (
+    analytics_table,
+    caught_up,
+    health_of,
+    notifications_table,
+    preview_table,
+    print_urls,
+    summary_table,
+)
 from tandem_service.auth import Role
 from tandem_service.settings import ServiceDeclaration
 
 SERVICES = ("matching", "engagement", "notifications", "analytics")
+ANALYST_URL = "TANDEM_DATABASE_URL_ANALYST"
+MAIL_QUIET_SECONDS = 10.0  # a restarted notifications service takes a while to start sending
 app = typer.Typer(help="Run a peer-mentorship program end to end on the running services.")
 console = Console()
 
@@ -56,6 +68,14 @@ async def _run(people: int, weeks: int, seed: int, root: Path) -> None:
     urls = service_urls()
     tandem = Tandem(urls, root / ".local" / "dev-keys")
     clock = RestartedServices(root)
+    inboxes = Inboxes(clock.mail_now).start()
+    # Read by notifications when the clock restarts it (services.py passes the environment on).
+    os.environ.update(
+        TANDEM_SMTP_PORT=str(inboxes.mail.port),
+        TANDEM_WEBHOOK_ALLOW_HTTP="true",
+        TANDEM_MATCHING_URL=urls["matching"],
+        TANDEM_PUBLIC_URL=urls["notifications"],
+    )
     try:
         with Progress(
             TextColumn("{task.description}"),
@@ -64,21 +84,45 @@ async def _run(people: int, weeks: int, seed: int, root: Path) -> None:
             TimeElapsedColumn(),
             console=console,
         ) as bar:
-            story = await _prepare(tandem, clock, people, seed, bar)
-            await _simulate(story, weeks, bar)
+            story = await _prepare(tandem, clock, inboxes, people, seed, bar)
+            await _simulate(story, inboxes, weeks, bar)
+            await _let_mail_go(clock, inboxes, bar)
         rows = await caught_up(story)
         path = f"/programs/{story.program_id}/health"
         health = await tandem.read("engagement", path, ADMIN, Role.PROGRAM_ADMIN)
         console.print(summary_table(story, rows, health or health_of(rows)))
-        print_urls(console, urls)
+        figures = await analytics_caught_up(story)
+        analyst = await _analyst_enrolled(root, story.program_id)
+        console.print(analytics_table(figures, analyst))
+        deliveries = await tandem.read(
+            "notifications", f"/programs/{story.program_id}/deliveries", ADMIN, Role.PROGRAM_ADMIN
+        )
+        kept = inboxes.keep(root / ".local" / "demo-inbox" / story.program_id)
+        console.print(notifications_table(inboxes, deliveries, kept))
+        print_urls(console, urls, story.program_id)
     finally:
+        inboxes.stop()
         await tandem.close()
 
 
+async def _analyst_enrolled(root: Path, program_id: str) -> int | None:
+    """Enrolments as the analyst role reads its SQL view (None without an analyst login)."""
+    env = root / ".local" / "stack.env"
+    lines = env.read_text().splitlines() if env.exists() else []
+    found = [v for k, _, v in (line.partition("=") for line in lines) if k == ANALYST_URL]
+    dsn = os.environ.get(ANALYST_URL) or (found[0] if found else None)
+    return await analyst_enrolled(dsn, program_id) if dsn else None
+
+
 async def _prepare(
-    tandem: Tandem, clock: RestartedServices, people: int, seed: int, bar: Progress
+    tandem: Tandem,
+    clock: RestartedServices,
+    inboxes: Inboxes,
+    people: int,
+    seed: int,
+    bar: Progress,
 ) -> Story:
-    step = bar.add_task("clock back to today", total=1)
+    step = bar.add_task("clocks back to today", total=1)
     await asyncio.to_thread(clock.move_to, 0)
     bar.advance(step)
     org = organisation(people, seed, "p")
@@ -87,8 +131,11 @@ async def _prepare(
     console.print(f"directory: {len(org.people)} people, regions {org.regions}: {imported}")
     program = await story.launch()
     console.print(f"program {program} launched (purpose: career_development)")
+    inboxes.hooks.secret = await story.announce_to(inboxes.hooks.url)
     enrolling = bar.add_task("enrolling", total=len(story.volunteers()))
     await story.enrol(lambda: bar.advance(enrolling))
+    shared = await story.share_celebrations()
+    console.print(f"{shared} people share their pair's milestones in the program's channel")
     await story.wait_roster()
     console.print(preview_table(await story.preview(), story))
     done = await story.commit_round()
@@ -96,11 +143,23 @@ async def _prepare(
     return story
 
 
-async def _simulate(story: Story, weeks: int, bar: Progress) -> None:
+async def _simulate(story: Story, inboxes: Inboxes, weeks: int, bar: Progress) -> None:
     for number in range(1, weeks + 1):
+        await inboxes.quiet()
         await asyncio.to_thread(story.clock.move_to, 7 * number)
         task = bar.add_task(f"week {number} ({story.clock.today()})", total=len(story.pairs))
         await story.week(number, partial(bar.advance, task))
         if number == 2:
-            asked = await story.rematch()
-            console.print(f"{asked} rematches asked; new round committed")
+            asked, made = await story.rematch()
+            console.print(f"{asked} rematches asked; a new round made {made} pairs")
+
+
+async def _let_mail_go(clock: RestartedServices, inboxes: Inboxes, bar: Progress) -> None:
+    """Mail waits for each recipient's working hours: let notifications' day pass."""
+    steps = (6, 12, 18, 24)  # closer than any working day is long: each region gets a turn
+    task = bar.add_task("a day for the mail", total=len(steps))
+    for hours in steps:
+        await inboxes.quiet(MAIL_QUIET_SECONDS)
+        await asyncio.to_thread(clock.mail_later, hours)
+        bar.advance(task)
+    await inboxes.quiet(MAIL_QUIET_SECONDS)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -15,6 +16,28 @@ from tandem_service.auth import DevKeyPair, Role, mint_token
 # The command was valid but the service has not seen what it refers to yet (eventual consistency).
 NOT_YET_KNOWN = 409
 PATIENCE_SECONDS = 300.0
+CATCH_UP_SECONDS = 180.0
+T = TypeVar("T")
+
+
+class ReadModelBehind(Exception):
+    """A read model did not show what the demo wrote before the deadline."""
+
+
+async def until(
+    probe: Callable[[], Awaitable[tuple[str, T]]], what: str, seconds: float = CATCH_UP_SECONDS
+) -> T:
+    """Poll ``probe`` (what is still missing, or "", and the value) until nothing is missing."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    delay = 0.1
+    while True:
+        missing, seen = await probe()
+        if not missing:
+            return seen
+        if asyncio.get_running_loop().time() > deadline:
+            raise ReadModelBehind(f"{what} still behind after {seconds:.0f} s: {missing}")
+        await asyncio.sleep(delay)
+        delay = min(delay * 1.5, 1.0)
 
 
 class CommandRefused(Exception):
@@ -59,9 +82,24 @@ class Tandem:
         )
         return answer
 
+    async def put(
+        self, service: str, path: str, subject: str, role: Role, body: Any
+    ) -> dict[str, Any]:
+        """PUT a setting, one Idempotency-Key for all its retries."""
+        headers = {"Idempotency-Key": uuid.uuid4().hex}
+        answer: dict[str, Any] = await self._send(
+            "PUT", service, path, subject, role, body, headers
+        )
+        return answer
+
     async def read(self, service: str, path: str, subject: str, role: Role) -> Any:
         """GET a read model."""
         return await self._send("GET", service, path, subject, role, None, {})
+
+    async def read_text(self, service: str, path: str, subject: str, role: Role) -> str:
+        """GET a page (the dashboard) as text."""
+        page: str = await self._send("GET", service, path, subject, role, None, {}, text=True)
+        return page
 
     async def _send(
         self,
@@ -72,6 +110,8 @@ class Tandem:
         role: Role,
         body: Any,
         headers: dict[str, str],
+        *,
+        text: bool = False,
     ) -> Any:
         url = self.urls[service] + path
         headers = {**headers, "Authorization": f"Bearer {self.token(subject, role)}"}
@@ -86,7 +126,7 @@ class Tandem:
             if response is not None:
                 self.responses.append((role, url, response.text))
                 if response.status_code < 400:
-                    return response.json()
+                    return response.text if text else response.json()
                 waitable = (
                     response.status_code == NOT_YET_KNOWN and "retry-after" in response.headers
                 )

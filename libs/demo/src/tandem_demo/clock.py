@@ -1,6 +1,7 @@
-"""Moving the services' clocks: today only engagement has one (TANDEM_CLOCK_OFFSET_DAYS).
+"""Moving the services' clocks: engagement's (TANDEM_CLOCK_OFFSET_DAYS) and notifications'
+(TANDEM_CLOCK_OFFSET_SECONDS).
 
-The offset is read at start-up, so moving it restarts engagement through
+The offsets are read at start-up, so moving them restarts both through
 deploy/local/services.py, which passes the environment on to the services.
 """
 
@@ -18,7 +19,8 @@ from pathlib import Path
 from typing import Protocol
 
 OFFSET_VARIABLE = "TANDEM_CLOCK_OFFSET_DAYS"
-CLOCKED_SERVICES = ("engagement",)
+MAIL_OFFSET_VARIABLE = "TANDEM_CLOCK_OFFSET_SECONDS"
+CLOCKED_SERVICES = ("engagement", "notifications")
 KEK_VARIABLE = "TANDEM_KEY_ENCRYPTION_KEY"
 
 
@@ -55,17 +57,32 @@ class RestartedServices:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.offset_days = 0
+        self.mail_offset = timedelta(0)  # notifications' clock: may run ahead into the next day
 
     def today(self) -> date:
         """The simulated date (UTC)."""
         return (datetime.now(UTC) + timedelta(days=self.offset_days)).date()
 
+    def mail_now(self) -> datetime:
+        """Notifications' simulated instant (what its webhook signatures are dated by)."""
+        return datetime.now(UTC) + self.mail_offset
+
     def move_to(self, offset_days: int) -> None:
         """Stop the clocked services and start them again with the new offset."""
-        for name in CLOCKED_SERVICES:
+        self.offset_days = offset_days
+        self._restart(CLOCKED_SERVICES, timedelta(days=offset_days))
+
+    def mail_later(self, hours: int) -> None:
+        """Notifications alone ``hours`` after the story's time: mail waits for working hours."""
+        self._restart(("notifications",), timedelta(days=self.offset_days, hours=hours))
+
+    def _restart(self, names: tuple[str, ...], mail_offset: timedelta) -> None:
+        for name in names:
             self._stop(name)
-        os.environ[OFFSET_VARIABLE] = str(offset_days)
+        os.environ[OFFSET_VARIABLE] = str(self.offset_days)
+        os.environ[MAIL_OFFSET_VARIABLE] = str(mail_offset.total_seconds())
         os.environ.setdefault(KEK_VARIABLE, development_kek(self.root / ".local" / "dev-keys"))
+        self.mail_offset = mail_offset
         started = subprocess.run(
             [_base_python(), str(self.root / "deploy/local/services.py"), "start"],
             cwd=self.root,
@@ -74,8 +91,7 @@ class RestartedServices:
             check=False,
         )
         if started.returncode != 0:
-            raise RuntimeError(f"restarting {CLOCKED_SERVICES} failed:\n{started.stderr}")
-        self.offset_days = offset_days
+            raise RuntimeError(f"restarting {names} failed:\n{started.stderr}")
 
     def _stop(self, name: str) -> None:
         pid_file = self.root / ".local" / "run" / f"{name}.pid"

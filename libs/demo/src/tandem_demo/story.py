@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from tandem_demo.client import Tandem
+from tandem_demo.client import CommandRefused, Tandem, until
 from tandem_demo.clock import SimulatedClock
 from tandem_demo.organisation import Organisation, Person, profile, volunteers
 from tandem_service.auth import Role
@@ -19,6 +19,8 @@ ADMIN = "demo-admin"
 ENROLMENT_SHARE = 0.7
 DRIFTING_SHARE = 0.12  # pairs that stop meeting after the first week
 REMATCH_PAIRS = 3
+CELEBRATION_SHARE = 0.8  # of enrolled people, who let milestones reach the program channel
+NOT_FOUND = 404
 Tick = Callable[[], None]
 
 
@@ -66,6 +68,7 @@ class Story:
     program_id: str = ""
     pairs: list[Pair] = field(default_factory=list)
     enrolled: list[Person] = field(default_factory=list)
+    sharing: set[str] = field(default_factory=set)
 
     async def import_directory(self) -> dict[str, Any]:
         """The organisation through matching's directory import (idempotent by person id)."""
@@ -95,6 +98,37 @@ class Story:
         self.program_id = str(done["id"])
         return self.program_id
 
+    async def announce_to(self, webhook_url: str) -> str:
+        """Point the program's chat channel at ``webhook_url``; returns its signing secret.
+
+        Notifications learns the program from matching's events and answers 404 until then.
+        """
+        path = f"/programs/{self.program_id}/channels"
+        body = {"webhook_url": webhook_url, "support": "Questions: the people team."}
+
+        async def probe() -> tuple[str, str]:
+            try:
+                done = await self.tandem.put("notifications", path, ADMIN, Role.PROGRAM_ADMIN, body)
+            except CommandRefused as refused:
+                if refused.status != NOT_FOUND:
+                    raise
+                return "the program", ""
+            return "", str(done["webhook_secret"])
+
+        return await until(probe, "notifications' programs")
+
+    async def share_celebrations(self) -> int:
+        """Some enrolled people let their pair's milestones reach the program's channel."""
+        rng = random.Random(f"{self.seed}:share")
+        sharing = [p for p in self.enrolled if rng.random() < CELEBRATION_SHARE]
+        body = {"share_celebrations": True}
+        for person in sharing:
+            await self.tandem.put(
+                "notifications", "/preferences", person.person_id, Role.PARTICIPANT, body
+            )
+            self.sharing.add(person.person_id)
+        return len(sharing)
+
     def volunteers(self) -> list[Person]:
         """Who enrols of their own accord in this run."""
         return volunteers(self.org, ENROLMENT_SHARE, self.seed)
@@ -113,14 +147,22 @@ class Story:
         await asyncio.gather(*(one(p) for p in self.enrolled))
         return len(self.enrolled)
 
-    async def wait_roster(self) -> None:
-        """Until matching's read model shows every enrolment (the round reads it)."""
+    async def wait_roster(self) -> list[dict[str, Any]]:
+        """Until matching's roster (a projection) shows every enrolment the demo made.
+
+        Matching's API gives back no projection position to wait on, so the roster is polled.
+        """
         path = f"/programs/{self.program_id}/roster"
-        for _ in range(240):
+        wanted = {p.person_id for p in self.enrolled}
+
+        async def probe() -> tuple[str, list[dict[str, Any]]]:
             roster = await self.tandem.read("matching", path, ADMIN, Role.PROGRAM_ADMIN)
-            if len(roster) >= len(self.enrolled):
-                return
-            await asyncio.sleep(0.5)
+            missing = wanted - {r["person_id"] for r in roster}
+            return (
+                f"{len(missing)} of {len(wanted)} enrolments not shown" if missing else ""
+            ), roster
+
+        return await until(probe, f"matching's roster of program {self.program_id}")
 
     async def preview(self) -> dict[str, Any]:
         """A round's proposal with scores and reasons; nothing recorded."""
@@ -128,27 +170,17 @@ class Story:
         return await self.tandem.command("matching", path, ADMIN, Role.PROGRAM_ADMIN)
 
     async def commit_round(self) -> dict[str, Any]:
-        """Record a round and learn its pairs from matching's read model."""
+        """Record a round; its answer names each new pair's members (no read model to wait on)."""
         path = f"/programs/{self.program_id}/rounds"
         done = await self.tandem.command("matching", path, ADMIN, Role.PROGRAM_ADMIN)
-        await self._learn_pairs(set(done["pair_ids"]))
-        return done
-
-    async def _learn_pairs(self, wanted: set[str]) -> None:
-        rng = random.Random(f"{self.seed}:{sorted(wanted)[:1]}")
-        path = f"/programs/{self.program_id}/pairs"
-        for _ in range(240):
-            rows = await self.tandem.read("matching", path, ADMIN, Role.PROGRAM_ADMIN)
-            found = {r["pair_id"]: r for r in rows if r["pair_id"] in wanted}
-            if len(found) == len(wanted):
-                break
-            await asyncio.sleep(0.5)
+        rng = random.Random(f"{self.seed}:round after {len(self.pairs)} pairs")
         opened = datetime.now(UTC).date()
-        for pair_id in sorted(found):
+        for pair_id, planned in zip(done["pair_ids"], done["pairs"], strict=True):
             drifting = rng.random() < DRIFTING_SHARE
             lukewarm = not drifting and rng.random() < 0.08
-            members = list(found[pair_id]["member_ids"])
+            members = list(planned["member_ids"])
             self.pairs.append(Pair(pair_id, members, opened, drifting, lukewarm))
+        return done
 
     async def week(self, number: int, tick: Tick) -> None:
         """One simulated week for every open pair."""
@@ -228,18 +260,23 @@ class Story:
     async def _as(self, member: str, path: str, body: Any = None) -> dict[str, Any]:
         return await self.tandem.command("engagement", path, member, Role.PARTICIPANT, body)
 
-    async def rematch(self) -> int:
-        """A few members ask for a new partner; the next round pairs them again."""
-        asking = [p for p in self.pairs if p.lukewarm][:REMATCH_PAIRS]
+    async def rematch(self) -> tuple[int, int]:
+        """A few members ask for a new partner; a round pairs them again if anyone can meet.
+
+        Lukewarm pairs ask first; at least two pairs ask, since former partners never meet again.
+        Returns the rematches asked and the new pairs made.
+        """
+        open_pairs = [p for p in self.pairs if not p.pair_id.startswith("ended:")]
+        asking = sorted(open_pairs, key=lambda p: not p.lukewarm)[:REMATCH_PAIRS]
         for pair in asking:
             body = {"reason": "chemistry"}
             path = f"/pairs/{pair.pair_id}/rematch"
             await self.tandem.command("matching", path, pair.members[0], Role.PARTICIPANT, body)
             pair.pair_id = f"ended:{pair.pair_id}"
             self.tally.rematches += 1
-        if asking:
-            await self.commit_round()
-        return len(asking)
+        if not (await self.preview())["pairs"]:
+            return len(asking), 0  # nobody left who can meet: committing would be refused
+        return len(asking), len((await self.commit_round())["pair_ids"])
 
     def cross_team_share(self) -> float:
         """The share of pairs whose members come from more than one department."""

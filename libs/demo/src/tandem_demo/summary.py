@@ -2,32 +2,39 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from tandem_demo.client import until
+from tandem_demo.figures import ProgramFigures
+from tandem_demo.inboxes import Inboxes
 from tandem_demo.story import ADMIN, Story
 from tandem_service.auth import Role
-
-CATCH_UP_SECONDS = 180
 
 
 async def caught_up(story: Story) -> list[dict[str, Any]]:
     """Engagement's pair summaries once they count every check-in and completed goal."""
     path = f"/programs/{story.program_id}/pairs"
-    rows: list[dict[str, Any]] = []
-    for _ in range(CATCH_UP_SECONDS * 2):
+    tally = story.tally
+
+    async def probe() -> tuple[str, list[dict[str, Any]]]:
         rows = await story.tandem.read("engagement", path, ADMIN, Role.PROGRAM_ADMIN)
         check_ins = sum(r["check_ins"] for r in rows)
         completed = sum(r["goals_completed"] for r in rows)
-        if check_ins >= story.tally.check_ins and completed >= story.tally.goals_completed:
-            return rows
-        await asyncio.sleep(0.5)
-    return rows
+        if check_ins >= tally.check_ins and completed >= tally.goals_completed:
+            return "", rows
+        return (
+            f"{check_ins} of {tally.check_ins} check-ins, "
+            f"{completed} of {tally.goals_completed} completed goals",
+            rows,
+        )
+
+    return await until(probe, f"engagement's pairs of program {story.program_id}")
 
 
 def retention_30(rows: list[dict[str, Any]], today: date) -> float | None:
@@ -96,8 +103,45 @@ def health_of(rows: list[dict[str, Any]]) -> dict[str, int]:
     return dict(Counter(r["health"] or "unknown" for r in rows if r["closed_at"] is None))
 
 
-def print_urls(console: Console, urls: dict[str, str]) -> None:
+def analytics_table(figures: ProgramFigures, analyst_enrolled: int | None) -> Table:
+    """What analytics reports: the owner's figures and the analyst's SQL view."""
+    table = Table(title="Analytics (owner's dashboard API; groups under 5 people are hidden)")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    as_analyst = "no analyst login" if analyst_enrolled is None else str(analyst_enrolled)
+    for name, value in (
+        ("enrolled", figures.enrolled),
+        ("enrolled (analyst SQL view)", as_analyst),
+        ("matched", figures.matched),
+        ("check-ins", figures.check_ins),
+        ("goals completed", figures.goals_completed),
+        ("health, latest month", ", ".join(f"{k} {v}" for k, v in sorted(figures.health.items()))),
+    ):
+        table.add_row(name, str(value))
+    return table
+
+
+def notifications_table(inboxes: Inboxes, deliveries: list[dict[str, Any]], kept: Path) -> Table:
+    """Notifications delivered per channel, as the inboxes and the program owner see them."""
+    sent: Counter[str] = Counter()
+    for row in deliveries:
+        if row["status"] == "sent":
+            sent[f"{row['channel']}: {row['kind']}"] += row["count"]
+    arrived = inboxes.delivered()
+    table = Table(title=f"Notifications (what arrived is in {kept})")
+    table.add_column("channel: kind")
+    table.add_column("sent", justify="right")
+    for name, count in sorted(sent.items()):
+        table.add_row(name, str(count))
+    table.add_row("arrived at the SMTP sink", str(arrived["email"]))
+    table.add_row("arrived at the webhook receiver", str(arrived["webhook"]))
+    table.add_row("arrived twice", str(inboxes.duplicates()))
+    return table
+
+
+def print_urls(console: Console, urls: dict[str, str], program_id: str) -> None:
     """Where to look next."""
     for name, url in urls.items():
         console.print(f"  {name:14} {url}/docs")
+    console.print(f"  dashboard      {urls['analytics']}/dashboard/programs/{program_id}")
     console.print("  event catalog  docs/events/asyncapi.yaml (guide: docs/events/README.md)")
