@@ -34,6 +34,9 @@ def bootstrap_sql() -> str:
         f"FROM unnest({arr(dbs)}) AS d "
         "WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = d) \\gexec",
         f"GRANT {', '.join(dbs)} TO {ADMIN};",
+        # Dropping a test database WITH (FORCE) ends its sessions, including an autovacuum
+        # worker's or another role's: without this the drop fails now and then.
+        f"GRANT pg_signal_backend TO {ADMIN};",
         f"ALTER ROLE {ANALYST} SET default_transaction_read_only = on;",
         f"ALTER ROLE {ANALYST} SET statement_timeout = '{ANALYST_TIMEOUT}';",
     ]
