@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
+import aiosmtplib
 import httpx
 from fastapi import FastAPI, Query
 
@@ -148,6 +149,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=10_000)
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--profile", help="write the service's cProfile stats to this file")
+    parser.add_argument("--workers", type=int, default=2, help="dispatch processes")
     args = parser.parse_args()
     people = 2 * args.pairs
     factory = DatabaseFactory(ADMIN_DSN)
@@ -158,6 +160,7 @@ def main() -> None:
     offset = working_morning_offset()
     port = free_port()
     service: subprocess.Popen[bytes] | None = None
+    workers: list[subprocess.Popen[bytes]] = []
     try:
         with serving(directory(people)) as directory_url, tempfile.TemporaryDirectory() as keys:
             env = {
@@ -173,6 +176,8 @@ def main() -> None:
                 "TANDEM_DEV_KEYS_DIR": keys,
                 "TANDEM_CLOCK_OFFSET_SECONDS": str(offset),
                 "TANDEM_LOG_LEVEL": "WARNING",
+                # The served process plans (consumer) and relays; the workers send.
+                "TANDEM_DISPATCH_ENABLED": "false" if args.workers else "true",
             }
             command = ["-m", "tandem_notifications", "serve"]
             if args.profile:
@@ -184,6 +189,15 @@ def main() -> None:
                 stderr=None if args.profile else subprocess.DEVNULL,
             )
             wait_ready(f"http://127.0.0.1:{port}/ready")
+            for _ in range(args.workers):
+                workers.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "tandem_notifications", "dispatch"],
+                        env=env,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                )
             envelopes = round_events(args.pairs, datetime.now(UTC) + timedelta(seconds=offset))
             started = time.perf_counter()
             publish_seconds = asyncio.run(publish(prefix, envelopes))
@@ -195,10 +209,18 @@ def main() -> None:
             time.sleep(3)  # anything sent twice would arrive now
             counts = sink.counts
             in_app = count_inbox(dsn)
+            for process in [*workers, service]:
+                process.terminate()
+                process.wait(30)
+            service = None
+            load = os.getloadavg()
+            peer = asyncio.run(
+                peer_seconds(sink.port, len(counts), int(TUNING["TANDEM_SMTP_CONNECTIONS"]))
+            )
     finally:
-        if service is not None:
-            service.terminate()
-            service.wait(30)
+        for process in [*workers, *([service] if service else [])]:
+            if process.poll() is None:
+                process.kill()
         sink.stop()
         factory.drop(dsn)
     result = {
@@ -212,10 +234,19 @@ def main() -> None:
         "in_app_introductions": in_app,
         "publish_seconds": round(publish_seconds, 2),
         "goal_seconds": 60,
+        "dispatch_workers": args.workers or "in the served process",
+        "peer": {
+            "what": (
+                "a bare aiosmtplib client sending as many prebuilt messages to the same sink"
+                " over as many connections, right after the run (same machine, same load)"
+            ),
+            "seconds": round(peer, 2),
+            "ratio_ours_to_peer": round(seconds / peer, 2),
+        },
         "tuning": {k.removeprefix("TANDEM_").lower(): v for k, v in TUNING.items()},
         "machine": {
             "cpus": os.cpu_count(),
-            "load_average_after": os.getloadavg(),
+            "load_average_after": load,
             "python": platform.python_version(),
         },
         "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -223,6 +254,32 @@ def main() -> None:
     print(json.dumps(result, indent=2))
     if args.pairs == 10_000:
         RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+
+
+async def peer_seconds(port: int, count: int, connections: int) -> float:
+    """The same number of prebuilt messages through bare aiosmtplib clients: the channel's
+    floor on this machine at this moment, to read the figure against."""
+    raw = (
+        b"From: bench@example.com\r\nTo: p@example.com\r\nSubject: peer\r\n"
+        b"Message-ID: <peer-%d@bench>\r\n\r\n" + b"x" * 1500 + b"\r\n"
+    )
+    clients = [aiosmtplib.SMTP(hostname="127.0.0.1", port=port) for _ in range(connections)]
+    started = time.perf_counter()
+    for client in clients:
+        await client.connect()
+
+    async def send_share(client: aiosmtplib.SMTP, share: range) -> None:
+        for n in share:
+            await client.sendmail(
+                "bench@example.com", ["p@example.com"], raw.replace(b"%d", b"%d" % n)
+            )
+
+    await asyncio.gather(
+        *(send_share(c, range(i, count, connections)) for i, c in enumerate(clients))
+    )
+    for client in clients:
+        await client.quit()
+    return time.perf_counter() - started
 
 
 def wait_ready(url: str, timeout: float = 90) -> None:
