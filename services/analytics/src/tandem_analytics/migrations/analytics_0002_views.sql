@@ -118,24 +118,34 @@ FROM windowed;
 -- 3. Engagement per program and month.
 CREATE OR REPLACE VIEW analytics.engagement_monthly WITH (security_barrier) AS
 WITH active AS (
-    SELECT pm.program_id, pm.month, p.pair_id, p.members, c.every_days,
-           greatest(pm.month_start, p.created_at, c.agreed_at) AS cadence_from,
-           least(pm.month_end, p.ended_at, a.at) AS cadence_to
-    FROM analytics_private.program_months pm
+    -- each pair's own months (its start's to its end's, or "as of"'s): joining the program's
+    -- months instead let the planner recompute them once per pair
+    SELECT p.program_id, m.month, p.pair_id, p.members, c.every_days,
+           greatest(m.month_start, p.created_at, c.agreed_at) AS cadence_from,
+           least(m.month_end, p.ended_at, a.at) AS cadence_to
+    FROM analytics_private.started_pairs p
     CROSS JOIN analytics_private.as_of a
-    JOIN analytics_private.started_pairs p
-      ON p.program_id = pm.program_id AND p.created_at < pm.month_end
-     AND (p.ended_at IS NULL OR p.ended_at >= pm.month_start)
     LEFT JOIN cadences c ON c.pair_id = p.pair_id
+    CROSS JOIN LATERAL (
+        SELECT s::date AS month, s::timestamp AT TIME ZONE 'UTC' AS month_start,
+               (s + interval '1 month')::timestamp AT TIME ZONE 'UTC' AS month_end
+        FROM generate_series(date_trunc('month', p.created_at AT TIME ZONE 'UTC'),
+                             date_trunc('month', coalesce(p.ended_at, a.at) AT TIME ZONE 'UTC'),
+                             interval '1 month') s
+    ) m
 ), per_pair AS (
-    SELECT a.program_id, a.month, a.pair_id, a.members,
-           (SELECT count(*) FROM check_ins ci
-            WHERE ci.pair_id = a.pair_id AND ci.met_on >= a.month
-              AND ci.met_on < (a.month + interval '1 month')::date) AS check_ins,
+    -- counted in a lateral join (once per pair and month), not a subquery that the plan
+    -- would evaluate again for each member and each use
+    SELECT a.program_id, a.month, a.pair_id, a.members, n.check_ins,
            CASE WHEN a.every_days IS NOT NULL AND a.cadence_to > a.cadence_from
                 THEN extract(epoch FROM a.cadence_to - a.cadence_from) / 86400.0 / a.every_days
            END AS expected
     FROM active a
+    CROSS JOIN LATERAL (
+        SELECT count(*) AS check_ins FROM check_ins ci
+        WHERE ci.pair_id = a.pair_id AND ci.met_on >= a.month
+          AND ci.met_on < (a.month + interval '1 month')::date
+    ) n
 ), months AS (
     -- one pass: pair-level sums on each pair's first member row, people over all of them
     SELECT program_id, month, count(*) FILTER (WHERE u.n = 1) AS pairs_active,
