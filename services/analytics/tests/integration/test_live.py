@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -17,7 +16,7 @@ AT = datetime(2026, 11, 30, 9, tzinfo=UTC)
 
 
 def test_live_tiles_count_check_ins_active_pairs_and_milestones(
-    start_analytics: Callable[..., Analytics],
+    start_analytics: Callable[..., Analytics], kafka_bootstrap: str
 ) -> None:
     matching = [
         ProgramLaunched(
@@ -47,8 +46,7 @@ def test_live_tiles_count_check_ins_active_pairs_and_milestones(
             reached_on=date(2026, 11, 30),
         )
     ]  # fmt: skip
-    bootstrap = os.environ.get("TANDEM_TEST_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
-    publish(bootstrap, service.prefix, envelopes(activity))
+    publish(kafka_bootstrap, service.prefix, envelopes(activity))
     wanted = {
         "program_id": "live-1",
         "live": True,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 
 import psycopg
@@ -67,7 +66,9 @@ def test_shuffled_redelivered_and_broken_events_end_as_in_order(
     assert snapshot(late) == snapshot(in_order)
 
 
-def test_rebuild_gives_exactly_the_rows_of_the_incremental_run(in_order: Analytics) -> None:
+def test_rebuild_gives_exactly_the_rows_of_the_incremental_run(
+    in_order: Analytics, kafka_bootstrap: str
+) -> None:
     before = snapshot(in_order)
     with psycopg.connect(in_order.dsn, autocommit=True) as conn:
         conn.execute("UPDATE check_ins SET minutes = 0")  # damage: only a replay restores it
@@ -75,7 +76,7 @@ def test_rebuild_gives_exactly_the_rows_of_the_incremental_run(in_order: Analyti
     env = {
         "TANDEM_ENV": "test",
         "TANDEM_DATABASE_URL": in_order.dsn,
-        "TANDEM_KAFKA_BOOTSTRAP": os.environ.get("TANDEM_TEST_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+        "TANDEM_KAFKA_BOOTSTRAP": kafka_bootstrap,
         "TANDEM_TOPIC_PREFIX": in_order.prefix,
         "TANDEM_PSEUDONYM_KEY": KEY,
     }
