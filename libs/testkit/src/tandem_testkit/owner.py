@@ -15,9 +15,17 @@ from tandem_events.topics import provision_topics, topic_plan
 PARTITIONS = 3  # the services' default (Settings.kafka_partitions)
 
 
-async def provision_logs(bootstrap: str, prefix: str, topics: Iterable[str]) -> None:
-    """Create the (unprefixed) event logs ``topics`` under ``prefix`` if missing."""
-    plan = topic_plan(sorted(set(topics)), [], prefix)
+# The catalog's event logs: what a test standing in for every owning service provisions.
+CATALOG_LOGS = ("matching.events", "engagement.events", "notifications.events")
+
+
+async def provision_logs(
+    bootstrap: str, prefix: str, topics: Iterable[str], *, dead_letters: bool = False
+) -> None:
+    """Create the (unprefixed) event logs ``topics`` under ``prefix`` if missing, and their
+    dead-letter topics when ``dead_letters`` (a consumer's service provisions those)."""
+    logs = sorted(set(topics))
+    plan = topic_plan(logs, logs if dead_letters else [], prefix)
     await provision_topics(bootstrap, plan, partitions=PARTITIONS, replication=1)
 
 

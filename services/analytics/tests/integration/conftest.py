@@ -25,7 +25,7 @@ from tandem_events.envelope import Envelope
 from tandem_events.kafka_producer import WireRecord
 from tandem_service.auth import DevKeyPair, Role, mint_token
 from tandem_testkit.databases import DatabaseFactory, with_database
-from tandem_testkit.owner import publish_as_owner
+from tandem_testkit.owner import CATALOG_LOGS, provision_logs, publish_as_owner
 from tandem_testkit.uvicorn_server import serving
 
 SOURCE = "/tandem/test"
@@ -120,6 +120,8 @@ def start_analytics(
         dsn = database_factory.create(MIGRATIONS, prefix="analytics")
         keys_dir: Path = tmp_path_factory.mktemp("keys")
         prefix = f"test.{uuid.uuid4().hex[:10]}."
+        # The services that own the inputs are deployed: their logs exist before analytics.
+        asyncio.run(provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS))
         publish(kafka_bootstrap, prefix, items, extra)
         settings = AnalyticsSettings(
             env="test",
