@@ -202,7 +202,7 @@ min.insync.replicas=1
 # Services provision their topics with the catalogued settings before publishing, and
 # compose and the chart turn auto-creation off. The local stack keeps it on until every
 # test creates the topics it writes to by hand (docs/operations.md, "The Kafka broker").
-auto.create.topics.enable=true
+auto.create.topics.enable=false
 delete.topic.enable=true
 offsets.topic.replication.factor=1
 offsets.topic.num.partitions=10

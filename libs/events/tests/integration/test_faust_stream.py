@@ -22,7 +22,7 @@ async def test_faust_agent_counts_typed_check_ins_and_dead_letters_garbage(
 ) -> None:
     prefix = topic_name("faust") + "."
     topic = prefix + "engagement.events"
-    await ensure_topics(kafka_bootstrap, [topic], partitions=1)
+    await ensure_topics(kafka_bootstrap, [topic, topic + ".dlq"], partitions=1)
     app = faust.App(
         prefix.replace(".", "-") + "app",
         broker=f"kafka://{kafka_bootstrap}",

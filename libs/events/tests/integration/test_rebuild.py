@@ -13,6 +13,7 @@ from tandem_events.envelope import Envelope
 from tandem_events.kafka_producer import EventPublisher, ensure_topics
 from tandem_events.rebuild import rebuild_projection
 from tandem_events.runner import ProjectionRunner
+from tandem_testkit.owner import CATALOG_LOGS, provision_logs
 from tandem_testkit.pair_activity import PairActivity
 
 from ..conftest import check_in
@@ -23,6 +24,7 @@ async def test_rebuild_replays_into_a_shadow_and_swaps_while_the_runner_goes_on(
     activity_pool: asyncpg.Pool, kafka_bootstrap: str, topic_name: Callable[[str], str]
 ) -> None:
     prefix = topic_name("rebuild") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
     # A check-in published before its pair exercises parking during the replay too.

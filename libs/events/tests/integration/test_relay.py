@@ -15,6 +15,7 @@ from tandem_events.kafka_producer import EventPublisher
 from tandem_events.relay import Relay
 from tandem_events.store import EventStore
 from tandem_service.database import connect
+from tandem_testkit.owner import CATALOG_LOGS, provision_logs
 
 from ..conftest import check_in
 from .conftest import relay_everything
@@ -41,6 +42,7 @@ async def test_commits_out_of_sequence_order_are_all_published(
     pool: asyncpg.Pool, events_dsn: str, kafka_bootstrap: str, topic_name: Callable[[str], str]
 ) -> None:
     prefix = topic_name("relay") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
     store = EventStore(pool, "/tandem/test")
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
@@ -108,6 +110,7 @@ async def test_a_transaction_that_wrote_first_and_appends_late_keeps_stream_orde
     """Matching's withdrawal shape: write a person, then reload and append to a pair that
     another writer moved meanwhile. Kafka must carry the pair as v1, v2, v3."""
     prefix = topic_name("relay-interleave") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
     store = EventStore(pool, "/tandem/test")
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
@@ -133,6 +136,7 @@ async def test_concurrent_multi_stream_transactions_on_hot_streams_keep_every_st
     pool: asyncpg.Pool, events_dsn: str, kafka_bootstrap: str, topic_name: Callable[[str], str]
 ) -> None:
     prefix = topic_name("relay-many") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
     store = EventStore(pool, "/tandem/test")
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
@@ -191,6 +195,7 @@ async def test_only_one_of_two_relays_publishes(
     pool: asyncpg.Pool, events_dsn: str, kafka_bootstrap: str, topic_name: Callable[[str], str]
 ) -> None:
     prefix = topic_name("relay-two") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
     store = EventStore(pool, "/tandem/test")
     publishers = [EventPublisher(kafka_bootstrap, topic_prefix=prefix) for _ in range(2)]
     relays = [Relay(events_dsn, p, batch_size=10, idle_seconds=0.001) for p in publishers]

@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from tandem_events.envelope import Envelope
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.runner import ProjectionRunner
-from tandem_testkit.owner import provision_logs
+from tandem_testkit.owner import CATALOG_LOGS, provision_logs
 from tandem_testkit.pair_activity import PairActivity
 
 from ..conftest import check_in
@@ -27,6 +27,7 @@ async def test_a_check_in_before_its_pair_waits_then_applies_once(
     activity_pool: asyncpg.Pool, kafka_bootstrap: str, topic_name: Callable[[str], str]
 ) -> None:
     prefix = topic_name("order") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
     runner = ProjectionRunner(
@@ -58,6 +59,7 @@ async def test_offsets_lost_from_the_database_redeliver_without_a_second_effect(
     activity_pool: asyncpg.Pool, kafka_bootstrap: str, topic_name: Callable[[str], str]
 ) -> None:
     prefix = topic_name("redeliver") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
     await publisher.publish(
@@ -131,6 +133,7 @@ async def test_bad_records_go_to_the_dead_letter_topic_and_the_runner_goes_on(
     activity_pool: asyncpg.Pool, kafka_bootstrap: str, topic_name: Callable[[str], str]
 ) -> None:
     prefix = topic_name("dlq") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
     topic = prefix + "engagement.events"
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
@@ -207,6 +210,7 @@ async def test_an_event_republished_at_a_new_offset_is_applied_once(
     activity_pool: asyncpg.Pool, kafka_bootstrap: str, topic_name: Callable[[str], str]
 ) -> None:
     prefix = topic_name("republish") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
     once = Envelope.wrap(check_in("pair-r", 1), SOURCE)

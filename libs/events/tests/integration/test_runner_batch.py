@@ -12,6 +12,7 @@ from tandem_events.envelope import Envelope
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.projection import BatchProjection, ProjectionContext
 from tandem_events.runner import ProjectionRunner
+from tandem_testkit.owner import CATALOG_LOGS, provision_logs
 
 from ..conftest import check_in
 from .conftest import SOURCE, wait_for
@@ -55,6 +56,7 @@ async def test_a_batch_projection_applies_batches_and_dead_letters_only_the_culp
     projection = CheckInsInBatches()
     assert isinstance(projection, BatchProjection)
     prefix = topic_name("batch") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
     events = [check_in(f"pair-{n % 3}", n) for n in range(300)] + [check_in("boom", 0)]

@@ -17,6 +17,7 @@ from tandem_events.envelope import Envelope
 from tandem_events.kafka_producer import EventPublisher, ensure_topics
 from tandem_events.projection import ProjectionContext, WaitFor
 from tandem_events.runner import ProjectionRunner
+from tandem_testkit.owner import CATALOG_LOGS, provision_logs
 from tandem_testkit.pair_activity import PairActivity
 
 from ..conftest import check_in
@@ -83,6 +84,7 @@ async def test_a_database_error_in_the_one_by_one_pass_dead_letters_no_innocent_
     activity_pool: asyncpg.Pool, kafka_bootstrap: str, topic_name: Callable[[str], str]
 ) -> None:
     prefix = topic_name("transient") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
     await publisher.publish([Envelope.wrap(pair_created("pair-t"), SOURCE)])
@@ -113,6 +115,7 @@ async def test_a_parked_event_outlives_any_number_of_loops_within_its_horizon(
 ) -> None:
     """A stalled upstream relay: the check-in waits while the runner loops 600 times."""
     prefix = topic_name("stall") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
     await ensure_topics(kafka_bootstrap, [prefix + "matching.events", prefix + "engagement.events"])
@@ -143,6 +146,7 @@ async def test_past_its_horizon_a_parked_event_is_dead_lettered_once_and_can_be_
     activity_pool: asyncpg.Pool, kafka_bootstrap: str, topic_name: Callable[[str], str]
 ) -> None:
     prefix = topic_name("horizon") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
     await ensure_topics(kafka_bootstrap, [prefix + "matching.events", prefix + "engagement.events"])
@@ -175,6 +179,7 @@ async def test_a_bad_parked_event_does_not_hold_back_the_others(
     activity_pool: asyncpg.Pool, kafka_bootstrap: str, topic_name: Callable[[str], str]
 ) -> None:
     prefix = topic_name("poison") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
     await ensure_topics(kafka_bootstrap, [prefix + "matching.events", prefix + "engagement.events"])

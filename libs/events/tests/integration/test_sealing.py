@@ -24,6 +24,7 @@ from tandem_events.relay import Relay
 from tandem_events.sealing import PersonKeyring
 from tandem_events.store import EventStore
 from tandem_service.database import connect
+from tandem_testkit.owner import CATALOG_LOGS, provision_logs
 
 from .conftest import relay_everything
 
@@ -93,6 +94,7 @@ async def test_erasure_shreds_the_store_the_topic_and_needs_the_kek_for_an_older
         )
         await store.append("pair-1", n, [event])
     prefix = topic_name("shred") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
     conn = await connect(events_dsn)

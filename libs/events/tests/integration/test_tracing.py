@@ -18,6 +18,7 @@ from tandem_events.runner import ProjectionRunner
 from tandem_events.store import EventStore
 from tandem_service.database import connect, create_pool
 from tandem_service.telemetry import configure_tracing
+from tandem_testkit.owner import CATALOG_LOGS, provision_logs
 from tandem_testkit.pair_activity import PairActivity
 from tandem_testkit.uvicorn_server import serving
 
@@ -53,6 +54,7 @@ async def test_trace_id_flows_from_request_to_projection(
 
     FastAPIInstrumentor.instrument_app(app)
     prefix = topic_name("trace") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
     publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
     await publisher.start()
     runner = ProjectionRunner(
