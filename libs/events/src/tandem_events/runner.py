@@ -94,12 +94,16 @@ class ProjectionRunner:
         )
 
     async def start(self) -> None:
-        """Start applying in the background; joining the group waits there for the inputs."""
+        """Join the group (in the background if no input topic exists yet) and start applying."""
         self._producer = AIOKafkaProducer(
             bootstrap_servers=self._bootstrap, acks="all", **self._options
         )
         await self._producer.start()
         self._dead = DeadLetters(self._producer, self.projection.name)
+        if await self._present_inputs():
+            # Inputs exist: return in the group with partitions assigned, as callers expect;
+            # only a consumer whose inputs are all missing joins later, in the background.
+            await self._join()
         self._task = asyncio.create_task(self._run(), name=f"projection-{self.projection.name}")
 
     async def _present_inputs(self) -> list[str]:
