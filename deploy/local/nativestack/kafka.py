@@ -199,9 +199,9 @@ num.io.threads=4
 num.partitions=3
 default.replication.factor=1
 min.insync.replicas=1
-# Services provision their topics with the catalogued settings before publishing, and
-# compose and the chart turn auto-creation off. The local stack keeps it on until every
-# test creates the topics it writes to by hand (docs/operations.md, "The Kafka broker").
+# Services provision their topics with the catalogued settings before publishing, and a
+# consumer waits for its inputs' owners (ADR 0023): nothing may create a topic by touching it,
+# here as in compose and the chart (docs/operations.md, "The Kafka broker").
 auto.create.topics.enable=false
 delete.topic.enable=true
 offsets.topic.replication.factor=1
