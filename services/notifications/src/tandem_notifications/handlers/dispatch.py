@@ -9,6 +9,7 @@ In-app deliveries commit with their outcome, so they are exactly once outright.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import uuid
 from collections.abc import Callable, Sequence
@@ -205,30 +206,47 @@ class Dispatcher:
 class DispatchLoop:
     """Runs the dispatcher until stopped (a service component)."""
 
-    def __init__(self, dispatcher: Dispatcher, idle_seconds: float = 1.0) -> None:
+    def __init__(
+        self, dispatcher: Dispatcher, idle_seconds: float = 1.0, grace_seconds: float = 20.0
+    ) -> None:
         self._dispatcher = dispatcher
         self._idle = idle_seconds
+        # Below Kubernetes' default 30 s termination grace: the batch settles before SIGKILL.
+        self._grace = grace_seconds
+        self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Begin delivering in the background."""
+        self._stopping = asyncio.Event()
         self._task = asyncio.create_task(self._run(), name="notifications-dispatch")
 
     async def stop(self) -> None:
-        """Stop after the current batch's sends are abandoned (their leases expire)."""
-        if self._task is not None:
+        """Let the batch in flight finish and record its outcomes, then stop.
+
+        Cancelling mid-batch would leave mail the server already accepted unsettled, and it
+        would be sent again when its lease ends. Only past the grace period is it cancelled.
+        """
+        if self._task is None:
+            return
+        self._stopping.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), self._grace)
+        except TimeoutError:
+            log.warning("dispatch batch cancelled after the grace period", grace=self._grace)
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 handled = await self._dispatcher.run_once()
             except Exception:  # keep delivering: claimed rows come back when their leases end
                 log.exception("dispatch batch failed")
                 handled = 0
             if handled == 0:
-                await asyncio.sleep(self._idle)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), self._idle)
 
 
 def _outcome_event(c: Claimed, outcome: Delivery, now: datetime) -> DomainEvent:
