@@ -227,14 +227,25 @@ log4j.logger.org.apache.kafka.common.utils.AppInfoParser=WARN
 """)
 
 
+def new_cluster_id() -> str:
+    """A random KRaft cluster id the storage tool's argument parser accepts.
+
+    One id in 64 starts with '-', which the parser reads as an option ("--cluster-id:
+    expected one argument"); Kafka's own Uuid.randomUuid() draws again for the same reason.
+    """
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
+
+
 def kafka_format(java: str) -> None:
     """Format the KRaft log directory once, keeping the cluster id across purges of data."""
     if (KAFKA_DATA / "meta.properties").exists():
         return
-    if KAFKA_CLUSTER_ID.exists():
-        cluster_id = KAFKA_CLUSTER_ID.read_text().strip()
-    else:
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    cluster_id = KAFKA_CLUSTER_ID.read_text().strip() if KAFKA_CLUSTER_ID.exists() else ""
+    if not cluster_id or cluster_id.startswith("-"):
+        cluster_id = new_cluster_id()
         KAFKA_CLUSTER_ID.write_text(cluster_id + "\n")
     run(
         [
@@ -245,8 +256,7 @@ def kafka_format(java: str) -> None:
             "kafka.tools.StorageTool",
             "format",
             "--ignore-formatted",
-            "-t",
-            cluster_id,
+            f"--cluster-id={cluster_id}",
             "-c",
             str(KAFKA_PROPS),
         ]

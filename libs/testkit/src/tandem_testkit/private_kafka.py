@@ -170,7 +170,11 @@ log4j.logger.kafka.server.KafkaRaftServer=INFO
 """)
 
     def _format(self) -> None:
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        # Drawn again when it starts with '-': the storage tool's parser would read it as an
+        # option, as Kafka's own Uuid.randomUuid() avoids.
+        cluster_id = "-"
+        while cluster_id.startswith("-"):
+            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         subprocess.run(
             [
                 self.java,
@@ -181,8 +185,7 @@ log4j.logger.kafka.server.KafkaRaftServer=INFO
                 f"{self.libs}/*",
                 "kafka.tools.StorageTool",
                 "format",
-                "-t",
-                cluster_id,
+                f"--cluster-id={cluster_id}",
                 "-c",
                 str(self._props),
             ],
