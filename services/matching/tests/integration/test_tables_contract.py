@@ -163,3 +163,18 @@ async def test_a_preview_is_kept_under_its_token_for_its_program(tables: Matchin
     assert await tables.preview("p1", "t1") == kept
     assert await tables.preview("p2", "t1") is None
     assert await tables.preview("p1", "t2") is None
+
+
+async def test_forgetting_previews_drops_stale_ones_and_keeps_the_newest(
+    tables: MatchingTables,
+) -> None:
+    for token, version in [("old", 3), ("a", 4), ("b", 4), ("c", 4)]:
+        await tables.save_preview(StoredPreview(token, "p1", version, "h", {"pairs": []}))
+    await tables.save_preview(StoredPreview("other", "p2", 1, "h", {"pairs": []}))
+    await tables.forget_previews("p1", 4, keep=2)
+    assert await tables.preview("p1", "old") is None
+    assert await tables.preview("p1", "a") is None
+    assert [await tables.preview("p1", t) is not None for t in ("b", "c")] == [True, True]
+    await tables.forget_previews("p1", 5, keep=0)
+    assert [await tables.preview("p1", t) for t in ("b", "c")] == [None, None]
+    assert await tables.preview("p2", "other") is not None  # another program's stay

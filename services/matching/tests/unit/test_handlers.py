@@ -23,7 +23,13 @@ from tandem_matching.handlers.programs import (
     update_program,
 )
 from tandem_matching.handlers.rematch import RequestRematch, request_rematch
-from tandem_matching.handlers.rounds import CommitRound, commit_round
+from tandem_matching.handlers.rounds import (
+    KEPT_PREVIEWS,
+    CommitRound,
+    PlanRound,
+    commit_round,
+    preview_round,
+)
 from tandem_matching.handlers.tables import DirectoryEntry
 from tandem_service.commands import CommandContext
 from tandem_testkit.memory import InMemoryStreams
@@ -133,6 +139,19 @@ async def test_a_round_pairs_everyone_and_withdrawal_ends_the_pair(
     assert len(await tables.active_pairs("p1")) == 1
     ended = [p for p in committed.pair_ids if len(streams.events(f"pair-{p}")) == 2]
     assert len(ended) == 1
+
+
+async def test_previews_are_bounded_and_stale_ones_go_with_the_next(
+    ctx: Context, tables: InMemoryMatchingTables
+) -> None:
+    await launch_program(ctx, launch())
+    await _people_enrolled(ctx, "ana", "ben", "cy", "dee")
+    tokens = [(await preview_round(ctx, PlanRound("p1"))).token for _ in range(KEPT_PREVIEWS + 3)]
+    assert list(tables.previews) == tokens[-KEPT_PREVIEWS:]  # the newest stay committable
+    await commit_round(ctx, CommitRound("admin-1", "p1", preview_token=tokens[-1]))
+    await withdraw(ctx, Withdraw("p1", "ana", "busy", "ana"))
+    newest = (await preview_round(ctx, PlanRound("p1"))).token
+    assert list(tables.previews) == [newest]  # the program moved on: the others were stale
 
 
 async def test_a_rematch_ends_the_pair_and_marks_both_members(

@@ -50,6 +50,15 @@ class InMemoryMatchingTables:
         found = self.previews.get(token)
         return found if found is not None and found.program_id == program_id else None
 
+    async def forget_previews(self, program_id: str, before_version: int, keep: int) -> None:
+        """Drop the program's stale previews and all but its newest ``keep``."""
+        mine = [p for p in self.previews.values() if p.program_id == program_id]
+        current = [p for p in mine if p.program_version >= before_version]
+        kept = {p.token for p in current[-keep:]} if keep else set()  # dicts keep insertion order
+        for preview in mine:
+            if preview.token not in kept:
+                del self.previews[preview.token]
+
     async def save_peer_request(self, request: PeerRequestRow) -> None:
         """Insert the request, or update its status."""
         known = self.requests.get(request.request_id)

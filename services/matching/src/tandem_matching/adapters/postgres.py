@@ -244,8 +244,10 @@ class PostgresMatchingTables:
     async def save_preview(self, preview: StoredPreview) -> None:
         """Keep a previewed round under its token."""
         await self._conn.execute(
-            "INSERT INTO round_previews (token, program_id, program_version, pool_hash, plan)"
-            " VALUES ($1, $2, $3, $4, $5)",
+            # clock_timestamp, not now(): "newest" must hold within one transaction too.
+            "INSERT INTO round_previews"
+            " (token, program_id, program_version, pool_hash, plan, created_at)"
+            " VALUES ($1, $2, $3, $4, $5, clock_timestamp())",
             *astuple(preview),
         )
 
@@ -258,6 +260,17 @@ class PostgresMatchingTables:
             program_id,
         )
         return None if row is None else StoredPreview(**dict(row))
+
+    async def forget_previews(self, program_id: str, before_version: int, keep: int) -> None:
+        """Drop the program's stale previews and all but its newest ``keep``."""
+        await self._conn.execute(
+            "DELETE FROM round_previews WHERE program_id = $1 AND (program_version < $2"
+            " OR token NOT IN (SELECT token FROM round_previews WHERE program_id = $1"
+            " AND program_version >= $2 ORDER BY created_at DESC, token LIMIT $3))",
+            program_id,
+            before_version,
+            keep,
+        )
 
 
 def _entry(row: asyncpg.Record) -> DirectoryEntry:

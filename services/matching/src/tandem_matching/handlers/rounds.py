@@ -27,6 +27,10 @@ from tandem_matching.handlers.programs import load_program
 from tandem_service.commands import Appended
 
 Pairs = Sequence[Sequence[str]]
+# Previews kept per program. Each new preview drops the stale ones (of an older program
+# version: they could only be refused) and all but the newest, so the table stays bounded
+# while a stale token still gets its clear 412 until the program is previewed again.
+KEPT_PREVIEWS = 20
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ async def preview_round(ctx: Context, command: PlanRound) -> PreviewedRound:
         kept = StoredPreview(
             token, program.program_id, version, pool_hash(pool), plan_as_json(plan)
         )
+        await tx.tables.forget_previews(program.program_id, version, KEPT_PREVIEWS - 1)
         await tx.tables.save_preview(kept)
     return PreviewedRound(token, plan)
 

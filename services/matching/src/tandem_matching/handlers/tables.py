@@ -108,3 +108,7 @@ class MatchingTables(Protocol):
     async def save_preview(self, preview: StoredPreview) -> None: ...
 
     async def preview(self, program_id: str, token: str) -> StoredPreview | None: ...
+
+    async def forget_previews(self, program_id: str, before_version: int, keep: int) -> None:
+        """Drop the program's previews made before ``before_version`` and all but its newest
+        ``keep``: a preview of an older program version can never be committed."""
