@@ -1,0 +1,252 @@
+"""p50/p95/p99 from an HTTP check-in to its row in the analytics projection (issue 15, item 4).
+
+Engagement runs as two processes (the API; a worker with its relay, projections and sweeper,
+as separate deployments would) and analytics as a third (its projection runner), on scratch
+databases and one topic prefix of the real Kafka. This process is an open-loop load generator
+(aiohttp): check-in i is due at start + i/rate whatever earlier ones did, each for its own pair,
+and a watcher polls analytics' ``check_ins`` table every 10 ms for the ids the API returned. A
+check-in's latency runs from its due time to the poll that first sees its row: HTTP, the
+append, the relay, Kafka, the projection's transaction, all of it.
+
+    .venv/bin/python bench/e2e/latency.py [--rate 200] [--seconds 60] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import asyncpg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engagement"))
+from _common import ROOT, admin_dsn, load_average, machine, scratch_database
+from checkin_load import free_port, percentile, seed, wait_healthy
+
+from tandem_analytics.bootstrap import MIGRATIONS as ANALYTICS_MIGRATIONS
+from tandem_service.auth import DevKeyPair, Role, mint_token
+from tandem_testkit.databases import DatabaseFactory
+
+RESULTS = ROOT / "bench" / "results" / "e2e.json"
+RUNNER = "runner"  # the one member every seeded pair shares, so one token logs them all
+POLL_SECONDS = 0.01
+WARM_UP_LIMIT_SECONDS = 600.0
+SETTLE_SECONDS = 30.0  # after the last request: what has not arrived by then is an error
+
+
+class Watcher:
+    """Notes when each awaited check-in first shows in analytics."""
+
+    def __init__(self, dsn: str) -> None:
+        self._dsn = dsn
+        self.due: dict[str, float] = {}  # check-in id -> when its request was due
+        self.latency_ms: dict[str, float] = {}
+        self.http_ms: list[float] = []  # due time to the API's answer: the HTTP share
+        self.done = asyncio.Event()
+
+    def expect(self, check_in_id: str, due: float) -> None:
+        self.due[check_in_id] = due
+
+    async def run(self) -> None:
+        conn = await asyncpg.connect(self._dsn)
+        try:
+            while True:
+                waiting = [i for i in self.due if i not in self.latency_ms]
+                if waiting:
+                    rows = await conn.fetch(
+                        "SELECT check_in_id FROM check_ins WHERE check_in_id = ANY($1::text[])",
+                        waiting,
+                    )
+                    seen = time.perf_counter()
+                    for row in rows:
+                        self.latency_ms[row[0]] = (seen - self.due[row[0]]) * 1000
+                elif self.done.is_set():
+                    return
+                await asyncio.sleep(POLL_SECONDS)
+        finally:
+            await conn.close()
+
+
+async def drive(
+    url: str, token: str, rate: float, seconds: float, first: int, watcher: Watcher
+) -> dict[str, int]:
+    """Send ``rate * seconds`` check-ins open-loop; returns the failures by kind."""
+    body = {"met_on": time.strftime("%Y-%m-%d"), "duration_minutes": 30, "felt": 4}
+    failures: dict[str, int] = {}
+    connector = aiohttp.TCPConnector(limit=256)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
+
+        async def one(i: int, due: float) -> None:
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            key = {"Idempotency-Key": uuid.uuid4().hex}
+            try:
+                async with session.post(
+                    f"{url}/pairs/b{first + i}/check-ins", json=body, headers=key
+                ) as answer:
+                    if answer.status == 201:
+                        watcher.expect((await answer.json())["id"], due)
+                        watcher.http_ms.append((time.perf_counter() - due) * 1000)
+                        return
+                    kind = f"HTTP {answer.status}"
+            except aiohttp.ClientError as exc:
+                kind = type(exc).__name__
+            failures[kind] = failures.get(kind, 0) + 1
+
+        start = time.perf_counter() + 0.2
+        total = int(rate * seconds)
+        await asyncio.gather(*(one(i, start + i / rate) for i in range(total)))
+    return failures
+
+
+async def all_seen(watcher: Watcher, seconds: float) -> bool:
+    """Wait until every accepted check-in is in analytics, at most ``seconds``."""
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        if len(watcher.latency_ms) >= len(watcher.due):
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+async def measure(
+    urls: dict[str, str], analytics_dsn: str, token: str, args: argparse.Namespace
+) -> dict[str, Any]:
+    watcher = Watcher(analytics_dsn)
+    watching = asyncio.create_task(watcher.run())
+    # Warm up, and let analytics work through the seeded workspaces' backlog: the timed
+    # check-ins must not queue behind it.
+    warm = int(args.rate)
+    await drive(urls["engagement"], token, args.rate / 5, 5, 0, watcher)
+    if not await all_seen(watcher, WARM_UP_LIMIT_SECONDS):
+        raise SystemExit("the warm-up check-ins never reached analytics")
+    watcher.due.clear()
+    watcher.latency_ms.clear()
+    watcher.http_ms.clear()
+    load = load_average()
+    failures = await drive(urls["engagement"], token, args.rate, args.seconds, warm, watcher)
+    await all_seen(watcher, SETTLE_SECONDS)
+    watcher.done.set()
+    watching.cancel()
+    lost = len(watcher.due) - len(watcher.latency_ms)
+    if lost:
+        failures["not in analytics within 30 s"] = lost
+    seen = list(watcher.latency_ms.values())
+    return {
+        "p50_ms": round(percentile(seen, 50), 1),
+        "p95_ms": round(percentile(seen, 95), 1),
+        "p99_ms": round(percentile(seen, 99), 1),
+        "rate": args.rate,
+        "errors": sum(failures.values()),
+        "detail": {
+            "requests": int(args.rate * args.seconds),
+            "seconds": args.seconds,
+            "max_ms": round(max(seen), 1),
+            "http_p50_ms": round(percentile(watcher.http_ms, 50), 1),
+            "http_p99_ms": round(percentile(watcher.http_ms, 99), 1),
+            "failures": failures,
+            "load_average_before": load,
+            "load_average_after": load_average(),
+            "poll_ms": POLL_SECONDS * 1000,
+        },
+    }
+
+
+def start(name: str, env: dict[str, str], **extra: str) -> subprocess.Popen[bytes]:
+    command = [str(ROOT / ".venv" / "bin" / f"tandem-{name}"), "serve"]
+    return subprocess.Popen(command, env={**env, **extra})
+
+
+def main(args: argparse.Namespace) -> dict[str, Any]:
+    pairs = int(args.rate * (args.seconds + 6)) + 10
+    factory = DatabaseFactory(admin_dsn())
+    with ExitStack() as stack:
+        engagement_dsn = stack.enter_context(scratch_database())
+        analytics_dsn = factory.create(ANALYTICS_MIGRATIONS, prefix="bench_e2e_analytics")
+        stack.callback(factory.drop, analytics_dsn)
+        keys_dir = stack.enter_context(tempfile.TemporaryDirectory())
+        asyncio.run(seed(engagement_dsn, pairs))
+        keys = DevKeyPair.load_or_create(Path(keys_dir))
+        env = {
+            **os.environ,
+            "TANDEM_ENV": "test",
+            "TANDEM_TOPIC_PREFIX": f"bench.e2e-{uuid.uuid4().hex[:8]}.",
+            "TANDEM_DEV_KEYS_DIR": keys_dir,
+            "TANDEM_LOG_LEVEL": "WARNING",
+        }
+        ports = {"engagement": free_port(), "worker": free_port(), "analytics": free_port()}
+        engagement = {
+            **env,
+            "TANDEM_DATABASE_URL": engagement_dsn,
+            "TANDEM_DATABASE_POOL_MAX": "20",
+        }
+        children = [
+            start(
+                "engagement",
+                engagement,
+                TANDEM_HTTP_PORT=str(ports["engagement"]),
+                TANDEM_RELAY_ENABLED="false",
+                TANDEM_CONSUMERS_ENABLED="false",
+                TANDEM_SWEEPS_ENABLED="false",
+            ),
+            start("engagement", engagement, TANDEM_HTTP_PORT=str(ports["worker"])),
+            start(
+                "analytics",
+                {**env, "TANDEM_DATABASE_URL": analytics_dsn},
+                TANDEM_HTTP_PORT=str(ports["analytics"]),
+                TANDEM_LIVE_TILES="false",
+            ),
+        ]
+        stack.callback(_stop, children)
+        urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+        for child, name in zip(children, ("engagement", "worker", "analytics"), strict=True):
+            asyncio.run(wait_healthy(urls[name], child))
+        token = mint_token(keys.private_pem, RUNNER, [Role.PARTICIPANT])
+        figures = asyncio.run(measure(urls, analytics_dsn, token, args))
+    return figures
+
+
+def _stop(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def record(figures: dict[str, Any], args: argparse.Namespace) -> None:
+    command = (
+        f".venv/bin/python bench/e2e/latency.py --rate {args.rate:.0f} --seconds {args.seconds:.0f}"
+    )
+    results = {
+        **figures,
+        "command": command,
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": machine(),
+    }
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--no-write", action="store_true", help="do not update the results file")
+    arguments = parser.parse_args()
+    result = main(arguments)
+    print(json.dumps(result, indent=2))
+    if not arguments.no_write:
+        record(result, arguments)
