@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 from hypothesis import given, settings
 
+from tandem_matching.domain import scoring
 from tandem_matching.domain.candidates import build_graph
 from tandem_matching.domain.constraints import violations
 from tandem_matching.domain.profile import Candidate, Personality, working_window_utc
 from tandem_matching.domain.reasons import reasons_for
-from tandem_matching.domain.scoring import ScoringPolicy, score_pair
+from tandem_matching.domain.scoring import ScoringPolicy, score_pair, score_pairs
 
 from .candidates_strategy import person, pools
 
@@ -33,6 +36,19 @@ def test_scores_are_symmetric_bounded_and_match_the_graph(pool: list[Candidate])
         if i != j and not violations(pool[i], pool[j], POLICY)
     }
     assert set(zip(graph.us.tolist(), graph.vs.tolist(), strict=True)) == allowed
+
+
+@settings(max_examples=30, deadline=None)
+@given(pool=pools(max_size=12))
+def test_scoring_many_pairs_at_once_equals_scoring_each(pool: list[Candidate]) -> None:
+    duos = [(a, b) for i, a in enumerate(pool) for b in pool[i + 1 :]]
+    with patch.object(scoring, "_PAIRS_PER_BLOCK", 7):  # several blocks, and a partial one
+        together = score_pairs(duos, POLICY)
+    assert together == [score_pair(a, b, POLICY) for a, b in duos]
+    graph = build_graph(pool, POLICY, top_k=None)
+    index = {(a.person_id, b.person_id): s.total for (a, b), s in zip(duos, together, strict=True)}
+    for u, v, w in zip(graph.us, graph.vs, graph.ws, strict=True):
+        assert index[(pool[u].person_id, pool[v].person_id)] == w
 
 
 def test_two_way_complementarity_beats_one_way() -> None:

@@ -11,7 +11,7 @@ from tandem_matching.domain.candidates import CandidateGraph, build_graph
 from tandem_matching.domain.profile import Candidate
 from tandem_matching.domain.quality import RoundQuality, assess
 from tandem_matching.domain.reasons import reasons_for, triad_reasons
-from tandem_matching.domain.scoring import ScoringPolicy, score_pair
+from tandem_matching.domain.scoring import PairScore, ScoringPolicy, score_pair, score_pairs
 from tandem_matching.domain.solver import solve
 
 NO_COMPATIBLE_PEER = "no_compatible_peer"
@@ -56,7 +56,7 @@ def plan_round(
     ordered = [c for c in everyone if c.person_id not in taken]
     graph = without_pairs(build_graph(ordered, policy, top_k=top_k), ordered, excludes)
     matching = solve(graph.n, graph.us, graph.vs, graph.ws)
-    pairs = [explain_pair([ordered[a], ordered[b]], policy) for a, b in matching.pairs]
+    pairs = explain_duos([(ordered[a], ordered[b]) for a, b in matching.pairs], policy)
     matched = {i for pair in matching.pairs for i in pair}
     degree = graph.degree()
     unmatched = {
@@ -102,10 +102,20 @@ def without_pairs(
     return CandidateGraph(n, graph.us[keep], graph.vs[keep], graph.ws[keep])
 
 
-def explain_pair(members: list[Candidate], policy: ScoringPolicy) -> ProposedPair:
-    """Score and explain two (or three) people as one pair."""
+def explain_duos(
+    duos: Sequence[tuple[Candidate, Candidate]], policy: ScoringPolicy
+) -> list[ProposedPair]:
+    """Score and explain many pairs of two, scored together (a round's thousands)."""
+    scores = score_pairs(duos, policy)
+    return [explain_pair(list(duo), policy, s) for duo, s in zip(duos, scores, strict=True)]
+
+
+def explain_pair(
+    members: list[Candidate], policy: ScoringPolicy, scored: PairScore | None = None
+) -> ProposedPair:
+    """Score (unless ``scored`` already is) and explain two or three people as one pair."""
     if len(members) == 2:
-        scored = score_pair(members[0], members[1], policy)
+        scored = scored or score_pair(members[0], members[1], policy)
         reasons = reasons_for(members[0], members[1], policy)
         return ProposedPair(
             (members[0].person_id, members[1].person_id),
