@@ -12,7 +12,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from icalendar import Calendar
 
-from tandem_events.catalog.engagement import CadenceAgreed
+from tandem_events.catalog.engagement import CadenceAgreed, PulseInvited
 from tandem_events.catalog.matching import (
     MatchingPolicy,
     PairCreated,
@@ -292,3 +292,59 @@ async def test_reminders_keep_the_agreed_local_time_and_the_horizon_rolls_forwar
 async def _longer(probe: Callable[[], Awaitable[list[datetime]]], n: int) -> list[datetime] | None:
     found = await probe()
     return found if len(found) >= n else None
+
+
+async def test_engagements_pulse_invitation_reaches_each_member_once_per_their_choices(
+    service: Running,
+) -> None:
+    mia, ned = service.person("mia-7"), service.person("ned-7")
+    inbox_only = {"channels": {"pulse_invitation": ["in_app"]}}
+    assert service.participant(ned).put("/preferences", json=inbox_only).status_code == 200
+    now = service.clock.next_wednesday_morning()
+    _, created = await service.publish(
+        program("prog-7", now), pair("pair-7", "prog-7", (mia, ned), now)
+    )
+    await until(lambda: mid(created.id, mia, "introduction") in service.sink.counts)
+    # Engagement decides when a pulse is due: the pair's creation plans none by itself.
+    assert await service.fetch("SELECT key FROM timers WHERE key LIKE 'pulses:%'") == []
+
+    invited = PulseInvited(
+        occurred_at=service.clock.now,
+        actor_id="engagement",
+        pair_id="pair-7",
+        member_ids=(mia, ned),
+        round=1,
+        invited_on=service.clock.now.date(),
+    )
+    [envelope] = await service.publish(invited)
+    await service.publish(envelope)  # redelivered: still one invitation each
+    mias = mid(envelope.id, mia, "pulse_invitation")
+    await until(lambda: mias in service.sink.counts)
+    [mail] = [m for m in service.sink.messages if m["Message-ID"] == mias]
+    assert mail["Subject"] == "How is your pairing going? (month 1)"
+    text = mail.get_body(("plain",)).get_content()
+    assert "Hello Mia Example" in text
+    assert "Grow together" in text
+    assert "Ned Example" in text
+    assert "/unsubscribe?token=" in mail["List-Unsubscribe"]
+
+    def pulses_in(person: str) -> list[dict[str, object]]:
+        inbox = service.participant(person).get("/inbox").json()
+        return [i for i in inbox if i["kind"] == "pulse_invitation"]
+
+    [neds] = await until(lambda: pulses_in(ned))
+    assert "month 1" in neds["subject"]
+    await until(lambda: pulses_in(mia))
+    rows = await service.fetch(
+        "SELECT recipient_id, channel, status FROM deliveries WHERE cause_id = $1"
+        " ORDER BY recipient_id, channel",
+        envelope.id,
+    )
+    assert [tuple(r) for r in rows] == [
+        (mia, "email", "sent"),
+        (mia, "in_app", "sent"),
+        (ned, "email", "skipped"),  # he chose the inbox only
+        (ned, "in_app", "sent"),
+    ]
+    assert mid(envelope.id, ned, "pulse_invitation") not in service.sink.counts
+    assert service.sink.counts[mias] == 1

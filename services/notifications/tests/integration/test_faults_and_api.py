@@ -185,12 +185,19 @@ async def test_owners_configure_their_programs_and_see_counts_never_content(
 ) -> None:
     jo, kim = service.person("jo-8"), service.person("kim-8")
     now = service.clock.next_wednesday_morning()
-    await service.publish(program("prog-8", now))
     owner = service.owner()
+    # A client racing the launch: not known yet, so retry later (it may also never exist).
+    early = owner.put("/programs/prog-8/channels", json={"support": "ask Jo"})
+    assert early.status_code == 409
+    assert early.headers["Retry-After"] == "2"
+    assert early.json()["reason"] == "program_not_yet_known"
+    assert "never launched" in early.json()["detail"]
+    await service.publish(program("prog-8", now))
     await until(lambda: owner.get("/programs/prog-8/channels").status_code == 200)
+    assert owner.put("/programs/prog-8/channels", json={"support": "ask Jo"}).status_code == 200
     stranger = service.as_("admin-2", Role.PROGRAM_ADMIN)
     assert stranger.get("/programs/prog-8/channels").status_code == 403
-    assert owner.get("/programs/nope/channels").status_code == 404
+    assert owner.get("/programs/nope/channels").status_code == 409
 
     refused = owner.put(
         "/programs/prog-8/templates/introduction/text",

@@ -9,7 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tandem_events.catalog.base import DomainEvent
-from tandem_events.catalog.engagement import CadenceAgreed, MilestoneReached, PairHealthChanged
+from tandem_events.catalog.engagement import (
+    CadenceAgreed,
+    MilestoneReached,
+    PairHealthChanged,
+    PulseInvited,
+)
 from tandem_events.catalog.matching import (
     PairCreated,
     PairEnded,
@@ -82,14 +87,14 @@ class Planner:
                 event.person_id,
             )
             return planning.on_withdrew(event, [r[0] for r in rows])
-        if isinstance(event, CadenceAgreed | MilestoneReached | PairHealthChanged):
+        if isinstance(event, _PairEvent):
             return await self._pair_event(ctx, event, cause)
         return Plan()
 
     async def _pair_event(
         self,
         ctx: ProjectionContext,
-        event: CadenceAgreed | MilestoneReached | PairHealthChanged,
+        event: CadenceAgreed | MilestoneReached | PairHealthChanged | PulseInvited,
         cause: str,
     ) -> Plan:
         pairs = ctx.table("pairs")
@@ -114,6 +119,8 @@ class Planner:
             return plan
         if isinstance(event, MilestoneReached):
             return planning.on_milestone(event, cause, program_id, members)
+        if isinstance(event, PulseInvited):  # to the members the pair has now
+            return planning.on_pulse_invited(event, cause, program_id, members)
         await ctx.conn.execute(
             f"UPDATE {pairs} SET health = $2 WHERE pair_id = $1", event.pair_id, event.current
         )
@@ -132,6 +139,7 @@ class Planner:
         return {r["id"]: r["zone"] for r in rows if r["zone"]}
 
 
+_PairEvent = (CadenceAgreed, MilestoneReached, PairHealthChanged, PulseInvited)
 _SERIES = (
     "pair_id",
     "program_id",
