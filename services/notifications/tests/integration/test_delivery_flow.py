@@ -226,12 +226,15 @@ async def test_each_planned_notification_is_announced_once_on_kafka(service: Run
         "SELECT notification_id::text, channel, kind, due_at FROM deliveries WHERE pair_id = $1",
         "pair-5",
     )
-    assert keys == sorted((r["notification_id"], r["channel"]) for r in rows)
+    soon = [r for r in rows if r["due_at"] <= now + timedelta(hours=1)]
+    assert keys == sorted((r["notification_id"], r["channel"]) for r in soon)
     intro = mid(created.id, ivy, "introduction").strip("<").split(".")[0]
     [email_intro] = [p for p in found if p["notification_id"] == intro and p["channel"] == "email"]
     assert email_intro["kind"] == "introduction"
     assert email_intro["recipient_id"] == ivy
-    assert {p["kind"] for p in found} == {"introduction", "reminder"}
+    # The cadence prompts, due in three days, are announced when they near, not now.
+    assert {p["kind"] for p in found} == {"introduction"}
+    assert {r["kind"] for r in rows} == {"introduction", "cadence_prompt"}
 
 
 async def test_reminders_keep_the_agreed_local_time_and_the_horizon_rolls_forward(
@@ -348,3 +351,27 @@ async def test_engagements_pulse_invitation_reaches_each_member_once_per_their_c
     ]
     assert mid(envelope.id, ned, "pulse_invitation") not in service.sink.counts
     assert service.sink.counts[mias] == 1
+
+
+async def test_a_pulse_invitation_ahead_of_its_pair_waits_for_it_then_goes_out(
+    service: Running,
+) -> None:
+    oli, pia = service.person("oli-8"), service.person("pia-8")
+    now = service.clock.next_wednesday_morning()
+    [early] = await service.publish(
+        PulseInvited(
+            occurred_at=now,
+            actor_id="engagement",
+            pair_id="pair-8",
+            member_ids=(oli, pia),
+            round=1,
+            invited_on=now.date(),
+        )
+    )
+    await service.publish(
+        program("prog-8b", now),
+        *(pair(f"pair-8-{i}", "prog-8b", (oli, pia), now) for i in range(20)),
+        pair("pair-8", "prog-8b", (oli, pia), now),
+    )
+    await until(lambda: mid(early.id, pia, "pulse_invitation") in service.sink.counts)
+    assert service.sink.counts[mid(early.id, oli, "pulse_invitation")] == 1

@@ -4,13 +4,15 @@ A plan's series are planned a horizon ahead here, and a timer per series (kind `
 brings each back when its earliest planned occurrence comes due, to plan it on. Recording only
 writes, without reading an answer back, so the projection runner can queue a whole batch's
 plans and send them in pipelined runs. Announcing is separate: :func:`announce` takes what
-is newly scheduled, in batches, and appends one ``NotificationScheduled`` per (notification,
-channel) through the store (the outbox) in the same transaction that marks it announced.
+is newly scheduled and due soon, in batches, and appends one ``NotificationScheduled`` per
+(notification, channel) through the store (the outbox) in the same transaction that marks it
+announced; what is due later is announced when it nears, never ahead of what is due now.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 import asyncpg
 
@@ -32,10 +34,10 @@ async def record_plan(
     conn: asyncpg.Connection,
     plan: Plan,
     now: datetime,
-    pair: NewPair | None = None,
+    pairs: Sequence[NewPair] = (),
     pairs_table: str = "pairs",
 ) -> None:
-    """Apply ``plan`` on ``conn`` (inside the caller's transaction), adding ``pair`` if new."""
+    """Apply ``plan`` on ``conn`` (inside the caller's transaction), adding ``pairs`` if new."""
     book = PostgresBook(conn)
     if plan.cancel:
         await book.cancel(plan.cancel, now)
@@ -46,21 +48,25 @@ async def record_plan(
             list(plan.stop_series),
         )
     extended = [extend(s, now) for s in plan.series]
-    if not (plan.schedule or extended or pair):
+    if not (plan.schedule or extended or pairs):
         return
     await book.record(
         [*plan.schedule, *(p for e in extended for p in e.planned)],
         HORIZON,
         [(e.series.key, e.look_again, to_payload(e.series)) for e in extended],
-        pair,
+        pairs,
         pairs_table,
     )
 
 
-async def announce(pool: asyncpg.Pool, limit: int, now: datetime) -> int:
-    """Announce up to ``limit`` newly scheduled deliveries; how many were announced."""
+async def announce(
+    pool: asyncpg.Pool, limit: int, now: datetime, ahead: timedelta | None = None
+) -> int:
+    """Announce up to ``limit`` newly scheduled deliveries (due within ``ahead`` of ``now``
+    when given); how many were announced."""
+    due_by = now + ahead if ahead is not None else None
     async with pool.acquire() as conn, conn.transaction():
-        taken = await PostgresBook(conn).announce(limit)
+        taken = await PostgresBook(conn).announce(limit, due_by)
         # One stream per (notification, channel), new at version 0: announced once, ever.
         appends = [
             (f"notification-{a.notification_id}-{a.channel.value}", 0, [_event(a, now)])

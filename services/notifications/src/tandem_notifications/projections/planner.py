@@ -41,12 +41,45 @@ class Planner:
 
     async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
         """Record what ``event`` asks to be said, and cancel what it makes moot."""
-        cause = envelope.id
-        plan = await self._plan(ctx, event, cause)
-        pair = None
-        if isinstance(event, PairCreated):  # its row goes in the plan's one statement
-            pair = NewPair(event.pair_id, event.program_id, tuple(event.member_ids))
-        await record_plan(ctx.conn, plan, event.occurred_at, pair, ctx.table("pairs"))
+        if isinstance(event, PairCreated):
+            await self._record_created(ctx, [(event, envelope.id)])
+            return
+        plan = await self._plan(ctx, event, envelope.id)
+        await record_plan(ctx.conn, plan, event.occurred_at, (), ctx.table("pairs"))
+
+    async def apply_batch(
+        self, ctx: ProjectionContext, items: Sequence[tuple[DomainEvent, Envelope]]
+    ) -> None:
+        """As ``apply`` one by one, but each run of ``PairCreated`` (a committed round) is one
+        statement for all its pairs. An engagement event ahead of its pair raises ``WaitFor``
+        here, and the runner then redoes the batch event by event, parking that one."""
+        run: list[tuple[PairCreated, str]] = []
+        for event, envelope in items:
+            if isinstance(event, PairCreated):
+                run.append((event, envelope.id))
+                continue
+            await self._record_created(ctx, run)
+            run = []
+            await self.apply(ctx, event, envelope)
+        await self._record_created(ctx, run)
+
+    async def _record_created(
+        self, ctx: ProjectionContext, created: Sequence[tuple[PairCreated, str]]
+    ) -> None:
+        """New pairs' rows and what their creation plans, in one statement."""
+        if not created:
+            return
+        plans = [planning.on_pair_created(e, cause) for e, cause in created]
+        planned = [p for plan in plans for p in plan.schedule]
+        series = [s for plan in plans for s in plan.series]
+        pairs = [NewPair(e.pair_id, e.program_id, tuple(e.member_ids)) for e, _ in created]
+        await record_plan(
+            ctx.conn,
+            Plan(schedule=tuple(planned), series=tuple(series)),
+            created[0][0].occurred_at,
+            pairs,
+            ctx.table("pairs"),
+        )
 
     async def _plan(self, ctx: ProjectionContext, event: DomainEvent, cause: str) -> Plan:
         pairs, programs = ctx.table("pairs"), ctx.table("programs")
@@ -71,8 +104,6 @@ class Planner:
                 event.profile.timezone,
             )
             return Plan()
-        if isinstance(event, PairCreated):
-            return planning.on_pair_created(event, cause)
         if isinstance(event, PairEnded):
             cadence = await ctx.conn.fetchval(
                 f"UPDATE {pairs} SET active = false WHERE pair_id = $1 RETURNING cadence",
