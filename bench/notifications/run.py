@@ -189,10 +189,14 @@ def main() -> None:
                 stderr=None if args.profile else subprocess.DEVNULL,
             )
             wait_ready(f"http://127.0.0.1:{port}/ready")
-            for _ in range(args.workers):
+            for n in range(args.workers):
+                dispatch = ["-m", "tandem_notifications", "dispatch"]
+                if args.profile and n == 0:
+                    profiled = Path(__file__).with_name("profiled.py")
+                    dispatch = [str(profiled), f"{args.profile}.dispatch", "dispatch"]
                 workers.append(
                     subprocess.Popen(
-                        [sys.executable, "-m", "tandem_notifications", "dispatch"],
+                        [sys.executable, *dispatch],
                         env=env,
                         stdout=subprocess.DEVNULL,
                         stderr=subprocess.DEVNULL,

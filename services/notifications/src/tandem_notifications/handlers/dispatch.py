@@ -69,7 +69,7 @@ class DispatchConfig:
     unsubscribe_ttl: timedelta = timedelta(days=60)
     lease: timedelta = timedelta(minutes=2)
     batch: int = 200
-    announce_batch: int = 5000
+    announce_batch: int = 1000  # a little ahead of the claims, so the first sends start soon
     # Announced this long before due, not when planned: a round's prompts due in three days
     # would otherwise be announced ahead of (and slow) the introductions due now.
     announce_ahead: timedelta = timedelta(hours=1)
