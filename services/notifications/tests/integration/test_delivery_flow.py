@@ -232,9 +232,14 @@ async def test_each_planned_notification_is_announced_once_on_kafka(service: Run
     [email_intro] = [p for p in found if p["notification_id"] == intro and p["channel"] == "email"]
     assert email_intro["kind"] == "introduction"
     assert email_intro["recipient_id"] == ivy
-    # The cadence prompts, due in three days, are announced when they near, not now.
+    # The cadence prompts, due in three days, are held until due: no rows, no announcement.
     assert {p["kind"] for p in found} == {"introduction"}
-    assert {r["kind"] for r in rows} == {"introduction", "cadence_prompt"}
+    assert {r["kind"] for r in rows} == {"introduction"}
+    held = await service.fetch(
+        "SELECT payload->>'kind' FROM timers WHERE kind = 'notifications.held'"
+        " AND payload->>'pair_id' = 'pair-5'"
+    )
+    assert [h[0] for h in held] == ["cadence_prompt", "cadence_prompt"]
 
 
 async def test_reminders_keep_the_agreed_local_time_and_the_horizon_rolls_forward(

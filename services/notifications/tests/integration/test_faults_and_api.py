@@ -102,6 +102,8 @@ async def test_an_unknown_or_erased_person_fails_without_stopping_the_others(
     await until(lambda: failures(service, ghost))
     assert "does not know" in str((await failures(service, ghost))[0]["error"])
 
+    held = "SELECT count(*) FROM timers WHERE payload->>'recipient_id' = $1"
+    assert (await service.fetch(held, eve))[0][0] == 1  # her cadence prompt, due in 3 days
     pool = await create_pool(service.dsn)
     try:
         await PersonKeyring(pool).erase(eve)  # what `tandem-notifications erase-person` does
@@ -112,7 +114,8 @@ async def test_an_unknown_or_erased_person_fails_without_stopping_the_others(
     pending = await service.fetch(
         "SELECT count(*) FROM deliveries WHERE recipient_id = $1 AND status = 'scheduled'", eve
     )
-    assert pending[0][0] == 0  # her prompts and pulses are cancelled
+    assert pending[0][0] == 0
+    assert (await service.fetch(held, eve))[0][0] == 0  # her held prompt is dropped
     assert service.participant(eve).get("/inbox").json() == []
 
 

@@ -11,6 +11,7 @@ import asyncpg
 
 from tandem_notifications.adapters import surroundings as reads
 from tandem_notifications.adapters.directory import Contact
+from tandem_notifications.adapters.held import CANCEL_HELD, HELD, held
 from tandem_notifications.adapters.ports import (
     Announced,
     ChoiceBook,
@@ -35,6 +36,11 @@ WITH series AS (
     FROM unnest($13::text[], $14::timestamptz[], $15::jsonb[]) AS s(key, due, payload)
     ON CONFLICT (kind, key) DO UPDATE
     SET due_at = excluded.due_at, payload = excluded.payload, attempts = 0, last_error = NULL
+), held AS (
+    INSERT INTO timers (kind, key, due_at, payload)
+    SELECT $19, h.key, h.due, h.payload
+    FROM unnest($20::text[], $21::timestamptz[], $22::jsonb[]) AS h(key, due, payload)
+    ON CONFLICT (kind, key) DO NOTHING
 ), pair AS (
     INSERT INTO {pairs} (pair_id, program_id, member_ids)
     SELECT p.id, p.program, string_to_array(p.members, chr(31))
@@ -120,9 +126,12 @@ class PostgresBook:
         timers: Sequence[tuple[str, datetime, dict[str, Any]]],
         pairs: Sequence[NewPair] = (),
         pairs_table: str = "pairs",
+        later: Sequence[Planned] = (),
     ) -> None:
-        """Schedule ``planned``, (re)schedule series ``timers`` and add new ``pairs``: one
-        statement, answering nothing, so a projection's writes can be queued and pipelined."""
+        """Schedule ``planned``, (re)schedule series ``timers``, add new ``pairs`` and hold
+        ``later`` (due later: timers, no rows yet): one statement, answering nothing, so a
+        projection's writes can be queued and pipelined."""
+        holds = [held(p) for p in later]
         rows = [(p, c) for p in planned for c in p.channels]
         await self._conn.execute(
             _RECORD.format(pairs=pairs_table),
@@ -145,6 +154,10 @@ class PostgresBook:
             [p.pair_id for p in pairs],
             [p.program_id for p in pairs],
             ["\x1f".join(p.member_ids) for p in pairs],
+            HELD,
+            [h[0] for h in holds],
+            [h[1] for h in holds],
+            [h[2] for h in holds],
         )
 
     async def announce(self, limit: int, due_by: datetime | None = None) -> list[Announced]:
@@ -157,16 +170,18 @@ class PostgresBook:
         ]
 
     async def cancel(self, tags: Sequence[str], now: datetime) -> int:
-        """Cancel scheduled deliveries carrying any of ``tags``; how many were cancelled."""
+        """Cancel scheduled (and held) deliveries carrying any of ``tags``; how many were
+        cancelled."""
         if not tags:
             return 0
+        tombstones = await self._conn.fetch(CANCEL_HELD, list(tags), now)
         rows = await self._conn.fetch(
             "UPDATE deliveries SET status = 'cancelled', finished_at = $2"
             " WHERE status = 'scheduled' AND tags && $1::text[] RETURNING 1",
             list(tags),
             now,
         )
-        return len(rows)
+        return len(rows) + len(tombstones)
 
     async def claim(self, now: datetime, lease: timedelta, limit: int) -> list[Claimed]:
         """Take due deliveries (most urgent first) and record the attempt before any send."""

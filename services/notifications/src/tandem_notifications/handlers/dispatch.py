@@ -98,20 +98,20 @@ class Dispatcher:
         lookup: Lookup | None,
         config: DispatchConfig,
         jitter: Callable[[], float] = random.random,
-        horizon: TimerSweep | None = None,
+        sweeps: Sequence[TimerSweep] = (),
     ) -> None:
         self._pool, self._store, self._clock = pool, store, clock
         self._email, self._webhook, self._lookup = email, webhook, lookup
-        self._config, self._jitter, self._horizon = config, jitter, horizon
+        self._config, self._jitter, self._sweeps = config, jitter, sweeps
         self._throttle = Throttle(config.rate_per_second)
         self._slots = asyncio.Semaphore(config.concurrency)
 
     async def run_once(self) -> int:
-        """Plan due series on, announce what is newly scheduled, then deliver one batch of
-        what is due; how many it settled."""
+        """Plan due series on and release held notifications, announce what is newly
+        scheduled, then deliver one batch of what is due; how many it settled."""
         now = self._clock()
-        if self._horizon is not None:
-            await self._horizon.sweep(now)
+        for sweep in self._sweeps:
+            await sweep.sweep(now)
         await announce(self._pool, self._config.announce_batch, now, self._config.announce_ahead)
         async with self._pool.acquire() as conn:
             claimed = await PostgresBook(conn).claim(now, self._config.lease, self._config.batch)

@@ -1,5 +1,6 @@
 """Record a plan (cancel what it makes moot, schedule what it asks), and announce what is new.
 
+What a plan schedules beyond the next hour is held as a timer until due (``adapters/held``).
 A plan's series are planned a horizon ahead here, and a timer per series (kind ``HORIZON``)
 brings each back when its earliest planned occurrence comes due, to plan it on. Recording only
 writes, without reading an answer back, so the projection runner can queue a whole batch's
@@ -19,6 +20,7 @@ import asyncpg
 
 from tandem_events.catalog.notifications import NotificationScheduled
 from tandem_events.store_batch import append_many
+from tandem_notifications.adapters.held import HOLD_BEYOND
 from tandem_notifications.adapters.ports import Announced
 from tandem_notifications.adapters.postgres import HORIZON, NewPair, PostgresBook
 from tandem_notifications.adapters.series import to_payload
@@ -51,12 +53,17 @@ async def record_plan(
     extended = [extend(s, now) for s in plan.series]
     if not (plan.schedule or extended or pairs):
         return
+    later = [p for p in plan.schedule if p.due_at > now + HOLD_BEYOND]
     await book.record(
-        [*plan.schedule, *(p for e in extended for p in e.planned)],
+        [
+            *(p for p in plan.schedule if p.due_at <= now + HOLD_BEYOND),
+            *(p for e in extended for p in e.planned),
+        ],
         HORIZON,
         [(e.series.key, e.look_again, to_payload(e.series)) for e in extended],
         pairs,
         pairs_table,
+        later,
     )
 
 
