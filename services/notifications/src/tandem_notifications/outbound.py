@@ -15,7 +15,7 @@ from tandem_notifications.adapters.smtp import SmtpChannel, SmtpConfig
 from tandem_notifications.adapters.webhook import WebhookChannel
 from tandem_notifications.domain.retry import RetryPolicy
 from tandem_notifications.handlers.dispatch import DispatchConfig, Dispatcher, DispatchLoop
-from tandem_notifications.handlers.horizon import horizon_sweep
+from tandem_notifications.handlers.horizon import timer_sweeps
 from tandem_notifications.settings import NotificationsSettings
 from tandem_notifications.wiring import Clock, Wiring
 from tandem_service.auth import DevKeyPair, Role, mint_token
@@ -110,7 +110,7 @@ def senders(
         WebhookChannel(web, allow_http=settings.webhook_allow_http),
         directory.lookup,
         dispatch_config(settings),
-        horizon=horizon_sweep(pool),
+        sweeps=timer_sweeps(pool),
     )
     return Closer(smtp, wiring)
 

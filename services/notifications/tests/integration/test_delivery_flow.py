@@ -12,7 +12,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from icalendar import Calendar
 
-from tandem_events.catalog.engagement import CadenceAgreed
+from tandem_events.catalog.engagement import CadenceAgreed, PulseInvited
 from tandem_events.catalog.matching import (
     MatchingPolicy,
     PairCreated,
@@ -226,12 +226,20 @@ async def test_each_planned_notification_is_announced_once_on_kafka(service: Run
         "SELECT notification_id::text, channel, kind, due_at FROM deliveries WHERE pair_id = $1",
         "pair-5",
     )
-    assert keys == sorted((r["notification_id"], r["channel"]) for r in rows)
+    soon = [r for r in rows if r["due_at"] <= now + timedelta(hours=1)]
+    assert keys == sorted((r["notification_id"], r["channel"]) for r in soon)
     intro = mid(created.id, ivy, "introduction").strip("<").split(".")[0]
     [email_intro] = [p for p in found if p["notification_id"] == intro and p["channel"] == "email"]
     assert email_intro["kind"] == "introduction"
     assert email_intro["recipient_id"] == ivy
-    assert {p["kind"] for p in found} == {"introduction", "reminder"}
+    # The cadence prompts, due in three days, are held until due: no rows, no announcement.
+    assert {p["kind"] for p in found} == {"introduction"}
+    assert {r["kind"] for r in rows} == {"introduction"}
+    held = await service.fetch(
+        "SELECT payload->>'kind' FROM timers WHERE kind = 'notifications.held'"
+        " AND payload->>'pair_id' = 'pair-5'"
+    )
+    assert [h[0] for h in held] == ["cadence_prompt", "cadence_prompt"]
 
 
 async def test_reminders_keep_the_agreed_local_time_and_the_horizon_rolls_forward(
@@ -292,3 +300,83 @@ async def test_reminders_keep_the_agreed_local_time_and_the_horizon_rolls_forwar
 async def _longer(probe: Callable[[], Awaitable[list[datetime]]], n: int) -> list[datetime] | None:
     found = await probe()
     return found if len(found) >= n else None
+
+
+async def test_engagements_pulse_invitation_reaches_each_member_once_per_their_choices(
+    service: Running,
+) -> None:
+    mia, ned = service.person("mia-7"), service.person("ned-7")
+    inbox_only = {"channels": {"pulse_invitation": ["in_app"]}}
+    assert service.participant(ned).put("/preferences", json=inbox_only).status_code == 200
+    now = service.clock.next_wednesday_morning()
+    _, created = await service.publish(
+        program("prog-7", now), pair("pair-7", "prog-7", (mia, ned), now)
+    )
+    await until(lambda: mid(created.id, mia, "introduction") in service.sink.counts)
+    # Engagement decides when a pulse is due: the pair's creation plans none by itself.
+    assert await service.fetch("SELECT key FROM timers WHERE key LIKE 'pulses:%'") == []
+
+    invited = PulseInvited(
+        occurred_at=service.clock.now,
+        actor_id="engagement",
+        pair_id="pair-7",
+        member_ids=(mia, ned),
+        round=1,
+        invited_on=service.clock.now.date(),
+    )
+    [envelope] = await service.publish(invited)
+    await service.publish(envelope)  # redelivered: still one invitation each
+    mias = mid(envelope.id, mia, "pulse_invitation")
+    await until(lambda: mias in service.sink.counts)
+    [mail] = [m for m in service.sink.messages if m["Message-ID"] == mias]
+    assert mail["Subject"] == "How is your pairing going? (month 1)"
+    text = mail.get_body(("plain",)).get_content()
+    assert "Hello Mia Example" in text
+    assert "Grow together" in text
+    assert "Ned Example" in text
+    assert "/unsubscribe?token=" in mail["List-Unsubscribe"]
+
+    def pulses_in(person: str) -> list[dict[str, object]]:
+        inbox = service.participant(person).get("/inbox").json()
+        return [i for i in inbox if i["kind"] == "pulse_invitation"]
+
+    [neds] = await until(lambda: pulses_in(ned))
+    assert "month 1" in neds["subject"]
+    await until(lambda: pulses_in(mia))
+    rows = await service.fetch(
+        "SELECT recipient_id, channel, status FROM deliveries WHERE cause_id = $1"
+        " ORDER BY recipient_id, channel",
+        envelope.id,
+    )
+    assert [tuple(r) for r in rows] == [
+        (mia, "email", "sent"),
+        (mia, "in_app", "sent"),
+        (ned, "email", "skipped"),  # he chose the inbox only
+        (ned, "in_app", "sent"),
+    ]
+    assert mid(envelope.id, ned, "pulse_invitation") not in service.sink.counts
+    assert service.sink.counts[mias] == 1
+
+
+async def test_a_pulse_invitation_ahead_of_its_pair_waits_for_it_then_goes_out(
+    service: Running,
+) -> None:
+    oli, pia = service.person("oli-8"), service.person("pia-8")
+    now = service.clock.next_wednesday_morning()
+    [early] = await service.publish(
+        PulseInvited(
+            occurred_at=now,
+            actor_id="engagement",
+            pair_id="pair-8",
+            member_ids=(oli, pia),
+            round=1,
+            invited_on=now.date(),
+        )
+    )
+    await service.publish(
+        program("prog-8b", now),
+        *(pair(f"pair-8-{i}", "prog-8b", (oli, pia), now) for i in range(20)),
+        pair("pair-8", "prog-8b", (oli, pia), now),
+    )
+    await until(lambda: mid(early.id, pia, "pulse_invitation") in service.sink.counts)
+    assert service.sink.counts[mid(early.id, oli, "pulse_invitation")] == 1

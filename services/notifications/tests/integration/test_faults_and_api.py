@@ -102,6 +102,8 @@ async def test_an_unknown_or_erased_person_fails_without_stopping_the_others(
     await until(lambda: failures(service, ghost))
     assert "does not know" in str((await failures(service, ghost))[0]["error"])
 
+    held = "SELECT count(*) FROM timers WHERE payload->>'recipient_id' = $1"
+    assert (await service.fetch(held, eve))[0][0] == 1  # her cadence prompt, due in 3 days
     pool = await create_pool(service.dsn)
     try:
         await PersonKeyring(pool).erase(eve)  # what `tandem-notifications erase-person` does
@@ -112,7 +114,8 @@ async def test_an_unknown_or_erased_person_fails_without_stopping_the_others(
     pending = await service.fetch(
         "SELECT count(*) FROM deliveries WHERE recipient_id = $1 AND status = 'scheduled'", eve
     )
-    assert pending[0][0] == 0  # her prompts and pulses are cancelled
+    assert pending[0][0] == 0
+    assert (await service.fetch(held, eve))[0][0] == 0  # her held prompt is dropped
     assert service.participant(eve).get("/inbox").json() == []
 
 
@@ -185,12 +188,19 @@ async def test_owners_configure_their_programs_and_see_counts_never_content(
 ) -> None:
     jo, kim = service.person("jo-8"), service.person("kim-8")
     now = service.clock.next_wednesday_morning()
-    await service.publish(program("prog-8", now))
     owner = service.owner()
+    # A client racing the launch: not known yet, so retry later (it may also never exist).
+    early = owner.put("/programs/prog-8/channels", json={"support": "ask Jo"})
+    assert early.status_code == 409
+    assert early.headers["Retry-After"] == "2"
+    assert early.json()["reason"] == "program_not_yet_known"
+    assert "never launched" in early.json()["detail"]
+    await service.publish(program("prog-8", now))
     await until(lambda: owner.get("/programs/prog-8/channels").status_code == 200)
+    assert owner.put("/programs/prog-8/channels", json={"support": "ask Jo"}).status_code == 200
     stranger = service.as_("admin-2", Role.PROGRAM_ADMIN)
     assert stranger.get("/programs/prog-8/channels").status_code == 403
-    assert owner.get("/programs/nope/channels").status_code == 404
+    assert owner.get("/programs/nope/channels").status_code == 409
 
     refused = owner.put(
         "/programs/prog-8/templates/introduction/text",

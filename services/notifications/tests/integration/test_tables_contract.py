@@ -89,6 +89,18 @@ async def test_new_deliveries_are_announced_once_soonest_first_and_only_then_cla
     assert len(await book.claim(NOW, LEASE, 10)) == 2
 
 
+async def test_announcing_up_to_a_moment_leaves_what_is_due_later_for_later(
+    tables: NotificationTables,
+) -> None:
+    book = tables.book
+    await book.schedule([planned("soon"), planned("in-3-days", due_at=NOW + timedelta(days=3))])
+    first = await book.announce(10, NOW + timedelta(hours=1))
+    assert {a.notification_id for a in first} == {planned("soon").notification_id}
+    assert await book.announce(10, NOW + timedelta(hours=1)) == []
+    later = await book.announce(10, NOW + timedelta(days=3))
+    assert {a.notification_id for a in later} == {planned("in-3-days").notification_id}
+
+
 def planned(
     cause: str, who: str = "alice", kind: Kind = Kind.INTRODUCTION, **kw: object
 ) -> Planned:
@@ -189,10 +201,13 @@ async def test_cancelling_a_tag_stops_only_what_is_still_scheduled(book: Deliver
 
 async def test_the_inbox_lists_counts_and_marks_read_only_for_its_owner(book: DeliveryBook) -> None:
     ids = ["00000000-0000-0000-0000-00000000000" + str(i) for i in range(3)]
-    for i, nid in enumerate(ids):
-        entry = InboxEntry(nid, "alice", "introduction", f"s{i}", "b", NOW + timedelta(minutes=i))
-        await book.deliver_in_app(entry)
-        await book.deliver_in_app(entry)
+    entries = [
+        InboxEntry(nid, "alice", "introduction", f"s{i}", "b", NOW + timedelta(minutes=i))
+        for i, nid in enumerate(ids)
+    ]
+    await book.deliver_in_app(entries[:2])
+    await book.deliver_in_app(entries[1:])  # the second one again: still once
+    await book.deliver_in_app([])
     assert [e.subject for e in await book.inbox("alice", 10, False)] == ["s2", "s1", "s0"]
     assert await book.unread("alice") == 3
     assert not await book.mark_read("bob", ids[0], NOW)

@@ -7,7 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tandem_events.catalog.engagement import CadenceAgreed, MilestoneReached, PairHealthChanged
+from tandem_events.catalog.engagement import (
+    CadenceAgreed,
+    MilestoneReached,
+    PairHealthChanged,
+    PulseInvited,
+)
 from tandem_events.catalog.matching import PairCreated, PairEnded, ParticipantWithdrew
 from tandem_notifications.domain.horizon import extend
 from tandem_notifications.domain.identity import notification_id
@@ -18,6 +23,7 @@ from tandem_notifications.domain.planning import (
     on_milestone,
     on_pair_created,
     on_pair_ended,
+    on_pulse_invited,
     on_withdrew,
     program_channel,
 )
@@ -53,6 +59,25 @@ def test_pair_created_introduces_each_member_now_and_prompts_a_cadence_in_three_
     assert {p.due_at for p in prompts} == {AT + timedelta(days=3)}
     assert all("cadence-prompt:p1" in p.tags for p in prompts)
     assert {p.channels for p in plan.schedule} == {(Channel.EMAIL, Channel.IN_APP)}
+    assert plan.series == ()  # monthly pulses come from engagement's PulseInvited
+
+
+def test_a_pulse_invitation_goes_now_to_the_pairs_current_members_once_per_event() -> None:
+    invited = PulseInvited(
+        occurred_at=AT,
+        actor_id="engagement",
+        pair_id="p1",
+        member_ids=("alice", "bob"),
+        round=2,
+        invited_on=AT.date(),
+    )
+    plan = on_pulse_invited(invited, "ev9", "prog", ["alice"])
+    [alice] = plan.schedule
+    assert (alice.recipient_id, alice.kind, alice.due_at) == ("alice", Kind.PULSE_INVITATION, AT)
+    assert alice.notification_id == notification_id("ev9", "alice", "pulse_invitation")
+    assert alice.channels == (Channel.EMAIL, Channel.IN_APP)
+    assert alice.data == {"pair_id": "p1", "program_id": "prog", "round": 2}
+    assert {"pair:p1", "member:prog:alice"} <= set(alice.tags)  # an ending pair cancels it
 
 
 def test_the_exactly_once_key_is_cause_recipient_and_kind() -> None:
@@ -149,7 +174,7 @@ def test_a_withdrawal_cancels_what_that_person_would_hear_in_that_program() -> N
     gone = ParticipantWithdrew(occurred_at=AT, actor_id="bob", program_id="prog", person_id="bob")
     plan = on_withdrew(gone, ["p1"])
     assert plan.cancel == ("member:prog:bob",)
-    assert plan.stop_series == ("meetings:p1:bob", "pulses:p1:bob")
+    assert plan.stop_series == ("meetings:p1:bob",)
     bobs = [p for p in on_pair_created(pair_created(), "ev1").schedule if p.recipient_id == "bob"]
     assert all("member:prog:bob" in p.tags for p in bobs)
 

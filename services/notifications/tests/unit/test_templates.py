@@ -22,6 +22,7 @@ CONTEXT: dict[str, Any] = {
     "every_days": 14,
     "meeting_minutes": 30,
     "milestone_text": "4 meetings in a row",
+    "round": 2,
     "counts": {"active": 3, "at_risk": 1, "ended": 0},
 }
 

@@ -49,10 +49,14 @@ class MemoryBook:
                 claimed = Claimed(delivery, p.cause_id, p.program_id, p.pair_id, dict(p.data))
                 self.rows[key] = _Row(claimed, p.tags)
 
-    async def announce(self, limit: int) -> list[Announced]:
-        """Take deliveries not announced yet, soonest due first."""
+    async def announce(self, limit: int, due_by: datetime | None = None) -> list[Announced]:
+        """Take deliveries not announced yet (due by ``due_by``), soonest due first."""
         new = sorted(
-            (r for r in self.rows.values() if not r.announced),
+            (
+                r
+                for r in self.rows.values()
+                if not r.announced and (due_by is None or r.claimed.delivery.due_at <= due_by)
+            ),
             key=lambda r: (
                 r.claimed.delivery.due_at,
                 r.claimed.delivery.notification_id,
@@ -115,9 +119,10 @@ class MemoryBook:
         row = self.rows.get((notification_id, channel))
         return row.claimed.delivery if row else None
 
-    async def deliver_in_app(self, entry: InboxEntry) -> None:
-        """Put an entry in the inbox once."""
-        self.entries.setdefault(entry.notification_id, entry)
+    async def deliver_in_app(self, entries: Sequence[InboxEntry]) -> None:
+        """Put entries in the inbox once each."""
+        for entry in entries:
+            self.entries.setdefault(entry.notification_id, entry)
 
     async def inbox(self, person_id: str, limit: int, unread_only: bool) -> list[InboxEntry]:
         """The person's newest entries."""

@@ -71,9 +71,10 @@ class DeliveryBook(Protocol):
         Answers nothing, so that a projection's writes can be queued and sent in runs."""
         ...
 
-    async def announce(self, limit: int) -> list[Announced]:
-        """Take up to ``limit`` deliveries not announced yet (soonest due first), marking them
-        announced; a delivery is claimed for sending only once announced."""
+    async def announce(self, limit: int, due_by: datetime | None = None) -> list[Announced]:
+        """Take up to ``limit`` deliveries not announced yet (soonest due first; only those due
+        by ``due_by`` when given), marking them announced; a delivery is claimed for sending
+        only once announced."""
         ...
 
     async def cancel(self, tags: Sequence[str], now: datetime) -> int:
@@ -92,8 +93,8 @@ class DeliveryBook(Protocol):
         """One delivery's state."""
         ...
 
-    async def deliver_in_app(self, entry: InboxEntry) -> None:
-        """Put an entry in the person's inbox (once per notification)."""
+    async def deliver_in_app(self, entries: Sequence[InboxEntry]) -> None:
+        """Put entries in their people's inboxes (once per notification)."""
         ...
 
     async def inbox(self, person_id: str, limit: int, unread_only: bool) -> list[InboxEntry]:

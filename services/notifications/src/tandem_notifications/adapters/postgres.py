@@ -11,6 +11,7 @@ import asyncpg
 
 from tandem_notifications.adapters import surroundings as reads
 from tandem_notifications.adapters.directory import Contact
+from tandem_notifications.adapters.held import CANCEL_HELD, HELD, held
 from tandem_notifications.adapters.ports import (
     Announced,
     ChoiceBook,
@@ -27,7 +28,7 @@ from tandem_notifications.domain.preferences import PersonChoices
 
 # One statement per recorded plan, whatever it holds, so that the projection runner's
 # write-behind sends a whole batch of plans as one pipelined run: the series' timers (the
-# kit's timers table), a new pair's row (the planner's table) and the deliveries.
+# kit's timers table), new pairs' rows (the planner's table) and the deliveries.
 _RECORD = """
 WITH series AS (
     INSERT INTO timers (kind, key, due_at, payload)
@@ -35,9 +36,15 @@ WITH series AS (
     FROM unnest($13::text[], $14::timestamptz[], $15::jsonb[]) AS s(key, due, payload)
     ON CONFLICT (kind, key) DO UPDATE
     SET due_at = excluded.due_at, payload = excluded.payload, attempts = 0, last_error = NULL
+), held AS (
+    INSERT INTO timers (kind, key, due_at, payload)
+    SELECT $19, h.key, h.due, h.payload
+    FROM unnest($20::text[], $21::timestamptz[], $22::jsonb[]) AS h(key, due, payload)
+    ON CONFLICT (kind, key) DO NOTHING
 ), pair AS (
     INSERT INTO {pairs} (pair_id, program_id, member_ids)
-    SELECT $16, $17, $18::text[] WHERE $16::text IS NOT NULL
+    SELECT p.id, p.program, string_to_array(p.members, chr(31))
+    FROM unnest($16::text[], $17::text[], $18::text[]) AS p(id, program, members)
     ON CONFLICT (pair_id) DO NOTHING
 )
 INSERT INTO deliveries (notification_id, channel, cause_id, recipient_id, kind, program_id,
@@ -53,7 +60,8 @@ ON CONFLICT (notification_id, channel) DO NOTHING
 _ANNOUNCE = """
 UPDATE deliveries d SET announced = true
 FROM (
-    SELECT notification_id, channel FROM deliveries WHERE NOT announced
+    SELECT notification_id, channel FROM deliveries
+    WHERE NOT announced AND ($2::timestamptz IS NULL OR due_at <= $2)
     ORDER BY due_at, notification_id, channel LIMIT $1 FOR UPDATE SKIP LOCKED
 ) new
 WHERE d.notification_id = new.notification_id AND d.channel = new.channel
@@ -116,11 +124,14 @@ class PostgresBook:
         planned: Sequence[Planned],
         timer_kind: str,
         timers: Sequence[tuple[str, datetime, dict[str, Any]]],
-        pair: NewPair | None = None,
+        pairs: Sequence[NewPair] = (),
         pairs_table: str = "pairs",
+        later: Sequence[Planned] = (),
     ) -> None:
-        """Schedule ``planned``, (re)schedule series ``timers`` and add a new ``pair``: one
-        statement, answering nothing, so a projection's writes can be queued and pipelined."""
+        """Schedule ``planned``, (re)schedule series ``timers``, add new ``pairs`` and hold
+        ``later`` (due later: timers, no rows yet): one statement, answering nothing, so a
+        projection's writes can be queued and pipelined."""
+        holds = [held(p) for p in later]
         rows = [(p, c) for p in planned for c in p.channels]
         await self._conn.execute(
             _RECORD.format(pairs=pairs_table),
@@ -140,30 +151,37 @@ class PostgresBook:
             [t[0] for t in timers],
             [t[1] for t in timers],
             [t[2] for t in timers],
-            pair.pair_id if pair else None,
-            pair.program_id if pair else None,
-            list(pair.member_ids) if pair else None,
+            [p.pair_id for p in pairs],
+            [p.program_id for p in pairs],
+            ["\x1f".join(p.member_ids) for p in pairs],
+            HELD,
+            [h[0] for h in holds],
+            [h[1] for h in holds],
+            [h[2] for h in holds],
         )
 
-    async def announce(self, limit: int) -> list[Announced]:
-        """Take deliveries not announced yet, soonest due first, marking them announced."""
-        rows = await self._conn.fetch(_ANNOUNCE, limit)
+    async def announce(self, limit: int, due_by: datetime | None = None) -> list[Announced]:
+        """Take deliveries not announced yet (due by ``due_by``), soonest due first, marking
+        them announced."""
+        rows = await self._conn.fetch(_ANNOUNCE, limit, due_by)
         return [
             Announced(r[0], Channel(r[1]), r[2], Kind(r[3]), r[4], r[5])
             for r in sorted(rows, key=lambda r: (r[4], r[0], r[1]))
         ]
 
     async def cancel(self, tags: Sequence[str], now: datetime) -> int:
-        """Cancel scheduled deliveries carrying any of ``tags``; how many were cancelled."""
+        """Cancel scheduled (and held) deliveries carrying any of ``tags``; how many were
+        cancelled."""
         if not tags:
             return 0
+        tombstones = await self._conn.fetch(CANCEL_HELD, list(tags), now)
         rows = await self._conn.fetch(
             "UPDATE deliveries SET status = 'cancelled', finished_at = $2"
             " WHERE status = 'scheduled' AND tags && $1::text[] RETURNING 1",
             list(tags),
             now,
         )
-        return len(rows)
+        return len(rows) + len(tombstones)
 
     async def claim(self, now: datetime, lease: timedelta, limit: int) -> list[Claimed]:
         """Take due deliveries (most urgent first) and record the attempt before any send."""
@@ -200,17 +218,20 @@ class PostgresBook:
         )
         return _claimed(row).delivery if row else None
 
-    async def deliver_in_app(self, entry: InboxEntry) -> None:
-        """Put an entry in the person's inbox (once per notification)."""
+    async def deliver_in_app(self, entries: Sequence[InboxEntry]) -> None:
+        """Put entries in their people's inboxes (once per notification), in one statement."""
+        if not entries:
+            return
         await self._conn.execute(
             "INSERT INTO inbox (notification_id, person_id, kind, subject, body, created_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-            entry.notification_id,
-            entry.person_id,
-            entry.kind,
-            entry.subject,
-            entry.body,
-            entry.created_at,
+            " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],"
+            " $6::timestamptz[]) ON CONFLICT DO NOTHING",
+            [e.notification_id for e in entries],
+            [e.person_id for e in entries],
+            [e.kind for e in entries],
+            [e.subject for e in entries],
+            [e.body for e in entries],
+            [e.created_at for e in entries],
         )
 
     async def inbox(self, person_id: str, limit: int, unread_only: bool) -> list[InboxEntry]:

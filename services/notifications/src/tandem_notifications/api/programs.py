@@ -27,7 +27,15 @@ from tandem_notifications.projections.queries import delivery_status
 from tandem_service.api import Admin, IdempotencyKey, Reads, run
 from tandem_service.commands import run_command
 
-router = APIRouter(prefix="/programs/{program_id}", tags=["program owners"])
+NOT_YET = (
+    "A program this service has not seen launched (Retry-After): it may have been launched"
+    " moments ago, or never"
+)
+router = APIRouter(
+    prefix="/programs/{program_id}",
+    tags=["program owners"],
+    responses={409: {"description": NOT_YET}},
+)
 
 
 @router.get("/channels", response_model=ProgramChannelsOut)

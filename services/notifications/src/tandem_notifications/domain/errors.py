@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from tandem_service import errors as kit
 
+# How long a launch takes to reach this service (outbox relay, Kafka, planner), with margin.
+RETRY_SECONDS = 2
+
 
 class NotificationError(kit.DomainError):
     """Something about a notification that cannot be done; ``permanent`` means never retry."""
@@ -53,6 +56,21 @@ class InvalidTransition(NotificationError):
 
 class NotFound(NotificationError, kit.NotFound):
     """The program or inbox entry does not exist (for this caller)."""
+
+
+class ProgramNotYetKnown(kit.NotYetKnown):
+    """A program this service has not seen launched: its launch may still be on its way
+    (409 with Retry-After), or it may never have been launched (the same answer, said so)."""
+
+    def __init__(self, program_id: str) -> None:
+        super().__init__(
+            f"program {program_id} is not known to notifications yet: if it was launched"
+            f" moments ago, retry after {RETRY_SECONDS} s; a program that was never launched"
+            " keeps getting this answer",
+            retry_after=RETRY_SECONDS,
+            program_id=program_id,
+            reason="program_not_yet_known",
+        )
 
 
 class Forbidden(NotificationError, kit.Forbidden):

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from tandem_events.catalog.engagement import CadenceAgreed, MilestoneReached, PairHealthChanged
+from tandem_events.catalog.engagement import (
+    CadenceAgreed,
+    MilestoneReached,
+    PairHealthChanged,
+    PulseInvited,
+)
 from tandem_events.catalog.matching import (
     PairCreated,
     PairEnded,
@@ -20,9 +25,7 @@ from tandem_notifications.domain.planned import PERSONAL as PERSONAL
 from tandem_notifications.domain.planned import Planned as Planned
 
 CADENCE_PROMPT_AFTER = timedelta(days=3)
-PULSE_EVERY_DAYS = 30
-PULSES_AHEAD = 3  # the horizon: three months of pulses, six meetings, twelve weekly digests
-MEETINGS_AHEAD = 6
+MEETINGS_AHEAD = 6  # the horizon: six meetings, twelve weekly digests
 REMIND_DAYS_BEFORE = 1
 DIGEST_EVERY_DAYS = 7
 DIGESTS_AHEAD = 12
@@ -65,9 +68,9 @@ def member_tag(program_id: str, person_id: str) -> str:
 
 
 def on_pair_created(event: PairCreated, cause: str) -> Plan:
-    """An introduction now, a cadence prompt in three days, monthly pulse invitations."""
+    """An introduction now and a cadence prompt in three days (monthly pulse invitations
+    follow engagement's ``PulseInvited``: engagement decides when a pulse is due)."""
     planned: list[Planned] = []
-    pulses: list[Series] = []
     for member in event.member_ids:
         tags = (pair_tag(event.pair_id), member_tag(event.program_id, member))
         peers = [m for m in event.member_ids if m != member]
@@ -89,22 +92,28 @@ def on_pair_created(event: PairCreated, cause: str) -> Plan:
                 common,
             )
         )
-        pulses.append(
-            Series(
-                pulse_key(event.pair_id, member),
+    return Plan(schedule=tuple(planned))
+
+
+def on_pulse_invited(
+    event: PulseInvited, cause: str, program_id: str, members: Sequence[str]
+) -> Plan:
+    """Invite the pair's current members to this month's pulse, now."""
+    data = {"pair_id": event.pair_id, "program_id": program_id, "round": event.round}
+    return Plan(
+        schedule=tuple(
+            _for(
                 cause,
-                "pulse",
+                m,
                 Kind.PULSE_INVITATION,
-                member,
-                _every(event.occurred_at, PULSE_EVERY_DAYS),
-                PULSES_AHEAD,
-                tags=tags,
-                program_id=event.program_id,
-                pair_id=event.pair_id,
-                data=common,
+                event.occurred_at,
+                (pair_tag(event.pair_id), member_tag(program_id, m)),
+                data,
+                program_id,
             )
+            for m in members
         )
-    return Plan(schedule=tuple(planned), series=tuple(pulses))
+    )
 
 
 def on_cadence_agreed(
@@ -267,11 +276,6 @@ def meetings_key(pair_id: str, person_id: str) -> str:
     return f"meetings:{pair_id}:{person_id}"
 
 
-def pulse_key(pair_id: str, person_id: str) -> str:
-    """The series of a member's monthly pulse invitations."""
-    return f"pulses:{pair_id}:{person_id}"
-
-
 def digests_key(program_id: str) -> str:
     """The series of a program's weekly digests."""
     return f"digests:{program_id}"
@@ -279,7 +283,7 @@ def digests_key(program_id: str) -> str:
 
 def series_keys(pair_id: str, person_id: str) -> tuple[str, ...]:
     """Every series a member has in a pair."""
-    return (meetings_key(pair_id, person_id), pulse_key(pair_id, person_id))
+    return (meetings_key(pair_id, person_id),)
 
 
 def _every(start: datetime, days: int) -> Recurrence:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
@@ -24,6 +25,9 @@ class Surroundings:
     programs: dict[str, ProgramInfo] = field(default_factory=dict)
     pairs: dict[str, PairInfo] = field(default_factory=dict)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Parts already rendered in this batch, by (notification, part): a notification's email
+    # and in-app copies share their subject and text.
+    rendered: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def name(self, person_id: str) -> str:
         """A person's name, or a neutral word when they cannot be shown (erased, unknown)."""
@@ -55,7 +59,20 @@ CHANNEL_PARTS: dict[Channel, tuple[str, ...]] = {
 
 
 def compose(claimed: Claimed, around: Surroundings, recipient_name: str) -> Rendered:
-    """Render the parts the delivery's channel shows, with the program's overrides."""
+    """Render the parts the delivery's channel shows, with the program's overrides (once per
+    notification and part in a batch)."""
+    key = claimed.delivery.notification_id
+    wanted = CHANNEL_PARTS.get(claimed.delivery.channel, PARTS)
+    missing = [p for p in wanted if (key, p) not in around.rendered]
+    if missing:
+        words = _render(claimed, around, recipient_name, missing)
+        around.rendered.update({(key, p): getattr(words, p) for p in missing})
+    return Rendered(*(around.rendered.get((key, p), "") if p in wanted else "" for p in PARTS))
+
+
+def _render(
+    claimed: Claimed, around: Surroundings, recipient_name: str, wanted: Sequence[str]
+) -> Rendered:
     program = around.programs.get(claimed.program_id or "")
     me = claimed.delivery.recipient_id
     members = around.members(claimed)
@@ -79,7 +96,7 @@ def compose(claimed: Claimed, around: Surroundings, recipient_name: str) -> Rend
         claimed.delivery.kind,
         context,
         program.overrides if program else None,
-        CHANNEL_PARTS.get(claimed.delivery.channel, PARTS),
+        wanted,
     )
 
 

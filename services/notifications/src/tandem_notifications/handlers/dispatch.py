@@ -69,7 +69,10 @@ class DispatchConfig:
     unsubscribe_ttl: timedelta = timedelta(days=60)
     lease: timedelta = timedelta(minutes=2)
     batch: int = 200
-    announce_batch: int = 5000
+    announce_batch: int = 1000  # a little ahead of the claims, so the first sends start soon
+    # Announced this long before due, not when planned: a round's prompts due in three days
+    # would otherwise be announced ahead of (and slow) the introductions due now.
+    announce_ahead: timedelta = timedelta(hours=1)
     concurrency: int = 16
     rate_per_second: float = 500.0
     contact_ttl: timedelta = timedelta(days=1)
@@ -95,21 +98,21 @@ class Dispatcher:
         lookup: Lookup | None,
         config: DispatchConfig,
         jitter: Callable[[], float] = random.random,
-        horizon: TimerSweep | None = None,
+        sweeps: Sequence[TimerSweep] = (),
     ) -> None:
         self._pool, self._store, self._clock = pool, store, clock
         self._email, self._webhook, self._lookup = email, webhook, lookup
-        self._config, self._jitter, self._horizon = config, jitter, horizon
+        self._config, self._jitter, self._sweeps = config, jitter, sweeps
         self._throttle = Throttle(config.rate_per_second)
         self._slots = asyncio.Semaphore(config.concurrency)
 
     async def run_once(self) -> int:
-        """Plan due series on, announce what is newly scheduled, then deliver one batch of
-        what is due; how many it settled."""
+        """Plan due series on and release held notifications, announce what is newly
+        scheduled, then deliver one batch of what is due; how many it settled."""
         now = self._clock()
-        if self._horizon is not None:
-            await self._horizon.sweep(now)
-        await announce(self._pool, self._config.announce_batch, now)
+        for sweep in self._sweeps:
+            await sweep.sweep(now)
+        await announce(self._pool, self._config.announce_batch, now, self._config.announce_ahead)
         async with self._pool.acquire() as conn:
             claimed = await PostgresBook(conn).claim(now, self._config.lease, self._config.batch)
         if not claimed:
@@ -125,13 +128,15 @@ class Dispatcher:
             book = PostgresBook(conn)
             current = await book.settle([r.settled for r in results], now)
             events: list[DomainEvent] = []
+            entries: list[InboxEntry] = []
             for c, r, ok in zip(claimed, results, current, strict=True):
                 if not ok:
                     continue  # another sender took it over after our lease ran out
                 if r.inbox is not None:
-                    await book.deliver_in_app(r.inbox)
+                    entries.append(r.inbox)
                 if r.settled.publishes:
                     events.append(_outcome_event(c, r.settled.outcome, now))
+            await book.deliver_in_app(entries)
             if events:
                 # One append per batch: the delivery rows are the state and the store is the
                 # outbox; on Kafka each event is still keyed by its notification.

@@ -11,7 +11,13 @@ from tandem_notifications.adapters import surroundings as reads
 from tandem_notifications.adapters.surroundings import ProgramInfo
 from tandem_notifications.adapters.templates import check_template
 from tandem_notifications.adapters.webhook import check_url
-from tandem_notifications.domain.errors import Forbidden, InvalidAddress, NotFound, TemplateRefused
+from tandem_notifications.domain.errors import (
+    Forbidden,
+    InvalidAddress,
+    NotFound,
+    ProgramNotYetKnown,
+    TemplateRefused,
+)
 from tandem_notifications.domain.kinds import Kind
 from tandem_notifications.handlers.context import Context
 
@@ -30,6 +36,7 @@ SAMPLE: dict[str, Any] = {
     "meeting_minutes": 30,
     "milestone": "streak",
     "count": 4,
+    "round": 2,
     "milestone_text": "4 meetings in a row",
     "health": "at_risk",
     "counts": {"active": 10, "at_risk": 2, "ended": 1},
@@ -39,11 +46,11 @@ SAMPLE: dict[str, Any] = {
 
 
 async def owned_program(pool: asyncpg.Pool, owner_id: str, program_id: str) -> ProgramInfo:
-    """The program, if ``owner_id`` launched it."""
+    """The program, if ``owner_id`` launched it; an unknown one may still be on its way."""
     async with pool.acquire() as conn:
         found = (await reads.programs(conn, [program_id])).get(program_id)
     if found is None:
-        raise NotFound(f"no program {program_id} known to notifications")
+        raise ProgramNotYetKnown(program_id)
     if found.owner_id != owner_id:
         raise Forbidden(f"you do not own program {program_id}")
     return found

@@ -9,7 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tandem_events.catalog.base import DomainEvent
-from tandem_events.catalog.engagement import CadenceAgreed, MilestoneReached, PairHealthChanged
+from tandem_events.catalog.engagement import (
+    CadenceAgreed,
+    MilestoneReached,
+    PairHealthChanged,
+    PulseInvited,
+)
 from tandem_events.catalog.matching import (
     PairCreated,
     PairEnded,
@@ -36,12 +41,45 @@ class Planner:
 
     async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
         """Record what ``event`` asks to be said, and cancel what it makes moot."""
-        cause = envelope.id
-        plan = await self._plan(ctx, event, cause)
-        pair = None
-        if isinstance(event, PairCreated):  # its row goes in the plan's one statement
-            pair = NewPair(event.pair_id, event.program_id, tuple(event.member_ids))
-        await record_plan(ctx.conn, plan, event.occurred_at, pair, ctx.table("pairs"))
+        if isinstance(event, PairCreated):
+            await self._record_created(ctx, [(event, envelope.id)])
+            return
+        plan = await self._plan(ctx, event, envelope.id)
+        await record_plan(ctx.conn, plan, event.occurred_at, (), ctx.table("pairs"))
+
+    async def apply_batch(
+        self, ctx: ProjectionContext, items: Sequence[tuple[DomainEvent, Envelope]]
+    ) -> None:
+        """As ``apply`` one by one, but each run of ``PairCreated`` (a committed round) is one
+        statement for all its pairs. An engagement event ahead of its pair raises ``WaitFor``
+        here, and the runner then redoes the batch event by event, parking that one."""
+        run: list[tuple[PairCreated, str]] = []
+        for event, envelope in items:
+            if isinstance(event, PairCreated):
+                run.append((event, envelope.id))
+                continue
+            await self._record_created(ctx, run)
+            run = []
+            await self.apply(ctx, event, envelope)
+        await self._record_created(ctx, run)
+
+    async def _record_created(
+        self, ctx: ProjectionContext, created: Sequence[tuple[PairCreated, str]]
+    ) -> None:
+        """New pairs' rows and what their creation plans, in one statement."""
+        if not created:
+            return
+        plans = [planning.on_pair_created(e, cause) for e, cause in created]
+        planned = [p for plan in plans for p in plan.schedule]
+        series = [s for plan in plans for s in plan.series]
+        pairs = [NewPair(e.pair_id, e.program_id, tuple(e.member_ids)) for e, _ in created]
+        await record_plan(
+            ctx.conn,
+            Plan(schedule=tuple(planned), series=tuple(series)),
+            created[0][0].occurred_at,
+            pairs,
+            ctx.table("pairs"),
+        )
 
     async def _plan(self, ctx: ProjectionContext, event: DomainEvent, cause: str) -> Plan:
         pairs, programs = ctx.table("pairs"), ctx.table("programs")
@@ -66,8 +104,6 @@ class Planner:
                 event.profile.timezone,
             )
             return Plan()
-        if isinstance(event, PairCreated):
-            return planning.on_pair_created(event, cause)
         if isinstance(event, PairEnded):
             cadence = await ctx.conn.fetchval(
                 f"UPDATE {pairs} SET active = false WHERE pair_id = $1 RETURNING cadence",
@@ -82,14 +118,14 @@ class Planner:
                 event.person_id,
             )
             return planning.on_withdrew(event, [r[0] for r in rows])
-        if isinstance(event, CadenceAgreed | MilestoneReached | PairHealthChanged):
+        if isinstance(event, _PairEvent):
             return await self._pair_event(ctx, event, cause)
         return Plan()
 
     async def _pair_event(
         self,
         ctx: ProjectionContext,
-        event: CadenceAgreed | MilestoneReached | PairHealthChanged,
+        event: CadenceAgreed | MilestoneReached | PairHealthChanged | PulseInvited,
         cause: str,
     ) -> Plan:
         pairs = ctx.table("pairs")
@@ -114,6 +150,8 @@ class Planner:
             return plan
         if isinstance(event, MilestoneReached):
             return planning.on_milestone(event, cause, program_id, members)
+        if isinstance(event, PulseInvited):  # to the members the pair has now
+            return planning.on_pulse_invited(event, cause, program_id, members)
         await ctx.conn.execute(
             f"UPDATE {pairs} SET health = $2 WHERE pair_id = $1", event.pair_id, event.current
         )
@@ -132,6 +170,7 @@ class Planner:
         return {r["id"]: r["zone"] for r in rows if r["zone"]}
 
 
+_PairEvent = (CadenceAgreed, MilestoneReached, PairHealthChanged, PulseInvited)
 _SERIES = (
     "pair_id",
     "program_id",
