@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import given
 
 from tandem_matching.domain.candidates import build_graph
 from tandem_matching.domain.constraints import violations
@@ -16,7 +16,6 @@ from .candidates_strategy import person, pools
 POLICY = ScoringPolicy.of()
 
 
-@settings(max_examples=80, deadline=None)
 @given(pool=pools(max_size=10))
 def test_scores_are_symmetric_bounded_and_match_the_graph(pool: list[Candidate]) -> None:
     graph = build_graph(pool, POLICY, top_k=None)
