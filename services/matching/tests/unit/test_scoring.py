@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 from hypothesis import given
 
-from tandem_matching.domain.candidates import build_graph
+from tandem_matching.domain.candidates import CHUNK_ROWS, build_graph
 from tandem_matching.domain.constraints import violations
 from tandem_matching.domain.profile import Candidate, Personality, working_window_utc
 from tandem_matching.domain.reasons import reasons_for
@@ -101,16 +103,19 @@ def test_working_windows_wrap_around_midnight() -> None:
 
 
 def test_large_pools_stay_sparse() -> None:
+    # Two levels of about 600 people: each level is scored in more than one chunk of rows.
+    size = 1200
     rng = np.random.default_rng(7)
     pool = [
         person(
             f"p{i}",
-            level=int(rng.integers(1, 6)),
+            level=int(rng.integers(1, 3)),
             skills_offered=frozenset({f"s{int(k)}" for k in rng.integers(0, 40, 3)}),
             skills_sought=frozenset({f"s{int(k)}" for k in rng.integers(0, 40, 3)}),
         )
-        for i in range(3000)
+        for i in range(size)
     ]
+    assert min(Counter(p.level for p in pool).values()) > CHUNK_ROWS
     graph = build_graph(pool, POLICY, top_k=20)
-    assert graph.us.size <= 3000 * 20 * 2
+    assert graph.us.size <= size * 20 * 2
     assert (graph.degree() > 0).all()
