@@ -8,14 +8,13 @@ stored in the service's `service_clock` row, and every process with a movable cl
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from datetime import timedelta
 
 import asyncpg
 
 from tandem_service.clock import ClockOffsetOutOfRange, ServiceClock
-from tandem_service.logging import get_logger
+from tandem_service.recurring import Recurring
 
 FOLLOW_SECONDS = 1.0  # how soon a worker sees a move made through another process
 
@@ -25,7 +24,7 @@ ON CONFLICT (only_row) DO UPDATE SET offset_seconds = excluded.offset_seconds, m
 """
 
 
-class SharedClock:
+class SharedClock(Recurring):
     """Keeps ``clock`` at the offset stored for the service, and stores the moves made here.
 
     The served process ``leads``: at start it stores its own offset (a restart goes back to
@@ -33,31 +32,24 @@ class SharedClock:
     start, then every ``every`` seconds.
     """
 
+    transient = (*Recurring.transient, ClockOffsetOutOfRange)
+
     def __init__(
         self, pool: asyncpg.Pool, clock: ServiceClock, *, leads: bool, every: float = FOLLOW_SECONDS
     ) -> None:
-        self._pool, self.clock, self._leads, self._every = pool, clock, leads, every
+        super().__init__(every, "tandem.clock")
+        self._pool, self.clock, self._leads = pool, clock, leads
         # A move and a reading are applied one at a time: a reading taken before a move must
         # not land after it and put the old offset back.
         self._turn = asyncio.Lock()
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        """Lead or catch up now, then follow in the background."""
+        """Lead or catch up now, before anything reads the clock; then follow."""
         if self._leads:
             await self.move_to(self.clock.offset)
         else:
-            await self._follow()
-        self._stop.clear()
-        self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        """Stop following."""
-        self._stop.set()
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await self.round()
+        await super().start()
 
     async def move_to(self, offset: timedelta) -> None:
         """Set the offset of this process's clock and of every other process of the service."""
@@ -73,19 +65,9 @@ class SharedClock:
             await self._pool.execute(_STORE, offset.total_seconds())
             self.clock.move_to(offset)
 
-    async def _follow(self) -> None:
+    async def round(self) -> None:
+        """Take the stored offset, if another process stored one."""
         async with self._turn:
             stored = await self._pool.fetchval("SELECT offset_seconds FROM service_clock")
             if stored is not None:
                 self.clock.move_to(timedelta(seconds=stored))
-
-    async def _run(self) -> None:
-        while not self._stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), self._every)
-                return
-            try:
-                await self._follow()
-            except (OSError, asyncpg.PostgresError, ClockOffsetOutOfRange) as exc:
-                # A database away for a moment: the clock keeps its offset until the next look.
-                get_logger("tandem.clock").warning("clock offset unread", error=repr(exc))
