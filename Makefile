@@ -47,6 +47,8 @@ demo: setup up services-up ## The main job: a whole program on the stack (DEMO_A
 # Timing-sensitive suites (kills, catch-up, whole-program runs) run one at a time after the rest:
 # beside other heavy tests on 2 cores they wait on slowed projections, not on wrong code.
 SERIAL_TESTS := tests/faults tests/e2e services/analytics/tests services/notifications/tests
+# Property tests get their full example budget here; `make unit` runs the small one (conftest.py).
+test: export HYPOTHESIS_PROFILE ?= thorough
 test: setup-test up ## The whole suite on the real servers (lint, schema checks, tests)
 	@$(MAKE) --no-print-directory lint
 	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile $(addprefix --ignore=,$(SERIAL_TESTS))

@@ -1,4 +1,10 @@
-"""Suite-wide settings: in CI, property tests replay a fixed sequence of examples."""
+"""Suite-wide settings: how many examples a property test gets, and whether they are random.
+
+The budget is a profile: `unit` (the default, what `make unit` runs in seconds) or `thorough`
+(`HYPOTHESIS_PROFILE=thorough`, what `make test` runs). Tests do not set `max_examples`
+themselves, so one switch moves every property test. In CI the examples are derandomized: a
+gate must not pass or fail by chance; development runs explore new examples each time.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,14 @@ import os
 
 from hypothesis import settings
 
-# Exploration belongs to development runs; a CI gate must not pass or fail by chance.
-settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
-settings.register_profile("dev", deadline=None)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
+BUDGETS = {"unit": 25, "thorough": 100}
+
+for name, examples in BUDGETS.items():
+    settings.register_profile(
+        name,
+        max_examples=examples,
+        deadline=None,
+        derandomize=bool(os.environ.get("CI")),
+        print_blob=True,
+    )
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "unit"))

@@ -174,7 +174,7 @@ def main() -> None:
                 "TANDEM_SMTP_PORT": str(sink.port),
                 "TANDEM_MATCHING_URL": directory_url,
                 "TANDEM_DEV_KEYS_DIR": keys,
-                "TANDEM_CLOCK_OFFSET_SECONDS": str(offset),
+                "TANDEM_CLOCK_OFFSET_DAYS": str(offset / 86_400),
                 "TANDEM_LOG_LEVEL": "WARNING",
                 # The served process plans (consumer) and relays; the workers send.
                 "TANDEM_DISPATCH_ENABLED": "false" if args.workers else "true",

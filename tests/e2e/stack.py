@@ -75,7 +75,7 @@ class Stack:
             "webhook_allow_http": True,
             "lease_seconds": 5,
             "retry_base_seconds": 1,
-            "clock_offset_seconds": self.mail_offset.total_seconds(),
+            "clock_offset_days": self.mail_offset / timedelta(days=1),
         }
 
     def _start(self, definition: ServiceDefinition, **extra: Any) -> None:

@@ -1,5 +1,5 @@
-"""Moving the services' clocks: engagement's (TANDEM_CLOCK_OFFSET_DAYS) and notifications'
-(TANDEM_CLOCK_OFFSET_SECONDS).
+"""Moving the services' clocks (the kit's TANDEM_CLOCK_OFFSET_DAYS; notifications' may be a
+few hours ahead of engagement's).
 
 The offsets are read at start-up, so moving them restarts both through
 deploy/local/services.py, which passes the environment on to the services.
@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Protocol
 
 OFFSET_VARIABLE = "TANDEM_CLOCK_OFFSET_DAYS"
-MAIL_OFFSET_VARIABLE = "TANDEM_CLOCK_OFFSET_SECONDS"
 CLOCKED_SERVICES = ("engagement", "notifications")
 KEK_VARIABLE = "TANDEM_KEY_ENCRYPTION_KEY"
 
@@ -79,8 +78,8 @@ class RestartedServices:
     def _restart(self, names: tuple[str, ...], mail_offset: timedelta) -> None:
         for name in names:
             self._stop(name)
-        os.environ[OFFSET_VARIABLE] = str(self.offset_days)
-        os.environ[MAIL_OFFSET_VARIABLE] = str(mail_offset.total_seconds())
+        # Only the services named restart, so each starts with the offset meant for it.
+        os.environ[OFFSET_VARIABLE] = str(mail_offset / timedelta(days=1))
         os.environ.setdefault(KEK_VARIABLE, development_kek(self.root / ".local" / "dev-keys"))
         self.mail_offset = mail_offset
         started = subprocess.run(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 from tandem_demo.organisation import REGIONS, organisation, profile, volunteers
-from tandem_matching.api.schemas_people import PersonIn, ProfileIn
 
 
 def test_the_same_seed_gives_the_same_people_and_another_seed_does_not() -> None:
@@ -38,6 +37,10 @@ def test_people_live_in_every_region_and_speak_several_languages() -> None:
 
 
 def test_rows_and_profiles_are_what_matching_accepts() -> None:
+    # Imported here: every xdist worker collects every unit module, and this one loads
+    # matching's whole web API; only the worker that runs the test should pay for it.
+    from tandem_matching.api.schemas_people import PersonIn, ProfileIn
+
     org = organisation(100, 3, "p")
     for person in org.people:
         PersonIn.model_validate(person.as_import())

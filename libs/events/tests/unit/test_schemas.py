@@ -10,11 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 from jsonschema import Draft202012Validator
-from typer.testing import CliRunner
 
 from tandem_events.catalog import EVENT_TYPES, TOPICS
 from tandem_events.catalog.engagement import CheckInLogged, FeedbackGivenV1
-from tandem_events.cli import app
 from tandem_events.schemas import (
     ASYNCAPI_FILE,
     check,
@@ -158,6 +156,12 @@ def test_check_against_a_git_revision_catches_a_regenerated_break(tmp_path: Path
 
 @pytest.mark.parametrize("command", [["check"], ["export", "--check"]])
 def test_cli_check_exit_codes(tmp_path: Path, command: list[str]) -> None:
+    # Imported here: every xdist worker collects every unit module, and typer and the command
+    # tree are only worth loading in the worker that runs this test.
+    from typer.testing import CliRunner
+
+    from tandem_events.cli import app
+
     runner = CliRunner()
     result = runner.invoke(app, ["schemas", "export", "--dir", str(tmp_path)])
     assert result.exit_code == 0, result.output

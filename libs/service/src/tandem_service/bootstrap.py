@@ -28,6 +28,7 @@ from tandem_service.errors import DomainError
 from tandem_service.pruning import IdempotencyPruner
 from tandem_service.runtime import Runtime
 from tandem_service.settings import ServiceSettings
+from tandem_service.shared_clock import SharedClock
 
 SERVICE_MIGRATIONS = Path(__file__).parent / "migrations"
 KIT_MIGRATIONS = [STORE_MIGRATIONS, SERVICE_MIGRATIONS]
@@ -85,6 +86,10 @@ class ServiceDefinition(Generic[S]):
             app.state.commands = CommandContext.on_postgres(
                 runtime.pool, backbone.store, self.tables, service_clock
             )
+            if own.dev_clock_enabled:
+                # Started first: the other components then run on the shared time.
+                app.state.shared_clock = SharedClock(runtime.pool, service_clock, leads=True)
+                runtime.components.insert(0, app.state.shared_clock)
             if own.idempotency_prune_seconds:
                 keep = timedelta(days=own.idempotency_keep_days)
                 pruner = IdempotencyPruner(runtime.pool, keep, own.idempotency_prune_seconds)

@@ -8,7 +8,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Self
 
-from aiokafka.helpers import create_ssl_context
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -109,6 +108,9 @@ class ServiceSettings(BaseSettings):
         """Connection options for every aiokafka client: TLS and SASL when configured."""
         options: dict[str, Any] = {"security_protocol": self.kafka_security_protocol}
         if self.kafka_security_protocol.endswith("SSL"):
+            # Loaded only here: reading the settings should not load the Kafka client.
+            from aiokafka.helpers import create_ssl_context
+
             options["ssl_context"] = create_ssl_context()
         if self.kafka_security_protocol.startswith("SASL"):
             options["sasl_mechanism"] = self.kafka_sasl_mechanism

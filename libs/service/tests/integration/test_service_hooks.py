@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
+import asyncpg
 import psycopg
 import pytest
 from fastapi import APIRouter, Depends, Request
@@ -19,6 +21,7 @@ from tandem_service.clock import ServiceClock
 from tandem_service.commands import CommandContext
 from tandem_service.runtime import Component
 from tandem_service.settings import ServiceSettings
+from tandem_service.shared_clock import SharedClock
 from tandem_testkit.databases import DatabaseFactory
 from tandem_testkit.eventually import eventually
 from tandem_testkit.service import RunningService, running_service
@@ -119,6 +122,30 @@ def test_dev_clock_moves_commands_and_components_at_once(service: RunningService
     assert (seen["commands"], seen["component"]) == (later, later)
     assert admin.post("/dev/clock", json={"offset_days": -1}).json()["offset_days"] == -1.0
     assert admin.get("/dev/clock").json()["now"].startswith("2026-03-03T10:00")
+
+
+async def test_the_services_other_processes_follow_a_move_made_through_dev_clock(
+    service: RunningService,
+) -> None:
+    """A worker (notifications' dispatcher) keeps the served process's moved time."""
+    pool = await asyncpg.create_pool(service.dsn, min_size=1, max_size=2)
+    worker = SharedClock(pool, ServiceClock(lambda: FROZEN), leads=False, every=0.05)
+    await worker.start()
+    try:
+        service.admin().post("/dev/clock", json={"advance_days": 3}).raise_for_status()
+        three_days = FROZEN + timedelta(days=3)
+        for _ in range(200):
+            if worker.clock() == three_days:
+                break
+            await asyncio.sleep(0.05)
+        assert worker.clock() == three_days
+        late = SharedClock(pool, ServiceClock(lambda: FROZEN), leads=False)
+        await late.start()  # a worker started after the move takes it at once
+        await late.stop()
+        assert late.clock() == three_days
+    finally:
+        await worker.stop()
+        await pool.close()
 
 
 def test_dev_clock_is_for_admins_only(service: RunningService) -> None:

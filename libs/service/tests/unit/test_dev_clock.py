@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from pydantic import ValidationError
 
-from tandem_service.bootstrap import ServiceDefinition
 from tandem_service.clock import ClockOffsetOutOfRange, ServiceClock
 from tandem_service.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from tandem_service.bootstrap import ServiceDefinition
 
 BASE = datetime(2026, 3, 4, 10, tzinfo=UTC)
 PRODUCTION = {
@@ -56,8 +59,16 @@ def test_production_refuses_a_moved_clock() -> None:
         ServiceSettings(**PRODUCTION, clock_offset_days=7)
 
 
+def _definition(tmp_path: Path, **declared: Any) -> ServiceDefinition[ServiceSettings]:
+    # Imported here: every xdist worker collects every unit module, and the bootstrap loads
+    # the web stack; only the worker that runs these tests should pay for it.
+    from tandem_service.bootstrap import ServiceDefinition
+
+    return ServiceDefinition("probe", ServiceSettings, "probe", migrations=tmp_path, **declared)
+
+
 def _routes(settings: ServiceSettings, tmp_path: Path) -> set[str]:
-    definition = ServiceDefinition("probe", ServiceSettings, "probe", migrations=tmp_path)
+    definition = _definition(tmp_path)
     return set(definition.build_app(settings).openapi()["paths"])
 
 
@@ -68,9 +79,7 @@ def test_only_a_service_allowed_a_movable_clock_serves_dev_clock(tmp_path: Path)
 
 
 def test_the_declared_offset_moves_the_service_clock(tmp_path: Path) -> None:
-    definition = ServiceDefinition(
-        "probe", ServiceSettings, "probe", migrations=tmp_path, clock=lambda _: lambda: BASE
-    )
+    definition = _definition(tmp_path, clock=lambda _: lambda: BASE)
     clock = definition.clock_for(ServiceSettings(clock_offset_days=3))
     assert clock() == BASE + timedelta(days=3)
     assert definition.clock_for(ServiceSettings(), lambda: BASE - timedelta(days=1))() == (

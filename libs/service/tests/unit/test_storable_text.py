@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 import pytest
-from fastapi import APIRouter
-from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 from pydantic import BaseModel
 
-from tandem_service.app import create_service_app
 from tandem_service.settings import ServiceSettings
 from tandem_service.storable_text import problems, storable
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 
 class Person(BaseModel):
@@ -23,6 +24,13 @@ class Person(BaseModel):
 
 
 def _app(service: str) -> TestClient:
+    # Imported here: every xdist worker collects every unit module, and the service app loads
+    # the web stack; only the worker that runs these tests should pay for it.
+    from fastapi import APIRouter
+    from fastapi.testclient import TestClient
+
+    from tandem_service.app import create_service_app
+
     router = APIRouter()
 
     @router.post("/people")

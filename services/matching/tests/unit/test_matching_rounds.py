@@ -25,7 +25,7 @@ policies = st.builds(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(pool=pools(), policy=policies)
 def test_every_proposed_pair_respects_the_hard_constraints(
     pool: list[Candidate], policy: ScoringPolicy
@@ -45,7 +45,6 @@ def test_every_proposed_pair_respects_the_hard_constraints(
     assert not set(seen) & set(plan.unmatched)
 
 
-@settings(max_examples=60, deadline=None)
 @given(pool=pools(max_size=8), policy=policies)
 def test_unmatched_reasons_say_whether_anyone_was_compatible(
     pool: list[Candidate], policy: ScoringPolicy
@@ -61,7 +60,6 @@ def test_unmatched_reasons_say_whether_anyone_was_compatible(
         assert reason == (ODD_ONE_OUT if compatible else NO_COMPATIBLE_PEER)
 
 
-@settings(max_examples=60, deadline=None)
 @given(pool=pools(max_size=8), policy=policies)
 def test_the_round_has_maximum_cardinality(pool: list[Candidate], policy: ScoringPolicy) -> None:
     import networkx as nx

@@ -45,7 +45,7 @@ def test_the_report_counts_pairs_mixing_scores_and_says_why_someone_stayed_out()
     assert "(4 of 4 peers)" in quality.unmatched_because["fi"]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(pool=pools())
 def test_the_lp_bound_is_never_below_what_the_pairs_score(pool: list[Candidate]) -> None:
     quality = plan_round(pool, POLICY).quality

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tandem_notifications.adapters.postgres import PostgresNotificationTables
 from tandem_notifications.api import routers
 from tandem_notifications.handlers.dispatch import DispatchLoop
-from tandem_notifications.outbound import run_worker, senders, system_clock
+from tandem_notifications.outbound import run_worker, senders
 from tandem_notifications.projections import all_projections
 from tandem_notifications.settings import NotificationsSettings
 from tandem_notifications.wiring import Wiring
@@ -37,7 +37,6 @@ SERVICE = ServiceDefinition(
     routers=routers,
     projections=all_projections(),
     tables=PostgresNotificationTables,
-    clock=lambda own: system_clock(own.clock_offset_seconds),
     background=[outbound],
 )
 build_app = SERVICE.build_app  # what deployment checks call

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import asyncpg
 import httpx
@@ -17,15 +17,12 @@ from tandem_notifications.domain.retry import RetryPolicy
 from tandem_notifications.handlers.dispatch import DispatchConfig, Dispatcher, DispatchLoop
 from tandem_notifications.handlers.horizon import timer_sweeps
 from tandem_notifications.settings import NotificationsSettings
-from tandem_notifications.wiring import Clock, Wiring
+from tandem_notifications.wiring import Wiring
 from tandem_service.auth import DevKeyPair, Role, mint_token
+from tandem_service.clock import ServiceClock
 from tandem_service.database import create_pool
-
-
-def system_clock(offset_seconds: float = 0.0) -> Clock:
-    """The wall clock, moved by ``offset_seconds`` (demos and tests)."""
-    offset = timedelta(seconds=offset_seconds)
-    return lambda: datetime.now(UTC) + offset
+from tandem_service.runtime import Component
+from tandem_service.shared_clock import SharedClock
 
 
 def matching_token(settings: NotificationsSettings) -> TokenSource:
@@ -118,17 +115,19 @@ def senders(
 async def run_worker(settings: NotificationsSettings) -> None:
     """Deliver due notifications without HTTP or consumers (a worker process), until killed."""
     pool = await create_pool(settings.database_url.get_secret_value(), settings.database_pool_max)
-    wiring = Wiring(
-        system_clock(settings.clock_offset_seconds),
-        settings.unsubscribe_secret.get_secret_value().encode(),
-    )
+    clock = ServiceClock(offset=timedelta(days=settings.clock_offset_days))
+    wiring = Wiring(clock, settings.unsubscribe_secret.get_secret_value().encode())
     closer = senders(settings, pool, EventStore(pool, f"/tandem/{settings.service_name}"), wiring)
     assert wiring.dispatcher is not None
-    loop = DispatchLoop(wiring.dispatcher, idle_seconds=0.2)
-    await loop.start()
+    # Where the served process's clock moves (/dev/clock), this process keeps to it.
+    shared = [SharedClock(pool, clock, leads=False)] if settings.dev_clock_enabled else []
+    components: list[Component] = [*shared, DispatchLoop(wiring.dispatcher, idle_seconds=0.2)]
+    for component in components:
+        await component.start()
     try:
         await asyncio.Event().wait()
     finally:
-        await loop.stop()
+        for component in reversed(components):
+            await component.stop()
         await closer.stop()
         await pool.close()

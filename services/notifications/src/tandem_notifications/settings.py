@@ -43,9 +43,6 @@ class NotificationsSettings(ServiceSettings):
     lease_seconds: float = Field(default=120, gt=0)
     retry_max_attempts: int = Field(default=8, ge=1, le=50)
     retry_base_seconds: float = Field(default=30, gt=0)
-    clock_offset_seconds: float = Field(
-        default=0, description="Moves the service's clock (demos and tests only)."
-    )
 
     @model_validator(mode="after")
     def check_unsubscribe_secret(self) -> Self:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from tandem_notifications.bootstrap import MIGRATIONS
 from tandem_notifications.smtp_sink import SmtpSink
 from tandem_testkit.databases import DatabaseFactory
+
+from .stack import Running, running_service
 
 
 @pytest.fixture(scope="module")
@@ -39,3 +42,22 @@ def smtp_sink() -> Iterator[SmtpSink]:
         yield sink
     finally:
         sink.stop()
+
+
+@pytest.fixture(scope="module")
+def service_settings() -> dict[str, Any]:
+    """Settings a test module gives its service (a module overrides this fixture)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def service(
+    kafka_bootstrap: str,
+    notifications_dsn: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    service_settings: dict[str, Any],
+) -> Iterator[Running]:
+    """The service on this module's database, with matching's directory stub and an SMTP sink."""
+    keys = tmp_path_factory.mktemp("keys")
+    with running_service(kafka_bootstrap, notifications_dsn, keys, **service_settings) as running:
+        yield running

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import orjson
-import pytest
 from aiokafka import AIOKafkaConsumer
 from icalendar import Calendar
 
@@ -22,25 +21,8 @@ from tandem_events.catalog.matching import (
     ProgramLaunched,
 )
 from tandem_notifications.domain.identity import message_id, notification_id
-from tandem_testkit.databases import DatabaseFactory
 
-from .stack import OWNER, Running, running_service, until
-
-
-@pytest.fixture(scope="module")
-def service(
-    kafka_bootstrap: str,
-    database_factory: DatabaseFactory,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Running]:
-    from tandem_notifications.bootstrap import MIGRATIONS
-
-    dsn = database_factory.create(MIGRATIONS, prefix="notifications")
-    try:
-        with running_service(kafka_bootstrap, dsn, tmp_path_factory.mktemp("keys")) as running:
-            yield running
-    finally:
-        database_factory.drop(dsn)
+from .stack import OWNER, Running, until
 
 
 def program(program_id: str, at: datetime) -> ProgramLaunched:

@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 from tandem_events.catalog.engagement import MilestoneReached, PairHealthChanged
 from tandem_events.sealing import PersonKeyring
-from tandem_notifications.bootstrap import MIGRATIONS
 from tandem_service.auth import Role
 from tandem_service.database import create_pool
-from tandem_testkit.databases import DatabaseFactory
 from tandem_testkit.uvicorn_server import serving
 
 from .receiver import Received, receiver_app
-from .stack import Running, running_service, until
+from .stack import Running, until
 from .test_delivery_flow import mid, pair, program
-
-
-@pytest.fixture(scope="module")
-def service(
-    kafka_bootstrap: str,
-    database_factory: DatabaseFactory,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Running]:
-    dsn = database_factory.create(MIGRATIONS, prefix="notifications")
-    try:
-        with running_service(kafka_bootstrap, dsn, tmp_path_factory.mktemp("keys")) as running:
-            yield running
-    finally:
-        database_factory.drop(dsn)
 
 
 async def statuses(service: Running, person: str, kind: str) -> dict[str, tuple[str, str | None]]:

@@ -4,15 +4,14 @@ due meanwhile is not kept waiting behind it (real broker, database and SMTP serv
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from tandem_events.catalog.engagement import CadenceAgreed
-from tandem_testkit.databases import DatabaseFactory
 
-from .stack import Running, running_service, until
+from .stack import Running, until
 from .test_delivery_flow import mid, pair, program
 
 RATE = 8  # emails per second, the configured pace
@@ -20,25 +19,8 @@ PAIRS = 24
 
 
 @pytest.fixture(scope="module")
-def service(
-    kafka_bootstrap: str,
-    database_factory: DatabaseFactory,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Running]:
-    from tandem_notifications.bootstrap import MIGRATIONS
-
-    dsn = database_factory.create(MIGRATIONS, prefix="notifications")
-    try:
-        with running_service(
-            kafka_bootstrap,
-            dsn,
-            tmp_path_factory.mktemp("keys"),
-            send_rate_per_second=RATE,
-            dispatch_batch=8,
-        ) as running:
-            yield running
-    finally:
-        database_factory.drop(dsn)
+def service_settings() -> dict[str, Any]:
+    return {"send_rate_per_second": RATE, "dispatch_batch": 8}
 
 
 async def test_a_flood_is_paced_and_a_reminder_due_meanwhile_goes_first(service: Running) -> None:

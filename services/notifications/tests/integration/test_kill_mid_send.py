@@ -72,6 +72,7 @@ def worker(dsn: str, sink: SmtpSink, keys: Path) -> subprocess.Popen[bytes]:
         "TANDEM_MATCHING_URL": "http://127.0.0.1:9",
         "TANDEM_DEV_KEYS_DIR": str(keys),
         "TANDEM_SMTP_CONNECTIONS": "1",
+        "TANDEM_DEV_CLOCK": "true",  # as in development: the worker follows the shared clock
     }
     return subprocess.Popen(
         [sys.executable, "-m", "tandem_notifications", "dispatch"],

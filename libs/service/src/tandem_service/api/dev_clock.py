@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from tandem_service.api.roles import Admin
 from tandem_service.clock import ClockOffsetOutOfRange, ServiceClock
 from tandem_service.errors import Invalid
+from tandem_service.shared_clock import SharedClock
 
 DAY_SECONDS = 86_400
 
@@ -38,12 +39,12 @@ class ClockReading(BaseModel):
     offset_days: float
 
 
-def _clock(request: Request) -> ServiceClock:
-    clock: ServiceClock = request.app.state.clock
-    return clock
+def _shared_clock(request: Request) -> SharedClock:
+    shared: SharedClock = request.app.state.shared_clock
+    return shared
 
 
-ServiceClockDep = Annotated[ServiceClock, Depends(_clock)]
+SharedClockDep = Annotated[SharedClock, Depends(_shared_clock)]
 router = APIRouter(prefix="/dev", tags=["development"])
 
 
@@ -52,19 +53,20 @@ def _reading(clock: ServiceClock) -> ClockReading:
 
 
 @router.get("/clock")
-async def read_clock(_: Admin, clock: ServiceClockDep) -> ClockReading:
+async def read_clock(_: Admin, shared: SharedClockDep) -> ClockReading:
     """The service's time now."""
-    return _reading(clock)
+    return _reading(shared.clock)
 
 
 @router.post("/clock")
-async def move_clock(move: MoveClock, _: Admin, clock: ServiceClockDep) -> ClockReading:
-    """Move the clock; everything that reads it (commands, sweeps, dispatch) follows at once."""
+async def move_clock(move: MoveClock, _: Admin, shared: SharedClockDep) -> ClockReading:
+    """Move the clock; everything that reads it (commands, sweeps, dispatch, the service's
+    other processes) follows."""
     try:
         if move.advance_days is not None:
-            clock.advance(timedelta(days=move.advance_days))
+            await shared.advance(timedelta(days=move.advance_days))
         elif move.offset_days is not None:
-            clock.move_to(timedelta(days=move.offset_days))
+            await shared.move_to(timedelta(days=move.offset_days))
     except ClockOffsetOutOfRange as exc:
         raise Invalid(("body", "advance_days"), str(exc)) from exc
-    return _reading(clock)
+    return _reading(shared.clock)
