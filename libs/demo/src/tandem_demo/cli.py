@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tandem_demo.client import Tandem
-from tandem_demo.clock import RestartedServices
+from tandem_demo.clock import MovedClocks, RestartedServices
 from tandem_demo.figures import analyst_enrolled, analytics_caught_up
 from tandem_demo.inboxes import Inboxes
 from tandem_demo.organisation import organisation
@@ -67,7 +67,7 @@ def demo(
 async def _run(people: int, weeks: int, seed: int, root: Path) -> None:
     urls = service_urls()
     tandem = Tandem(urls, root / ".local" / "dev-keys")
-    clock = RestartedServices(root)
+    clock = MovedClocks(root, urls, tandem.token(ADMIN, Role.PROGRAM_ADMIN))
     inboxes = Inboxes(clock.mail_now).start()
     # Read by notifications when the clock restarts it (services.py passes the environment on).
     os.environ.update(

@@ -1,8 +1,8 @@
 """Moving the services' clocks (the kit's TANDEM_CLOCK_OFFSET_DAYS; notifications' may be a
 few hours ahead of engagement's).
 
-The offsets are read at start-up, so moving them restarts both through
-deploy/local/services.py, which passes the environment on to the services.
+At start-up a service reads the offset, which deploy/local/services.py passes on
+(RestartedServices); once running, ``/dev/clock`` moves it in place (MovedClocks).
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
+
+import httpx
 
 OFFSET_VARIABLE = "TANDEM_CLOCK_OFFSET_DAYS"
 CLOCKED_SERVICES = ("engagement", "notifications")
@@ -111,3 +113,42 @@ class RestartedServices:
         else:
             os.killpg(pid, signal.SIGKILL)
         pid_file.unlink(missing_ok=True)
+
+
+class MovedClocks(RestartedServices):
+    """Moves the clocked services' clocks through their ``/dev/clock``, without a restart.
+
+    The first move still restarts them, to hand them the demo's settings (its mail sink and
+    webhook receiver); every later one is a request each, which their other processes follow
+    within a second (ADR 0025).
+    """
+
+    def __init__(self, root: Path, urls: dict[str, str], admin_token: str) -> None:
+        super().__init__(root)
+        self._urls, self._token = urls, admin_token
+        self._configured = False
+
+    def move_to(self, offset_days: int) -> None:
+        """Set the clocked services' offset from real time."""
+        if not self._configured:
+            super().move_to(offset_days)
+            self._configured = True
+            return
+        self.offset_days = offset_days
+        self._move(CLOCKED_SERVICES, timedelta(days=offset_days))
+
+    def mail_later(self, hours: int) -> None:
+        """Notifications alone ``hours`` after the story's time."""
+        self._move(("notifications",), timedelta(days=self.offset_days, hours=hours))
+
+    def _move(self, names: tuple[str, ...], offset: timedelta) -> None:
+        for name in names:
+            moved = httpx.post(
+                f"{self._urls[name]}/dev/clock",
+                json={"offset_days": offset / timedelta(days=1)},
+                headers={"Authorization": f"Bearer {self._token}"},
+                timeout=30,
+            )
+            if moved.status_code != 200:
+                raise RuntimeError(f"moving {name}'s clock: {moved.status_code} {moved.text}")
+        self.mail_offset = offset
