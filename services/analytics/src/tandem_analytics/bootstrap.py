@@ -9,6 +9,7 @@ from tandem_analytics.api import routers
 from tandem_analytics.domain.pseudonyms import Pseudonyms
 from tandem_analytics.live import LiveTiles
 from tandem_analytics.projections import projections_for
+from tandem_analytics.refresh import ViewRefresh
 from tandem_analytics.settings import AnalyticsSettings
 from tandem_events.projection import Projection
 from tandem_service.background import Started
@@ -37,13 +38,21 @@ def live_tiles(started: Started[AnalyticsSettings]) -> list[Component]:
     return [started.state.live]
 
 
+def view_refresh(started: Started[AnalyticsSettings]) -> list[Component]:
+    """The timer that recomputes the stored analyst views, where the projections run."""
+    own = started.settings
+    if not (own.consumers_enabled and own.view_refresh_seconds > 0):
+        return []
+    return [ViewRefresh(started.pool, own.view_refresh_seconds)]
+
+
 SERVICE = ServiceDefinition(
     name="analytics",
     settings=AnalyticsSettings,
     description="Engagement, retention and inclusion projections; analyst views; dashboard.",
     routers=routers,
     projections=projections,
-    background=[live_tiles],
+    background=[live_tiles, view_refresh],
 )
 build_app = SERVICE.build_app
 MIGRATIONS = SERVICE.all_migrations

@@ -20,6 +20,9 @@ class AnalyticsSettings(ServiceSettings):
     pseudonym_key: SecretStr = SecretStr(DEVELOPMENT_PSEUDONYM_KEY)
     # Live tiles (faust, approximate): check-ins this hour, active pairs, milestones today.
     live_tiles: bool = True
+    # How often the stored analyst views are recomputed when new events were projected
+    # (TANDEM_VIEW_REFRESH_SECONDS; 0 turns the timer off: `tandem-analytics refresh-views`).
+    view_refresh_seconds: float = 60.0
 
     @model_validator(mode="after")
     def check_pseudonym_key(self) -> Self:
