@@ -22,7 +22,7 @@ class AnalyticsSettings(ServiceSettings):
     live_tiles: bool = True
     # How often the stored analyst views are recomputed when new events were projected
     # (TANDEM_VIEW_REFRESH_SECONDS; 0 turns the timer off: `tandem-analytics refresh-views`).
-    view_refresh_seconds: float = 60.0
+    view_refresh_seconds: float = 300.0
 
     @model_validator(mode="after")
     def check_pseudonym_key(self) -> Self:
