@@ -37,6 +37,7 @@ import psycopg
 from psycopg import sql
 
 from tandem_analytics.bootstrap import MIGRATIONS
+from tandem_analytics.collector import tune_collector
 from tandem_analytics.domain.pseudonyms import Pseudonyms
 from tandem_analytics.history import HistoryShape, generate
 from tandem_analytics.projections import projections_for
@@ -231,6 +232,7 @@ def main() -> None:
         total = len(envelopes)
         del envelopes
         ours = projections_for(Pseudonyms(b"bench-pseudonym-key-0123456789"))
+        tune_collector()  # as the service does once started
         seconds = asyncio.run(catch_up(dsn, prefix, ends, ours))
         load = os.getloadavg()[0]
         eps = total / seconds
