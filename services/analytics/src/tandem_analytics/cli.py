@@ -1,4 +1,5 @@
-"""The ``tandem-analytics`` command: the kit's commands, ``rebuild-all`` and ``grant-analyst``."""
+"""The ``tandem-analytics`` command: the kit's commands, ``rebuild-all``, ``grant-analyst``
+and ``refresh-views``."""
 
 from __future__ import annotations
 
@@ -62,6 +63,16 @@ def grant() -> None:
 
     asyncio.run(run())
     typer.echo("tandem_analyst: access to the analytics views applied")
+
+
+@app.command("refresh-views")
+def refresh() -> None:
+    """Recompute the stored analyst views now (the service also does on its timer)."""
+    from tandem_analytics.projections.views import refresh_views_at
+    from tandem_analytics.settings import AnalyticsSettings
+
+    asyncio.run(refresh_views_at(AnalyticsSettings().database_url.get_secret_value()))
+    typer.echo("analytics views refreshed")
 
 
 if __name__ == "__main__":

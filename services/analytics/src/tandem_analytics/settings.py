@@ -20,6 +20,9 @@ class AnalyticsSettings(ServiceSettings):
     pseudonym_key: SecretStr = SecretStr(DEVELOPMENT_PSEUDONYM_KEY)
     # Live tiles (faust, approximate): check-ins this hour, active pairs, milestones today.
     live_tiles: bool = True
+    # The shortest pause between refreshes of the stored analyst views (longer after a long
+    # refresh: see refresh.py). TANDEM_VIEW_REFRESH_SECONDS=0 turns the timer off.
+    view_refresh_seconds: float = 10.0
 
     @model_validator(mode="after")
     def check_pseudonym_key(self) -> Self:

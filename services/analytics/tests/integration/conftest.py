@@ -18,7 +18,7 @@ import pytest
 
 from tandem_analytics.bootstrap import MIGRATIONS, build_app
 from tandem_analytics.history import HistoryShape, generate
-from tandem_analytics.projections.views import ACCESS_SQL
+from tandem_analytics.projections.views import ACCESS_SQL, refresh_views_at
 from tandem_analytics.settings import AnalyticsSettings
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.envelope import Envelope
@@ -136,6 +136,7 @@ def start_analytics(
         url = server.__enter__()
         stack.append((server, dsn))
         wait_caught_up(dsn, len({e.id for e in items}))
+        asyncio.run(refresh_views_at(dsn))  # what the service's timer does, now
         return Analytics(url, dsn, prefix, DevKeyPair.load_or_create(keys_dir))
 
     yield start

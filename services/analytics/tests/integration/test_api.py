@@ -75,6 +75,7 @@ def test_freshness(in_order: Analytics) -> None:
     assert set(by_name) == {"participation", "engagement"}
     assert all(p["last_changed"] is not None for p in by_name.values())
     assert all(p["lag"] == 0 for p in by_name.values())
+    assert body["views_refreshed_at"] is not None
 
 
 def test_openapi_documents_the_figures(in_order: Analytics) -> None:

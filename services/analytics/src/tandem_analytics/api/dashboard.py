@@ -56,7 +56,10 @@ async def program_page(
     )
     live = request.app.state.live
     tiles = live.tiles(program_id) if live is not None else None
-    html = pages.get_template("dashboard.html").render(d=board, health_names=HEALTHS, live=tiles)
+    refreshed = await queries.views_refreshed_at(reads)
+    html = pages.get_template("dashboard.html").render(
+        d=board, health_names=HEALTHS, live=tiles, refreshed=refreshed
+    )
     return HTMLResponse(html)
 
 

@@ -38,9 +38,11 @@ class ProjectionFreshness(BaseModel):
 
 
 class Freshness(BaseModel):
-    """The freshness of every projection the figures come from."""
+    """The freshness of every projection the figures come from, and of the figures."""
 
     projections: list[ProjectionFreshness]
+    # The figures are computed from the projections every few minutes (stored views).
+    views_refreshed_at: str | None
 
 
 @router.get("/programs")
@@ -82,8 +84,12 @@ async def live_figures(
 
 @router.get("/freshness")
 async def freshness(request: Request, reads: Reads, _: Viewer) -> Freshness:
-    """Records not yet applied per projection (when this instance runs it) and the last change."""
-    return Freshness(projections=await freshness_of(request, reads))
+    """Records not yet applied per projection (when this instance runs it), the last change,
+    and when the figures were last computed from the projections."""
+    return Freshness(
+        projections=await freshness_of(request, reads),
+        views_refreshed_at=await queries.views_refreshed_at(reads),
+    )
 
 
 async def freshness_of(request: Request, reads: asyncpg.Pool) -> list[ProjectionFreshness]:

@@ -13,11 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import asyncpg
-
-from tandem_analytics.domain.pseudonyms import Pseudonyms
-from tandem_analytics.projections.rows import Row, Rows, earliest_from, latest_by
-from tandem_analytics.projections.views import recreate_views
+from tandem_analytics.projections.rows import FactProjection, Row, Rows, earliest_from, latest_by
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.engagement import (
     CadenceAgreed,
@@ -30,7 +26,6 @@ from tandem_events.catalog.engagement import (
     PulseSubmitted,
 )
 from tandem_events.envelope import Envelope
-from tandem_events.projection import ProjectionContext
 
 # The latest agreement wins (by time, then event id); goals and milestones keep the earliest.
 LATER_AGREEMENT = latest_by(2, 3)
@@ -70,29 +65,13 @@ WRITES: dict[str, str] = {
 }
 
 
-class Engagement:
+class Engagement(FactProjection):
     """Feeds the engagement facts of every pair."""
 
     name = "engagement"
     topics: Sequence[str] = ("engagement.events",)
     tables: Sequence[str] = TABLES
-
-    def __init__(self, pseudonyms: Pseudonyms) -> None:
-        self._people = pseudonyms
-
-    async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
-        """Record the fact ``event`` states (events of no interest here are skipped)."""
-        await self.apply_batch(ctx, [(event, envelope)])
-
-    async def apply_batch(
-        self, ctx: ProjectionContext, items: Sequence[tuple[DomainEvent, Envelope]]
-    ) -> None:
-        """Record the facts of a batch: one statement per fact table that has rows."""
-        rows = self.rows(items)
-        for table, statement in WRITES.items():
-            columns = rows.columns(table)
-            if columns:
-                await ctx.conn.execute(statement.format(t=ctx.table(table)), *columns)
+    writes = WRITES
 
     def rows(self, items: Sequence[tuple[DomainEvent, Envelope]]) -> Rows:
         """The rows a batch adds, merged per key as the upserts would merge them."""
@@ -127,7 +106,3 @@ class Engagement:
                     row = (envelope.id, event.pair_id, at, event.current)
                     rows.add("health_changes", row)
         return rows
-
-    async def recreate_views(self, conn: asyncpg.Connection) -> None:
-        """After a rebuild swapped the tables in, point the analyst views at them."""
-        await recreate_views(conn)

@@ -9,12 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import asyncpg
-
 from tandem_analytics.domain.categories import location_of, unmatched_reason
-from tandem_analytics.domain.pseudonyms import Pseudonyms
-from tandem_analytics.projections.rows import Row, Rows, latest_by, least
-from tandem_analytics.projections.views import recreate_views
+from tandem_analytics.projections.rows import FactProjection, Row, Rows, latest_by, least
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.matching import (
     MatchRoundCompleted,
@@ -28,7 +24,6 @@ from tandem_events.catalog.matching import (
     ProgramLaunched,
 )
 from tandem_events.envelope import Envelope
-from tandem_events.projection import ProjectionContext
 
 TABLES = ("programs", "program_admins", "enrolments", "withdrawals", "unmatched", "pairs")
 
@@ -70,29 +65,13 @@ WRITES: dict[str, str] = {
 LATEST_CHANGE = latest_by(3, 4)
 
 
-class Participation:
+class Participation(FactProjection):
     """Feeds programs, co-admins, enrolments, withdrawals, unmatched people and pairs."""
 
     name = "participation"
     topics: Sequence[str] = ("matching.events",)
     tables: Sequence[str] = TABLES
-
-    def __init__(self, pseudonyms: Pseudonyms) -> None:
-        self._people = pseudonyms
-
-    async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
-        """Record the fact ``event`` states (events of no interest here are skipped)."""
-        await self.apply_batch(ctx, [(event, envelope)])
-
-    async def apply_batch(
-        self, ctx: ProjectionContext, items: Sequence[tuple[DomainEvent, Envelope]]
-    ) -> None:
-        """Record the facts of a batch: one statement per fact table that has rows."""
-        rows = self.rows(items)
-        for table, statement in WRITES.items():
-            columns = rows.columns(table)
-            if columns:
-                await ctx.conn.execute(statement.format(t=ctx.table(table)), *columns)
+    writes = WRITES
 
     def rows(self, items: Sequence[tuple[DomainEvent, Envelope]]) -> Rows:
         """The rows a batch adds, merged per key as the upserts would merge them."""
@@ -137,10 +116,6 @@ class Participation:
         if isinstance(event, PairEnded):
             return (event.pair_id, event.program_id, members, None, event.occurred_at, event.reason)
         return (event.pair_id, event.program_id, members, event.occurred_at, None, None)
-
-    async def recreate_views(self, conn: asyncpg.Connection) -> None:
-        """After a rebuild swapped the tables in, point the analyst views at them."""
-        await recreate_views(conn)
 
 
 def _earliest_start_and_end(old: Row, new: Row) -> Row:

@@ -103,3 +103,9 @@ async def last_changes(pool: asyncpg.Pool, names: list[str]) -> dict[str, str | 
         )
         out[name] = at.isoformat() if at is not None else None
     return out
+
+
+async def views_refreshed_at(pool: asyncpg.Pool) -> str | None:
+    """When the stored views (the figures) were last computed from the projections."""
+    at = await pool.fetchval("SELECT refreshed_at FROM view_refreshes")
+    return at.isoformat() if at is not None else None

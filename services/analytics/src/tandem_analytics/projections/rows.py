@@ -1,4 +1,4 @@
-"""The rows a batch adds to the fact tables, merged per key the way their upserts merge.
+"""The fact projections' common shape, and the rows a batch adds to their tables.
 
 One ``INSERT ... ON CONFLICT DO UPDATE`` cannot touch the same row twice, so rows that
 meet again within a batch are merged here first, by the rule the upsert itself applies.
@@ -6,11 +6,57 @@ meet again within a batch are merged here first, by the rule the upsert itself a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
+
+import asyncpg
+
+from tandem_analytics.domain.pseudonyms import Pseudonyms
+from tandem_analytics.projections.views import recreate_views
+from tandem_events.catalog.base import DomainEvent
+from tandem_events.envelope import Envelope
+from tandem_events.projection import ProjectionContext
 
 Row = tuple[Any, ...]
 Rule = Callable[[Row, Row], Row]
+
+
+class FactProjection:
+    """A projection of fact rows: a batch becomes one set-based upsert per fact table.
+
+    A subclass names its topics and tables, gives ``writes`` (table -> the upsert of its
+    unnested columns, ``{t}`` for the table's name) and turns events into ``rows``.
+    """
+
+    name: str
+    topics: Sequence[str]
+    tables: Sequence[str]
+    writes: dict[str, str]
+
+    def __init__(self, pseudonyms: Pseudonyms) -> None:
+        self._people = pseudonyms
+
+    async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
+        """Record the fact ``event`` states (events of no interest here are skipped)."""
+        await self.apply_batch(ctx, [(event, envelope)])
+
+    async def apply_batch(
+        self, ctx: ProjectionContext, items: Sequence[tuple[DomainEvent, Envelope]]
+    ) -> None:
+        """Record the facts of a batch: one statement per fact table that has rows."""
+        rows = self.rows(items)
+        for table, statement in self.writes.items():
+            columns = rows.columns(table)
+            if columns:
+                await ctx.conn.execute(statement.format(t=ctx.table(table)), *columns)
+
+    def rows(self, items: Sequence[tuple[DomainEvent, Envelope]]) -> Rows:
+        """The rows a batch adds, merged per key as the upserts would merge them."""
+        raise NotImplementedError
+
+    async def recreate_views(self, conn: asyncpg.Connection) -> None:
+        """After a rebuild swapped the tables in, point the analyst views at them."""
+        await recreate_views(conn)
 
 
 class Rows:
