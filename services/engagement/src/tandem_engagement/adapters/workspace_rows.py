@@ -2,7 +2,7 @@
 
 A snapshot is a cache, never the truth (ADR 0019): a load folds the events after it. Commands
 write one with every append; the health sweep only when the pair's snapshot has fallen
-``SWEEP_SNAPSHOT_LAG`` events behind (ADR 0024), since rewriting a hundred thousand snapshots
+``SWEEP_SNAPSHOT_LAG`` events behind (ADR 0027), since rewriting a hundred thousand snapshots
 for one event each cost more than folding that event on the next load.
 """
 
