@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncpg
 
-from tandem_engagement.adapters.postgres import keep_workspaces
+from tandem_engagement.adapters.workspace_rows import keep_workspaces
 from tandem_engagement.bootstrap import MIGRATIONS
 from tandem_engagement.domain.folding import fold_all
 from tandem_engagement.domain.health import next_review

@@ -3,7 +3,8 @@
 Seeds N workspaces (opened, cadence agreed, one check-in, health steady) straight into a
 scratch database, with the snapshot and review the service keeps beside each stream, then
 moves the clock past the reviews and times the sweeps that turn every pair ``at_risk``.
-Checks afterwards that each pair changed exactly once.
+Checks afterwards that each pair changed exactly once. ``--processes`` runs the sweepers in
+that many processes (like service instances side by side), ``--sweepers`` in each.
 Usage: ``.venv/bin/python bench/engagement/health_sweep.py``.
 """
 
@@ -11,9 +12,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
+import multiprocessing
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import asyncpg
 
@@ -87,9 +91,50 @@ async def seed(pool: asyncpg.Pool, pairs: int) -> datetime:
     return review
 
 
-async def main(pairs: int, sweepers: int, batch: int, write: bool) -> None:
+async def _sweeps(dsn: str, due: datetime, sweepers: int, batch: int, go: Any, out: Any) -> int:
+    pool = await create_pool(dsn, max_size=sweepers)
+    try:
+        reviews = HealthReviews(SOURCE)
+        out.put(0)  # ready
+        await asyncio.get_running_loop().run_in_executor(None, go.wait)
+        fired = await asyncio.gather(
+            *(reviews.sweep(pool, batch=batch).sweep(due) for _ in range(sweepers))
+        )
+        return sum(fired)
+    finally:
+        await pool.close()
+
+
+def _sweep_process(dsn: str, due: datetime, sweepers: int, batch: int, go: Any, out: Any) -> None:
+    out.put(asyncio.run(_sweeps(dsn, due, sweepers, batch, go, out)))
+
+
+def sweep_everywhere(
+    dsn: str, due: datetime, processes: int, sweepers: int, batch: int
+) -> tuple[int, float]:
+    """Start the sweeping processes and let them go at once: reviews fired, seconds taken."""
+    context = multiprocessing.get_context("spawn")
+    go, out = context.Event(), context.Queue()
+    workers = [
+        context.Process(target=_sweep_process, args=(dsn, due, sweepers, batch, go, out))
+        for _ in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    for _ in workers:  # imports done and pools open before the clock starts
+        out.get()
+    started = time.perf_counter()
+    go.set()
+    fired = sum(out.get() for _ in workers)
+    seconds = time.perf_counter() - started
+    for worker in workers:
+        worker.join()
+    return fired, seconds
+
+
+async def main(pairs: int, processes: int, sweepers: int, batch: int, write: bool) -> None:
     with scratch_database() as dsn:
-        pool = await create_pool(dsn, max_size=sweepers + 2)
+        pool = await create_pool(dsn, max_size=3)
         try:
             started = time.perf_counter()
             due = await seed(pool, pairs)
@@ -97,13 +142,9 @@ async def main(pairs: int, sweepers: int, batch: int, write: bool) -> None:
                 f"seeded {pairs:,} pairs in {time.perf_counter() - started:.1f} s", file=sys.stderr
             )
             await pool.execute("VACUUM ANALYZE")
-            reviews = HealthReviews(SOURCE)
             load = load_average()
-            started = time.perf_counter()
-            fired = await asyncio.gather(
-                *(reviews.sweep(pool, batch=batch).sweep(due) for _ in range(sweepers))
-            )
-            seconds = time.perf_counter() - started
+            fire = functools.partial(sweep_everywhere, dsn, due, processes, sweepers, batch)
+            fired, seconds = await asyncio.get_running_loop().run_in_executor(None, fire)
             changed = await pool.fetchval(
                 "SELECT count(*) FROM events WHERE event_type LIKE '%PairHealthChanged%' "
                 "AND payload->>'current' = 'at_risk'"
@@ -113,20 +154,21 @@ async def main(pairs: int, sweepers: int, batch: int, write: bool) -> None:
             )
         finally:
             await pool.close()
-    assert sum(fired) == pairs, f"fired {sum(fired)} of {pairs}"
+    assert fired == pairs, f"fired {fired} of {pairs}"
     assert changed == distinct == pairs, f"{changed} changes over {distinct} pairs"
     print(
         f"health_sweep_seconds={seconds:.2f} over {pairs:,} pairs "
-        f"({sweepers} sweepers, batch {batch}, load {load})"
+        f"({processes} x {sweepers} sweepers, batch {batch}, load {load})"
     )
     if write:
         record(
             {"health_sweep_seconds": round(seconds, 2)},
             f".venv/bin/python bench/engagement/health_sweep.py --pairs {pairs} "
-            f"--sweepers {sweepers} --batch {batch}",
+            f"--processes {processes} --sweepers {sweepers} --batch {batch}",
             {
                 "health_sweep": {
                     "pairs": pairs,
+                    "processes": processes,
                     "sweepers": sweepers,
                     "batch": batch,
                     "transitions": changed,
@@ -140,8 +182,9 @@ async def main(pairs: int, sweepers: int, batch: int, write: bool) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pairs", type=int, default=100_000)
-    parser.add_argument("--sweepers", type=int, default=2)
+    parser.add_argument("--processes", type=int, default=1, help="sweeping processes")
+    parser.add_argument("--sweepers", type=int, default=2, help="sweepers in each process")
     parser.add_argument("--batch", type=int, default=1_000)
     parser.add_argument("--no-write", action="store_true", help="do not update the results file")
     args = parser.parse_args()
-    asyncio.run(main(args.pairs, args.sweepers, args.batch, not args.no_write))
+    asyncio.run(main(args.pairs, args.processes, args.sweepers, args.batch, not args.no_write))

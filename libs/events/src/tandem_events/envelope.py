@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +20,20 @@ SPEC_VERSION = b"1.0"
 CONTENT_TYPE = b"application/json"
 REQUIRED_HEADERS = ("ce_specversion", "ce_id", "ce_type", "ce_source", "ce_time")
 _REQUIRED = frozenset(REQUIRED_HEADERS)
+# UUID version 7 (RFC 9562): the version nibble and the variant bits, and where they go.
+_V7_CLEAR = ~((0xF << 76) | (0x3 << 62))
+_V7_SET = (0x7 << 76) | (0x2 << 62)
+
+
+def time_ordered_id() -> str:
+    """A new event id: a UUID version 7, milliseconds since the epoch first, then random bits.
+
+    Ids that grow with time land on the last page of the store's ``event_id`` index; random
+    (version 4) ids dirtied a page of it per event, and after each checkpoint every such page
+    went whole into the WAL: 3 to 6 MB of WAL per thousand events appended by a sweep.
+    """
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
+    return str(uuid.UUID(int=value & _V7_CLEAR | _V7_SET))
 
 
 def record_headers(
@@ -67,7 +83,7 @@ class Envelope:
     def wrap(cls, event: DomainEvent, source: str, trace: dict[str, str] | None = None) -> Envelope:
         """Envelope a new event from ``source`` (e.g. ``/tandem/engagement``)."""
         return cls(
-            id=str(uuid.uuid4()),
+            id=time_ordered_id(),
             type=event.type_name(),
             source=source,
             subject=event.key,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+import uuid
 from datetime import UTC, date, datetime
 
 import orjson
@@ -9,7 +11,7 @@ import pytest
 
 from tandem_events.catalog import EVENT_TYPES, TOPICS
 from tandem_events.catalog.engagement import CheckInLogged, FeedbackGiven
-from tandem_events.envelope import Envelope
+from tandem_events.envelope import Envelope, time_ordered_id
 from tandem_events.errors import InvalidEnvelope, InvalidEventPayload, UnknownEventType
 from tandem_events.upcasting import read_event
 
@@ -120,6 +122,18 @@ def test_envelope_round_trips_through_kafka_headers() -> None:
     read = Envelope.from_record("engagement.events", b"p1", envelope.value(), headers)
     assert read == envelope
     assert read.event() == event
+
+
+def test_event_ids_are_uuid7_growing_with_time_and_never_repeated() -> None:
+    first = [time_ordered_id() for _ in range(1000)]
+    time.sleep(0.002)
+    later = time_ordered_id()
+    parsed = [uuid.UUID(i) for i in first]
+    assert {(u.version, u.variant) for u in parsed} == {(7, uuid.RFC_4122)}
+    assert len(set(first)) == len(first)
+    assert max(first) < later  # text order is time order across milliseconds
+    now_ms = time.time_ns() // 1_000_000
+    assert 0 <= now_ms - (uuid.UUID(later).int >> 80) < 1000
 
 
 def test_an_old_version_on_kafka_reads_as_the_current_model() -> None:

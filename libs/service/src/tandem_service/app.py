@@ -17,7 +17,7 @@ from tandem_service.database import check_database, create_pool
 from tandem_service.health_routes import health_router
 from tandem_service.kafka import KafkaProbe
 from tandem_service.logging import configure_logging, get_logger
-from tandem_service.metrics import http_metrics_middleware, metrics_router
+from tandem_service.metrics import HttpMetrics, metrics_router
 from tandem_service.runtime import Runtime
 from tandem_service.settings import ServiceSettings
 from tandem_service.storable_text import StorableTextOnly
@@ -109,7 +109,7 @@ def create_service_app(
     app.state.token_verifier = token_verifier_for(settings)
     app.add_middleware(StorableTextOnly)
     # Added last, so outermost: it also counts the 422s above and the 500s of unhandled errors.
-    app.middleware("http")(http_metrics_middleware(settings.service_name))
+    app.add_middleware(HttpMetrics, service=settings.service_name)
     app.include_router(health_router(runtime.checks))
     app.include_router(metrics_router)
     for router in routers:

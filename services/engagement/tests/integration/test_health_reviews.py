@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import asyncpg
 
-from tandem_engagement.adapters.postgres import HEALTH_REVIEW, load_workspaces
+from tandem_engagement.adapters.workspace_rows import HEALTH_REVIEW, load_workspaces
 from tandem_engagement.handlers.health_sweep import HealthReviews
 from tandem_engagement.handlers.matching_feed import MatchingFeed
 from tandem_events import timers

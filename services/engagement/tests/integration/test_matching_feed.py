@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import asyncpg
 import pytest
 
-from tandem_engagement.adapters.postgres import HEALTH_REVIEW, load_workspaces
+from tandem_engagement.adapters.workspace_rows import HEALTH_REVIEW, load_workspaces
 from tandem_engagement.handlers.matching_feed import MatchingFeed
 from tandem_events import timers
 from tandem_events.catalog.base import DomainEvent

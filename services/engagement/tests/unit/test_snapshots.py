@@ -7,6 +7,8 @@ from dataclasses import fields
 from datetime import UTC, date, datetime
 from types import MappingProxyType
 
+import pytest
+
 from tandem_engagement.adapters.snapshots import decode, encode
 from tandem_engagement.domain.workspace import CadenceTerms, CheckIn, Goal, Proposal, Workspace
 
@@ -52,3 +54,11 @@ def test_a_workspace_survives_a_json_round_trip() -> None:
 
 def test_the_document_names_every_field() -> None:
     assert set(encode(FULL)) == {f.name for f in fields(Workspace)}
+
+
+def test_a_workspace_is_built_from_every_field_or_not_at_all() -> None:
+    values = dict(vars(FULL))
+    assert Workspace.of(values) == FULL
+    del values["health"]
+    with pytest.raises(TypeError, match="exactly these fields"):
+        Workspace.of(values)

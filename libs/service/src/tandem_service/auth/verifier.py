@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import jwt
@@ -17,6 +18,14 @@ class AuthError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+# A verified token is trusted again without its signature check for at most this long (and
+# never past its expiry): clients send the same token with every request, and PyJWT's checks
+# cost a share of every request's CPU. Short, so a key withdrawn from the JWKS stops working
+# within a minute.
+VERIFIED_FOR_SECONDS = 60.0
+VERIFIED_KEPT = 10_000
 
 
 class TokenVerifier:
@@ -39,9 +48,22 @@ class TokenVerifier:
         self._leeway = leeway_seconds
         # PyJWKClient caches the key set and refetches on an unknown kid (key rotation).
         self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300) if jwks_url else None
+        # token -> (caller, trusted until): the whole token is the key, signature included.
+        self._verified: dict[str, tuple[Caller, float]] = {}
 
     async def verify(self, token: str) -> Caller:
         """Verify ``token`` (signature, expiry, issuer, audience) or raise a 401 AuthError."""
+        now = time.time()
+        known = self._verified.get(token)
+        if known is not None and now < known[1]:
+            return known[0]
+        caller, expires = await self._check(token)
+        if len(self._verified) >= VERIFIED_KEPT:
+            self._verified.clear()
+        self._verified[token] = (caller, min(expires, now + VERIFIED_FOR_SECONDS))
+        return caller
+
+    async def _check(self, token: str) -> tuple[Caller, float]:
         key: Any = self._public_pem
         if self._jwks is not None:
             try:
@@ -68,11 +90,12 @@ class TokenVerifier:
             raise AuthError(401, "the bearer token's signature is not valid") from exc
         except jwt.InvalidTokenError as exc:
             raise AuthError(401, f"the bearer token is not valid: {exc}") from exc
-        return Caller(
+        caller = Caller(
             subject=str(claims["sub"]),
             roles=_roles_of(claims.get("roles", [])),
             token_id=claims.get("jti"),
         )
+        return caller, float(claims["exp"])
 
 
 def _roles_of(raw: object) -> frozenset[Role]:

@@ -10,8 +10,7 @@ from datetime import datetime
 
 import asyncpg
 
-from tandem_engagement.adapters import snapshots
-from tandem_engagement.domain.folding import fold_all
+from tandem_engagement.adapters.workspace_rows import keep_workspaces, load_workspaces
 from tandem_engagement.domain.workspace import Workspace, workspace_stream
 from tandem_engagement.handlers.tables import Missing, OpeningFacts
 from tandem_events.backbone_settings import BackboneSettings
@@ -20,54 +19,12 @@ from tandem_events.envelope import Envelope
 from tandem_events.errors import ConcurrencyError
 from tandem_events.key_wrapping import KeyWrapper, wrapper_from
 from tandem_events.sealing import PersonKeyring
-from tandem_events.store import AppendResult, recorded
+from tandem_events.store import AppendResult
 from tandem_events.store_writes import Pending, append_statement
 from tandem_events.tracing import current_trace_headers
 
-# The timer kind that re-assesses a pair's health (and days-together milestones).
-HEALTH_REVIEW = "pair-health"
 # What engagement's events name as their source.
 SOURCE = "/tandem/engagement"
-
-# Each pair's snapshot (of this format) and the events after it, in one read. LATERAL keeps
-# the events side an index lookup per pair whatever the planner guesses for the array.
-_LOAD_MANY = """
-SELECT p.pair_id, s.version AS snapshot_version, s.state, e.*
-FROM unnest($1::text[], $2::text[]) AS p(pair_id, stream_id)
-LEFT JOIN workspace_snapshots s ON s.pair_id = p.pair_id AND s.format = $3
-LEFT JOIN LATERAL (
-    SELECT position, stream_id, version, event_id, event_type, source, record_key,
-           occurred_at, topic, payload, trace
-    FROM events
-    WHERE events.stream_id = p.stream_id AND events.version > coalesce(s.version, 0)
-) e ON true
-ORDER BY p.pair_id, e.version
-"""
-
-# Snapshots (never moved back to an older version) and next reviews, in one statement. The
-# timer rows follow tandem_events.timers (same upsert): one round trip on every command.
-_KEEP_MANY = """
-WITH kept AS (
-    INSERT INTO workspace_snapshots (pair_id, version, format, state)
-    SELECT k.pair_id, k.version, $3, k.state
-    FROM unnest($1::text[], $2::integer[], $4::jsonb[]) AS k(pair_id, version, state)
-    ON CONFLICT (pair_id) DO UPDATE
-    SET version = excluded.version, format = excluded.format, state = excluded.state
-    WHERE workspace_snapshots.version <= excluded.version
-), reviews AS (
-    SELECT * FROM unnest($1::text[], $5::timestamptz[]) AS r(key, due_at)
-), scheduled AS (
-    INSERT INTO timers (kind, key, due_at, payload)
-    SELECT $6, key, due_at, '{}'::jsonb FROM reviews WHERE due_at IS NOT NULL
-    ON CONFLICT (kind, key) DO UPDATE
-    SET due_at = excluded.due_at, payload = excluded.payload, attempts = 0, last_error = NULL
-)
-DELETE FROM timers t USING reviews r
-WHERE r.due_at IS NULL AND t.kind = $6 AND t.key = r.key
-"""
-
-# (workspace, its stream version, when it is next reviewed or None).
-KeptWorkspace = tuple[Workspace, int, datetime | None]
 
 
 # The environment the key-encryption key comes from. Reading the settings for every command
@@ -255,41 +212,3 @@ class PostgresEngagementTables:
             owner_id,
         )
         return [row["program_id"] for row in rows]
-
-
-async def load_workspaces(
-    conn: asyncpg.Connection, pair_ids: Sequence[str]
-) -> dict[str, tuple[Workspace, int]]:
-    """Many workspaces and their stream versions in one read (snapshot plus later events)."""
-    streams = [workspace_stream(p) for p in pair_ids]
-    starts: dict[str, tuple[Workspace, int]] = {}
-    events: dict[str, list[DomainEvent]] = {p: [] for p in pair_ids}
-    versions = dict.fromkeys(pair_ids, 0)
-    for row in await conn.fetch(_LOAD_MANY, list(pair_ids), streams, snapshots.FORMAT):
-        pair_id = row["pair_id"]
-        if pair_id not in starts:
-            at = row["snapshot_version"]
-            start = snapshots.decode(row["state"]) if at is not None else Workspace()
-            starts[pair_id] = (start, at or 0)
-            versions[pair_id] = at or 0
-        if row["position"] is not None:
-            events[pair_id].append(recorded(row).event())
-            versions[pair_id] = row["version"]
-    return {
-        p: (fold_all(starts.get(p, (Workspace(), 0))[0], events[p]), versions[p]) for p in pair_ids
-    }
-
-
-async def keep_workspaces(conn: asyncpg.Connection, kept: Sequence[KeptWorkspace]) -> None:
-    """Snapshot many workspaces and set their next reviews in one statement."""
-    if not kept:
-        return
-    await conn.execute(
-        _KEEP_MANY,
-        [state.pair_id for state, _, _ in kept],
-        [version for _, version, _ in kept],
-        snapshots.FORMAT,
-        [snapshots.encode(state) for state, _, _ in kept],
-        [review for _, _, review in kept],
-        HEALTH_REVIEW,
-    )

@@ -74,27 +74,29 @@ def decode(doc: dict[str, Any]) -> Workspace:
     """The workspace ``encode`` was given."""
     proposal = doc["proposal"]
     terms = _parse_terms(proposal[2]) if proposal else None
-    return Workspace(
-        pair_id=doc["pair_id"],
-        program_id=doc["program_id"],
-        member_ids=tuple(doc["member_ids"]),
-        purpose=doc["purpose"],
-        timezones=MappingProxyType(doc["timezones"]),
-        opened_on=_parse_day(doc["opened_on"]),
-        opened_at=datetime.fromisoformat(doc["opened_at"]) if doc["opened_at"] else None,
-        closed=doc["closed"],
-        proposal=Proposal(proposal[0], proposal[1], terms) if proposal and terms else None,
-        cadence=_parse_terms(doc["cadence"]),
-        cadence_agreed_on=_parse_day(doc["cadence_agreed_on"]),
-        goals={g[0]: Goal(*g) for g in doc["goals"]},
-        check_ins={
-            c[0]: CheckIn(c[0], c[1], date.fromisoformat(c[2]), c[3], c[4])
-            for c in doc["check_ins"]
-        },
-        feedback_given=frozenset((p[0], p[1]) for p in doc["feedback_given"]),
-        usefulness=tuple(doc["usefulness"]),
-        stress=doc["stress"],
-        milestones=frozenset(doc["milestones"]),
-        health=doc["health"],
-        pulse_invitations=doc["pulse_invitations"],
+    return Workspace.of(
+        {
+            "pair_id": doc["pair_id"],
+            "program_id": doc["program_id"],
+            "member_ids": tuple(doc["member_ids"]),
+            "purpose": doc["purpose"],
+            "timezones": MappingProxyType(doc["timezones"]),
+            "opened_on": _parse_day(doc["opened_on"]),
+            "opened_at": datetime.fromisoformat(doc["opened_at"]) if doc["opened_at"] else None,
+            "closed": doc["closed"],
+            "proposal": Proposal(proposal[0], proposal[1], terms) if proposal and terms else None,
+            "cadence": _parse_terms(doc["cadence"]),
+            "cadence_agreed_on": _parse_day(doc["cadence_agreed_on"]),
+            "goals": {g[0]: Goal(*g) for g in doc["goals"]},
+            "check_ins": {
+                c[0]: CheckIn(c[0], c[1], date.fromisoformat(c[2]), c[3], c[4])
+                for c in doc["check_ins"]
+            },
+            "feedback_given": frozenset((p[0], p[1]) for p in doc["feedback_given"]),
+            "usefulness": tuple(doc["usefulness"]),
+            "stress": doc["stress"],
+            "milestones": frozenset(doc["milestones"]),
+            "health": doc["health"],
+            "pulse_invitations": doc["pulse_invitations"],
+        }
     )

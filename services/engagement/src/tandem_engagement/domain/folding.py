@@ -7,7 +7,6 @@ fold many thousand streams, and building a frozen dataclass per event dominated 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import fields as dataclass_fields
 from types import MappingProxyType
 from typing import Any
 
@@ -32,9 +31,8 @@ from tandem_events.catalog.engagement import (
 
 # Health looks at the latest few usefulness ratings only.
 RATINGS_KEPT = 3
-_NAMES = tuple(f.name for f in dataclass_fields(Workspace))
 # A new workspace's fields (every default is immutable or replaced, never changed in place).
-_BLANK = {name: getattr(Workspace(), name) for name in _NAMES}
+_BLANK = dict(vars(Workspace()))
 
 
 def milestone_key(kind: str, count: int | None) -> str:
@@ -49,11 +47,11 @@ def fold(state: Workspace, event: DomainEvent) -> Workspace:
 
 def fold_all(state: Workspace, events: Iterable[DomainEvent]) -> Workspace:
     """Fold a run of events into the workspace."""
-    values = {name: getattr(state, name) for name in _NAMES}
+    values = dict(vars(state))
     changed = False
     for event in events:
         changed = _change(values, event) or changed
-    return Workspace(**values) if changed else state
+    return Workspace.of(values) if changed else state
 
 
 def _goal(values: dict[str, Any], goal_id: str, **changes: Any) -> bool:

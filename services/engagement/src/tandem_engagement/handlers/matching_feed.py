@@ -14,7 +14,8 @@ from typing import Literal
 
 import asyncpg
 
-from tandem_engagement.adapters.postgres import PostgresEngagementTables, load_workspaces
+from tandem_engagement.adapters.postgres import PostgresEngagementTables
+from tandem_engagement.adapters.workspace_rows import load_workspaces
 from tandem_engagement.domain.health import next_review
 from tandem_engagement.domain.lifecycle import close_workspace, open_workspace
 from tandem_engagement.domain.workspace import Workspace, workspace_stream
