@@ -54,6 +54,9 @@ test: setup-test up ## The whole suite on the real servers (lint, schema checks,
 	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile $(addprefix --ignore=,$(SERIAL_TESTS))
 	$(RUN) pytest -n 0 $(SERIAL_TESTS)
 
+# Compiled bytecode is kept even where the environment turns it off (this sandbox does): each
+# xdist worker imports every module, and recompiling them all costs more than the tests.
+unit: export PYTHONDONTWRITEBYTECODE :=
 unit: ## Every unit test (domain, handlers on fakes): no server needed
 	$(RUN) pytest -q -n $(PYTEST_WORKERS) --dist loadfile libs/*/tests/unit services/*/tests/unit tests/unit
 
