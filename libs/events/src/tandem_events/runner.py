@@ -3,7 +3,9 @@
 Each batch of records is applied and its per-partition offsets recorded in one transaction;
 the database, not Kafka's committed offsets, says where to resume. Saving offsets is a
 compare-and-set, so a runner whose view is stale (after a rebalance or a rebuild swapped
-the tables) rolls back and re-seeks instead of applying twice.
+the tables) rolls back and re-seeks instead of applying twice. Fetching and applying a batch
+and positioning the consumer take turns (``_turn``): read while a batch was in flight, the
+stored offsets were the batch's start, and the runner fetched and decoded it again.
 """
 
 from __future__ import annotations
@@ -89,6 +91,8 @@ class ProjectionRunner:
         self._producer: AIOKafkaProducer | None = None
         self._task: asyncio.Task[None] | None = None
         self._lag: dict[TopicPartition, int] = {}
+        # Held while a batch is fetched and applied, and while the consumer is positioned.
+        self._turn = asyncio.Lock()
         self.parking = ParkingLot(
             projection, horizon=park_horizon, recheck=park_recheck, per_loop=retries_per_loop
         )
@@ -197,11 +201,12 @@ class ProjectionRunner:
                 self.projection.name,
             )
         stored = {TopicPartition(r["topic"], r["partition"]): r["next_offset"] for r in rows}
-        known = [tp for tp in partitions if tp in stored]
-        first = await self._consumer.beginning_offsets(known) if known else {}
+        first = await self._consumer.beginning_offsets(list(partitions)) if partitions else {}
         for tp in partitions:
             if tp not in stored:
-                await self._consumer.seek_to_beginning(tp)
+                # An explicit offset, not seek_to_beginning: its reset completes in the
+                # background, after records of the partition may already have been handed out.
+                self._consumer.seek(tp, first[tp])
                 continue
             if stored[tp] < first[tp]:
                 # Retention removed records this projection never saw: say so, and move the
@@ -224,6 +229,11 @@ class ProjectionRunner:
                 stored[tp] = first[tp]
             self._consumer.seek(tp, stored[tp])
 
+    async def _reposition(self, partitions: set[TopicPartition]) -> None:
+        """Seek to the stored offsets once the batch in flight, if any, has committed."""
+        async with self._turn:
+            await self.seek_to_stored(partitions)
+
     async def _run(self) -> None:
         while self._consumer is None:
             try:
@@ -239,9 +249,12 @@ class ProjectionRunner:
         while True:
             try:
                 await self._watch_inputs()
-                batches = await self._gather()
+                async with self._turn:
+                    batches = await self._gather()
+                    if batches:
+                        await self.process(batches)
                 if batches:
-                    await self.process(batches)
+                    await self._tell_kafka(batches)
                 await self.parking.retry(self._pool, self._dead)
                 self._measure_lag()
                 if time.monotonic() - pruned_at > PRUNE_EVERY_SECONDS:
@@ -250,14 +263,14 @@ class ProjectionRunner:
             except asyncio.CancelledError:
                 raise
             except OffsetsMoved:
-                await self.seek_to_stored(self._consumer.assignment())
+                await self._reposition(self._consumer.assignment())
             except Exception as exc:  # database away: wait, re-seek, go on
                 log.warning(
                     "projection batch failed", projection=self.projection.name, error=str(exc)
                 )
                 await asyncio.sleep(1.0)
                 with contextlib.suppress(Exception):
-                    await self.seek_to_stored(self._consumer.assignment())
+                    await self._reposition(self._consumer.assignment())
 
     async def _gather(self) -> dict[TopicPartition, list[Record]]:
         """One fetch, topped up with what is already fetched, up to ``BATCH_TARGET`` records.
@@ -320,14 +333,20 @@ class ProjectionRunner:
         parked, self.parking.parked_now = self.parking.parked_now, set()
         self.parking.applied(i.envelope.key for i in good if i.envelope.id not in parked)
         APPLIED.labels(self.projection.name).inc(len(good))
-        if self._consumer is not None:
-            with contextlib.suppress(Exception):  # informational only; the database is the truth
-                await self._consumer.commit(
-                    {tp: records[-1].offset + 1 for tp, records in batches.items()}
-                )
         for tp, records in batches.items():
             applied_to = records[-1].offset + 1
             self._lag[tp] = max(0, self._highwater(tp, applied_to) - applied_to)
+
+    async def _tell_kafka(self, batches: dict[TopicPartition, list[Record]]) -> None:
+        """Commit the applied offsets to the group too: informational (lag tools read them).
+
+        Outside the turn: a commit during a rebalance must not wait on the listener.
+        """
+        assert self._consumer is not None
+        with contextlib.suppress(Exception):  # the database is the truth
+            await self._consumer.commit(
+                {tp: records[-1].offset + 1 for tp, records in batches.items()}
+            )
 
     async def _first_copies(self, conn: asyncpg.Connection, items: list[Decoded]) -> list[Decoded]:
         """Drop events this projection applied before (republished after a relay crash)."""
@@ -417,4 +436,4 @@ class _Reseek(ConsumerRebalanceListener):  # type: ignore[misc]
             self._runner._lag.pop(tp, None)
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
-        await self._runner.seek_to_stored(assigned)
+        await self._runner._reposition(assigned)
