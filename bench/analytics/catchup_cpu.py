@@ -1,13 +1,11 @@
 """Analytics catch-up, CPU per event: the runner's process and PostgreSQL's, and decodes.
 
-Wall time on a shared machine follows the load; CPU per event, and whether each record was
-decoded once, do not as much. ``publish`` writes a generated history to fresh topics once
-(their prefix kept in STATE); ``measure`` catches both projections up on a fresh database
-with the catch-up of run.py and prints events/s, the load, the CPU of this process and of
-the database's backends per event, and the decodes per topic. To compare two versions of the
-code, run ``measure`` with ``PYTHONPATH`` pointing at the other tree's ``src`` directories
-(before ADR 0030 the collector tuning was ``tandem_analytics.collector``: copy it to
-``tandem_events/collector.py`` there).
+Wall time on a shared machine follows the load; CPU per event and decodes much less.
+``publish`` writes a generated history to fresh topics once (prefix kept in STATE);
+``measure`` catches both projections up on a fresh database (run.py's catch-up) and prints
+events/s, the load, this process's and the database backends' CPU per event, and decodes
+per topic. To compare versions, run ``measure`` with ``PYTHONPATH`` at the other tree's
+``src`` directories (before ADR 0030: copy tandem_analytics/collector.py to tandem_events/).
 
     .venv/bin/python bench/analytics/catchup_cpu.py publish --people 10000
     .venv/bin/python bench/analytics/catchup_cpu.py measure
@@ -66,10 +64,8 @@ def count_decodes(decodes: Counter[str]) -> None:
 
     async def stopping(runner: ProjectionRunner) -> None:
         if not server_seconds:  # the first runner to stop: all backends are still there
-            pool = runner._pool
-            rows = await pool.fetch(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-            )
+            query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            rows = await runner._pool.fetch(query)
             server_seconds.append(backend_seconds([r["pid"] for r in rows]))
         await stop(runner)
 
@@ -96,8 +92,7 @@ def measure() -> None:
         after = resource.getrusage(resource.RUSAGE_SELF)
     finally:
         bench.drop(name)
-    total = state["total"]
-    client = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    total, client = state["total"], sum(after[:2]) - sum(before[:2])  # user + system
     print(
         f"{total:,} events in {seconds:.1f} s = {total / seconds:,.0f} ev/s, load "
         f"{os.getloadavg()[0]:.2f}; CPU per event: runner {client / total * 1e6:.1f} us, "
