@@ -37,12 +37,12 @@ import psycopg
 from psycopg import sql
 
 from tandem_analytics.bootstrap import MIGRATIONS
-from tandem_analytics.collector import tune_collector
 from tandem_analytics.domain.pseudonyms import Pseudonyms
 from tandem_analytics.history import HistoryShape, generate
 from tandem_analytics.projections import projections_for
 from tandem_analytics.projections.views import ACCESS_SQL, refresh_views_at
 from tandem_events.catalog.base import DomainEvent
+from tandem_events.collector import tune_collector
 from tandem_events.envelope import Envelope
 from tandem_events.kafka_producer import EventPublisher, ensure_topics
 from tandem_events.projection import Projection, ProjectionContext

@@ -3,7 +3,9 @@
 Each batch of records is applied and its per-partition offsets recorded in one transaction;
 the database, not Kafka's committed offsets, says where to resume. Saving offsets is a
 compare-and-set, so a runner whose view is stale (after a rebalance or a rebuild swapped
-the tables) rolls back and re-seeks instead of applying twice.
+the tables) rolls back and re-seeks instead of applying twice. Fetching and applying a batch
+and positioning the consumer take turns (``_turn``): read while a batch was in flight, the
+stored offsets were the batch's start, and the runner fetched and decoded it again.
 """
 
 from __future__ import annotations
@@ -11,34 +13,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeAlias
+from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.structs import ConsumerRecord
 from opentelemetry import trace
 from prometheus_client import Counter, Gauge
 
 from tandem_events.dead_letters import DeadLetters
 from tandem_events.dedup import claim, forget_old
-from tandem_events.envelope import Envelope
-from tandem_events.errors import EventError
 from tandem_events.parking import (
     DEFAULT_HORIZON,
     DEFAULT_RECHECK,
     TRANSIENT,
     ParkingLot,
-    newer_than_known,
 )
 from tandem_events.projection import BatchProjection, Projection, ProjectionContext, WaitFor
+from tandem_events.reading import Batch, Decoded, Record, read
 from tandem_events.tracing import context_from_headers, tracer
 from tandem_events.write_behind import WriteBehind
 from tandem_service.health import CheckResult
 from tandem_service.logging import get_logger
 
-Record: TypeAlias = ConsumerRecord[bytes, bytes]
 LAG = Gauge("tandem_consumer_lag", "Records not yet applied", ["consumer", "topic", "partition"])
 APPLIED = Counter("tandem_projection_applied_total", "Events applied", ["projection"])
 log = get_logger("tandem.projection")
@@ -49,14 +46,6 @@ BATCH_TARGET = 10_000
 
 class OffsetsMoved(Exception):
     """The stored offsets are not where this runner thought: re-seek from the database."""
-
-
-@dataclass
-class Decoded:
-    """A record that decoded into a typed event."""
-
-    record: Record
-    envelope: Envelope
 
 
 class ProjectionRunner:
@@ -89,6 +78,10 @@ class ProjectionRunner:
         self._producer: AIOKafkaProducer | None = None
         self._task: asyncio.Task[None] | None = None
         self._lag: dict[TopicPartition, int] = {}
+        # Held while a batch is fetched and applied, and while the consumer is positioned.
+        self._turn = asyncio.Lock()
+        self._positioning = 0  # counts seeks: a batch read ahead before one is stale
+        self._ahead: Batch | None = None
         self.parking = ParkingLot(
             projection, horizon=park_horizon, recheck=park_recheck, per_loop=retries_per_loop
         )
@@ -197,11 +190,13 @@ class ProjectionRunner:
                 self.projection.name,
             )
         stored = {TopicPartition(r["topic"], r["partition"]): r["next_offset"] for r in rows}
-        known = [tp for tp in partitions if tp in stored]
-        first = await self._consumer.beginning_offsets(known) if known else {}
+        self._positioning += 1
+        first = await self._consumer.beginning_offsets(list(partitions)) if partitions else {}
         for tp in partitions:
             if tp not in stored:
-                await self._consumer.seek_to_beginning(tp)
+                # An explicit offset, not seek_to_beginning: its reset completes in the
+                # background, after records of the partition may already have been handed out.
+                self._consumer.seek(tp, first[tp])
                 continue
             if stored[tp] < first[tp]:
                 # Retention removed records this projection never saw: say so, and move the
@@ -224,6 +219,11 @@ class ProjectionRunner:
                 stored[tp] = first[tp]
             self._consumer.seek(tp, stored[tp])
 
+    async def _reposition(self, partitions: set[TopicPartition]) -> None:
+        """Seek to the stored offsets once the batch in flight, if any, has committed."""
+        async with self._turn:
+            await self.seek_to_stored(partitions)
+
     async def _run(self) -> None:
         while self._consumer is None:
             try:
@@ -239,9 +239,12 @@ class ProjectionRunner:
         while True:
             try:
                 await self._watch_inputs()
-                batches = await self._gather()
-                if batches:
-                    await self.process(batches)
+                async with self._turn:
+                    batch = await self._next_batch()
+                    if batch.records:
+                        await self._apply_reading_ahead(batch)
+                if batch.records:
+                    await self._tell_kafka(batch.records)
                 await self.parking.retry(self._pool, self._dead)
                 self._measure_lag()
                 if time.monotonic() - pruned_at > PRUNE_EVERY_SECONDS:
@@ -250,23 +253,41 @@ class ProjectionRunner:
             except asyncio.CancelledError:
                 raise
             except OffsetsMoved:
-                await self.seek_to_stored(self._consumer.assignment())
+                await self._reposition(self._consumer.assignment())
             except Exception as exc:  # database away: wait, re-seek, go on
                 log.warning(
                     "projection batch failed", projection=self.projection.name, error=str(exc)
                 )
                 await asyncio.sleep(1.0)
                 with contextlib.suppress(Exception):
-                    await self.seek_to_stored(self._consumer.assignment())
+                    await self._reposition(self._consumer.assignment())
 
-    async def _gather(self) -> dict[TopicPartition, list[Record]]:
+    async def _next_batch(self) -> Batch:
+        """The batch read ahead, unless the consumer was positioned since; else a new one."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead.positioning == self._positioning:
+            return ahead
+        return await read(await self._gather(wait_ms=500), self._positioning)
+
+    async def _apply_reading_ahead(self, batch: Batch) -> None:
+        """Apply ``batch`` while the next one is fetched and decoded from what has arrived."""
+        applying = asyncio.create_task(self.process(batch))
+        try:
+            ahead = await read(await self._gather(wait_ms=0), self._positioning)
+        finally:
+            await applying  # its failure wins: the batch read ahead is then dropped
+        self._ahead = ahead if ahead.records else None
+
+    async def _gather(self, wait_ms: int) -> dict[TopicPartition, list[Record]]:
         """One fetch, topped up with what is already fetched, up to ``BATCH_TARGET`` records.
 
         Per-transaction costs (the commit's WAL flush, the offsets, the id claims) are then
         shared by thousands of events instead of one fetch's few hundred.
         """
         assert self._consumer is not None
-        batches: dict[TopicPartition, list[Record]] = await self._consumer.getmany(timeout_ms=500)
+        batches: dict[TopicPartition, list[Record]] = await self._consumer.getmany(
+            timeout_ms=wait_ms
+        )
         total = sum(len(r) for r in batches.values())
         while batches and total < BATCH_TARGET:
             more = await self._consumer.getmany(timeout_ms=0)
@@ -277,25 +298,9 @@ class ProjectionRunner:
                 total += len(records)
         return batches
 
-    async def process(self, batches: dict[TopicPartition, list[Record]]) -> None:
-        """Apply a fetched batch and record its offsets, all in one transaction."""
-        good: list[Decoded] = []
-        dead: list[tuple[Record, str]] = []
-        newer: list[Decoded] = []
-        for records in batches.values():
-            for record in records:
-                envelope = None
-                try:
-                    envelope = Envelope.from_record(
-                        record.topic, record.key, record.value, record.headers
-                    )
-                    envelope.event()  # validate (and upcast) before touching the database
-                    good.append(Decoded(record, envelope))
-                except EventError as exc:
-                    if envelope is not None and newer_than_known(envelope.type):
-                        newer.append(Decoded(record, envelope))
-                    else:
-                        dead.append((record, str(exc)))
+    async def process(self, batch: Batch) -> None:
+        """Apply a read batch and record its offsets, all in one transaction."""
+        batches, good, dead, newer = batch.records, batch.good, batch.dead, batch.newer
         self.parking.parked_now.clear()
         async with self._pool.acquire() as conn:
             for isolate in (False, True):
@@ -320,14 +325,20 @@ class ProjectionRunner:
         parked, self.parking.parked_now = self.parking.parked_now, set()
         self.parking.applied(i.envelope.key for i in good if i.envelope.id not in parked)
         APPLIED.labels(self.projection.name).inc(len(good))
-        if self._consumer is not None:
-            with contextlib.suppress(Exception):  # informational only; the database is the truth
-                await self._consumer.commit(
-                    {tp: records[-1].offset + 1 for tp, records in batches.items()}
-                )
         for tp, records in batches.items():
             applied_to = records[-1].offset + 1
             self._lag[tp] = max(0, self._highwater(tp, applied_to) - applied_to)
+
+    async def _tell_kafka(self, batches: dict[TopicPartition, list[Record]]) -> None:
+        """Commit the applied offsets to the group too: informational (lag tools read them).
+
+        Outside the turn: a commit during a rebalance must not wait on the listener.
+        """
+        assert self._consumer is not None
+        with contextlib.suppress(Exception):  # the database is the truth
+            await self._consumer.commit(
+                {tp: records[-1].offset + 1 for tp, records in batches.items()}
+            )
 
     async def _first_copies(self, conn: asyncpg.Connection, items: list[Decoded]) -> list[Decoded]:
         """Drop events this projection applied before (republished after a relay crash)."""
@@ -417,4 +428,4 @@ class _Reseek(ConsumerRebalanceListener):  # type: ignore[misc]
             self._runner._lag.pop(tp, None)
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
-        await self._runner.seek_to_stored(assigned)
+        await self._runner._reposition(assigned)

@@ -27,6 +27,9 @@ def upcaster(context: str, name: str, from_version: int) -> Callable[[Upcaster],
 
 def read_event(type_name: str, payload: Payload) -> DomainEvent:
     """Validate ``payload`` of ``type_name`` as the current model, upcasting older versions."""
+    model = EVENT_TYPES.if_current(type_name)
+    if model is not None:
+        return validate_payload(model, payload)
     current = EVENT_TYPES.current(type_name)
     version = parse_version(type_name)
     if version > current.version:

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 
 from tandem_events import STORE_MIGRATIONS
 from tandem_events.backbone import attach_backbone
+from tandem_events.collector import tune_collector
 from tandem_events.errors import ConcurrencyError
 from tandem_events.projection import Projection
 from tandem_service.api import dev_clock
@@ -97,6 +98,8 @@ class ServiceDefinition(Generic[S]):
             started = Started(own, runtime.pool, backbone.store, service_clock, app.state)
             for hook in self.background:
                 runtime.components.extend(hook(started))
+            if projections:
+                tune_collector()  # everything is loaded now; see tandem_events.collector
 
         handlers: dict[type[Exception], ExceptionHandler] = {
             ConcurrencyError: _conflict,

@@ -6,7 +6,6 @@ Its projections follow the settings: people's pseudonyms are keyed by a secret s
 from __future__ import annotations
 
 from tandem_analytics.api import routers
-from tandem_analytics.collector import tune_collector
 from tandem_analytics.domain.pseudonyms import Pseudonyms
 from tandem_analytics.live import LiveTiles
 from tandem_analytics.projections import projections_for
@@ -39,12 +38,6 @@ def live_tiles(started: Started[AnalyticsSettings]) -> list[Component]:
     return [started.state.live]
 
 
-def settled_collector(started: Started[AnalyticsSettings]) -> list[Component]:
-    """Once everything is loaded, tune the garbage collector for decoding many events."""
-    tune_collector()
-    return []
-
-
 def view_refresh(started: Started[AnalyticsSettings]) -> list[Component]:
     """The timer that recomputes the stored analyst views, where the projections run."""
     own = started.settings
@@ -59,7 +52,7 @@ SERVICE = ServiceDefinition(
     description="Engagement, retention and inclusion projections; analyst views; dashboard.",
     routers=routers,
     projections=projections,
-    background=[live_tiles, view_refresh, settled_collector],
+    background=[live_tiles, view_refresh],
 )
 build_app = SERVICE.build_app
 MIGRATIONS = SERVICE.all_migrations

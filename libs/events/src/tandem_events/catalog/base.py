@@ -82,6 +82,17 @@ class EventTypes:
         if current is None or current.version < model.version:
             self._current[name] = model
 
+    def if_current(self, type_name: str) -> type[DomainEvent] | None:
+        """The model of ``type_name`` when it is its event's current version, else None.
+
+        One dictionary lookup for what nearly every record is: consumers call this per
+        record, and parsing the type name (two regular expressions) cost more than a lookup.
+        """
+        model = self._by_type.get(type_name)
+        if model is None or self._current[(model.context, model.event_name)] is not model:
+            return None
+        return model
+
     def model(self, type_name: str) -> type[DomainEvent]:
         """The model registered for exactly ``type_name``."""
         try:
@@ -118,7 +129,9 @@ def parse_version(type_name: str) -> int:
 def validate_payload(model: type[DomainEvent], payload: Any) -> DomainEvent:
     """Validate ``payload`` as ``model`` or raise an error naming the type and the field."""
     try:
-        return model.model_validate(payload)
+        # The validator itself, as model_validate calls it: a consumer does this per record.
+        event: DomainEvent = model.__pydantic_validator__.validate_python(payload)
+        return event
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "(payload)"

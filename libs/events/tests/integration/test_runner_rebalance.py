@@ -1,0 +1,111 @@
+"""A rebalance while a batch is being applied makes the runner read nothing twice.
+
+The listener positions the consumer where the database says each partition resumes. Read
+while a batch was still in its transaction, that was the offset before the batch: once the
+batch committed, the runner fetched and decoded it again, only for the offsets'
+compare-and-set to fail and the transaction to roll back (about 13 % of a catch-up's
+records were decoded twice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from tandem_events.catalog.base import DomainEvent
+from tandem_events.envelope import Envelope
+from tandem_events.kafka_producer import EventPublisher
+from tandem_events.projection import ProjectionContext
+from tandem_events.runner import ProjectionRunner
+from tandem_testkit.owner import CATALOG_LOGS, provision_logs
+
+from ..conftest import check_in
+from .conftest import SOURCE, wait_for
+
+EVENTS = 300
+
+
+class HeldFirstBatch:
+    """Counts events; its first batch waits until the test lets it go."""
+
+    name = "held-first-batch"
+    topics: Sequence[str] = ("engagement.events",)
+    tables: Sequence[str] = ()
+
+    def __init__(self) -> None:
+        self.entered = asyncio.Event()
+        self.release = asyncio.Event()
+        self.applied = 0
+
+    async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
+        await self.apply_batch(ctx, [(event, envelope)])
+
+    async def apply_batch(
+        self, ctx: ProjectionContext, items: Sequence[tuple[DomainEvent, Envelope]]
+    ) -> None:
+        self.entered.set()
+        await self.release.wait()
+        self.applied += len(items)
+
+
+async def test_a_rebalance_during_a_batch_reads_no_record_twice(
+    activity_pool: asyncpg.Pool,
+    kafka_bootstrap: str,
+    topic_name: Callable[[str], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    decoded: Counter[str] = Counter()
+    from_record = Envelope.from_record
+
+    def counted(
+        topic: str, key: bytes | None, value: bytes | None, headers: Iterable[tuple[str, bytes]]
+    ) -> Envelope:
+        envelope = from_record(topic, key, value, headers)
+        decoded[envelope.id] += 1
+        return envelope
+
+    monkeypatch.setattr(Envelope, "from_record", counted)
+    prefix = topic_name("rebalance") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
+    publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
+    await publisher.start()
+    await publisher.publish(
+        [Envelope.wrap(check_in(f"pair-{n % 7}", n), SOURCE) for n in range(EVENTS)]
+    )
+    await publisher.stop()
+    projection = HeldFirstBatch()
+    runner = ProjectionRunner(
+        activity_pool, kafka_bootstrap, projection, group_id=prefix + "g", topic_prefix=prefix
+    )
+    # A second member of the group, on another topic: the group rebalances, and the runner
+    # is given its partitions back while its first batch is still open.
+    other = AIOKafkaConsumer(
+        prefix + "matching.events", bootstrap_servers=kafka_bootstrap, group_id=prefix + "g"
+    )
+    await runner.start()
+    try:
+        await asyncio.wait_for(projection.entered.wait(), 30)
+        joining = asyncio.create_task(other.start())
+        await asyncio.wait([joining], timeout=15)
+        await asyncio.sleep(1.0)  # let the runner's listener have its turn
+        projection.release.set()
+
+        async def caught_up() -> bool:
+            stored = await activity_pool.fetchval(
+                "SELECT coalesce(sum(next_offset), 0) FROM projection_offsets"
+            )
+            return bool(stored == EVENTS)
+
+        await wait_for(caught_up)
+        await joining
+    finally:
+        await other.stop()
+        await runner.stop()
+    assert projection.applied == EVENTS
+    twice = sum(1 for n in decoded.values() if n > 1)
+    assert twice == 0, f"{twice} of {EVENTS} records decoded more than once"
