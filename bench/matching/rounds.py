@@ -30,7 +30,7 @@ import numpy as np
 
 from tandem_matching.adapters.postgres import PostgresMatchingTables
 from tandem_matching.bootstrap import SERVICE
-from tandem_matching.domain.candidates import build_graph
+from tandem_matching.domain.candidates import build_graph, per_group
 from tandem_matching.domain.scoring import ScoringPolicy
 from tandem_matching.domain.solver import solve
 from tandem_matching.handlers.pool import load_pool
@@ -123,7 +123,7 @@ async def peer_ratio(
     finally:
         await conn.close()
     ordered = sorted(pool, key=lambda c: c.person_id)
-    graph = build_graph(ordered, policy)
+    graph = build_graph(ordered, policy, top_k=per_group(policy))
     started = time.perf_counter()
     ours = solve(graph.n, graph.us, graph.vs, graph.ws)
     result: dict[str, Any] = {

@@ -81,11 +81,17 @@ def encode(candidates: Sequence[Candidate]) -> Features:
     )
 
 
-def overlap_hours(a: Features, b: Features) -> np.ndarray:
-    """Hours per day that both working windows share (on the 24-hour circle), rows × cols."""
-    sa, la = a.utc_start[:, None], a.work_hours[:, None]
-    sb, lb = b.utc_start[None, :], b.work_hours[None, :]
-    total = np.zeros((len(a), len(b)))
+def overlap_hours(a: Features, b: Features, *, paired: bool = False) -> np.ndarray:
+    """Hours per day that both working windows share (on the 24-hour circle): rows × cols, or
+    row i of ``a`` with row i of ``b`` when ``paired``."""
+    sa, sb = across(a.utc_start, b.utc_start, paired)
+    la, lb = across(a.work_hours, b.work_hours, paired)
+    total = np.zeros(np.broadcast_shapes(sa.shape, sb.shape))
     for shift in (-24.0, 0.0, 24.0):
         total += np.clip(np.minimum(sa + la, sb + shift + lb) - np.maximum(sa, sb + shift), 0, None)
     return np.asarray(np.minimum(total, np.minimum(la, lb)))
+
+
+def across(x: np.ndarray, y: np.ndarray, paired: bool) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` and ``y`` shaped to combine every row with every row, or row i with row i."""
+    return (x, y) if paired else (x[:, None], y[None, :])
