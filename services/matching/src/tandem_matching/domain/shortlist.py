@@ -34,9 +34,14 @@ class Side:
 
 @dataclass(frozen=True)
 class Shortlist:
-    """Each person's type in every tabled facet, with the tables and weighted goal rows."""
+    """Each person's type in every tabled facet, with the tables and weighted goal rows.
 
-    tables: tuple[np.ndarray, ...]
+    A table is kept as a product of its row side and column side, per type: a table that is a
+    sum of few simpler ones (personality: one per trait) factors into narrow sides.
+    """
+
+    lefts: tuple[np.ndarray, ...]
+    rights: tuple[np.ndarray, ...]
     kinds: tuple[np.ndarray, ...]
     goals: np.ndarray
     goals_weight: float
@@ -48,17 +53,14 @@ class Shortlist:
 
     def rows(self, people: np.ndarray) -> Side:
         """The row side: table rows of each person's types, goals weighted."""
-        parts = [t[k[people]] for t, k in zip(self.tables, self.kinds, strict=True)]
+        parts = [t[k[people]] for t, k in zip(self.lefts, self.kinds, strict=True)]
         parts.append(self.goals_weight * self.goals[people])
         return Side(np.hstack(parts), self.skills_rows[people])
 
     def cols(self, people: np.ndarray) -> Side:
-        """The column side: one-hot types, unit goal rows."""
-        eye = [
-            np.eye(t.shape[1], dtype=np.float32)[k[people]]
-            for t, k in zip(self.tables, self.kinds, strict=True)
-        ]
-        return Side(np.hstack([*eye, self.goals[people]]), self.skills_cols[people])
+        """The column side: table columns of each person's types, unit goal rows."""
+        parts = [t[k[people]] for t, k in zip(self.rights, self.kinds, strict=True)]
+        return Side(np.hstack([*parts, self.goals[people]]), self.skills_cols[people])
 
     def approximate(self, rows: Side, cols: Side) -> np.ndarray:
         """Rows × cols approximate scores; below -BARRED / 2 where a hard constraint breaks."""
@@ -99,20 +101,36 @@ def shortlist(features: Features, policy: ScoringPolicy) -> Shortlist:
         (f.level[:, None], level),
         (f.languages, lambda reps: -BARRED * ((reps.languages @ reps.languages.T) == 0)),
     ]
-    tables, kinds = [], []
+    lefts, rights, kinds = [], [], []
     for keys, table in facets:
         _, first, kind = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-        tables.append(np.asarray(table(f.take(first)), dtype=np.float32))
+        left, right = _factored(table(f.take(first)))
+        lefts.append(left)
+        rights.append(right)
         kinds.append(kind.ravel())
     sizes = np.sqrt(f.goals.sum(1, keepdims=True))
     goals = np.divide(f.goals, sizes, out=np.zeros_like(f.goals), where=sizes > 0)
     return Shortlist(
-        tables=tuple(tables),
+        lefts=tuple(lefts),
+        rights=tuple(rights),
         kinds=tuple(kinds),
         goals=goals.astype(np.float32),
         goals_weight=scale * w.get("goals", 0.0),
         **_skills(f, scale * w.get("skills", 0.0)),
     )
+
+
+def _factored(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sides whose product is ``table``: narrower ones where its rank allows and it bars none
+    (a barred entry's size would swamp the float32 precision of the others)."""
+    side = np.eye(table.shape[0], dtype=np.float32)
+    if table.shape[0] < 8 or np.abs(table).max(initial=0) >= BARRED / 2:
+        return table.astype(np.float32), side
+    u, s, vt = np.linalg.svd(table)
+    rank = int(np.count_nonzero(s > 1e-9 * s[0])) if s[0] > 0 else 0
+    if rank * 2 > table.shape[0]:
+        return table.astype(np.float32), side
+    return (u[:, :rank] * s[:rank]).astype(np.float32), vt[:rank].T.astype(np.float32)
 
 
 def _skills(f: Features, weight: float) -> dict[str, np.ndarray]:

@@ -21,7 +21,7 @@ from tandem_matching.domain.round_record import (
 )
 from tandem_matching.domain.rounds import RoundPlan, plan_round
 from tandem_matching.handlers.context import Context, Tx
-from tandem_matching.handlers.pairs import record_pair
+from tandem_matching.handlers.new_pairs import record_round_pairs
 from tandem_matching.handlers.pool import load_pool
 from tandem_matching.handlers.programs import load_program
 from tandem_service.commands import Appended
@@ -115,8 +115,8 @@ async def commit_round(ctx: Context, command: CommitRound) -> CommittedRound:
             exact=plan.exact,
         )
         result = await tx.append(program_stream(program_id), version, [done])
-        for pair_id, pair in zip(pair_ids, plan.pairs, strict=True):
-            await record_pair(ctx, tx, program, pair_id, pair, command.actor, round_id=round_id)
+        made = dict(zip(pair_ids, plan.pairs, strict=True))
+        await record_round_pairs(ctx, tx, program, made, actor=command.actor, round_id=round_id)
         matched = [m for p in plan.pairs for m in p.member_ids]
         await tx.tables.mark_rematch(program_id, matched, wanted=False)
         return CommittedRound(round_id, pair_ids, plan, result)
