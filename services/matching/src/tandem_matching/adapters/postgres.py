@@ -253,7 +253,12 @@ class PostgresMatchingTables:
             "INSERT INTO round_previews"
             " (token, program_id, program_version, pool_hash, plan, created_at)"
             " VALUES ($1, $2, $3, $4, $5, clock_timestamp())",
-            *astuple(preview),
+            # Field by field: astuple would deep-copy the plan (0.7 s for 5,000 pairs).
+            preview.token,
+            preview.program_id,
+            preview.program_version,
+            preview.pool_hash,
+            preview.plan,
         )
 
     async def preview(self, program_id: str, token: str) -> StoredPreview | None:

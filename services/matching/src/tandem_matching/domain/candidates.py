@@ -24,6 +24,7 @@ CHUNK_ROWS = 512
 # round weighs more with 48 than with 250, as the solver is then exact on more of the graph),
 # few enough for the solver to be quick.
 CANDIDATES_PER_PERSON = 48
+ALL_PAIRS = "all allowed pairs"
 # Kept edges scored exactly at once: bounds the temporary arrays.
 RESCORED_PER_SLICE = 65_536
 
@@ -36,6 +37,9 @@ class CandidateGraph:
     us: np.ndarray
     vs: np.ndarray
     ws: np.ndarray
+    # False when some person kept only their best candidates: a bound over this graph then
+    # need not bound the best matching over all allowed pairs.
+    complete: bool = True
 
     def degree(self) -> np.ndarray:
         """How many candidates each person has."""
@@ -45,6 +49,16 @@ class CandidateGraph:
 def per_group(policy: ScoringPolicy) -> int:
     """Candidates a person keeps in each level group: they meet up to 2 × gap + 1 groups."""
     return -(-CANDIDATES_PER_PERSON // (2 * policy.max_level_gap + 1))
+
+
+def best_candidates(policy: ScoringPolicy) -> str:
+    """What the bound covers when people kept only their best candidates, in plain words."""
+    groups = 2 * policy.max_level_gap + 1
+    return (
+        f"each person's {per_group(policy)} best-ranked allowed partners in each of up to"
+        f" {groups} level groups; a pair outside these could make the best round better than"
+        " lp_bound"
+    )
 
 
 def build_graph(
@@ -58,11 +72,13 @@ def build_graph(
     for level in np.unique(features.level):
         by_level[int(level)] = np.flatnonzero(features.level == level)
     parts: list[tuple[np.ndarray, np.ndarray]] = []
+    complete = True
     for level, rows in by_level.items():
         for gap in range(policy.max_level_gap + 1):
             cols = by_level.get(level + gap)
             if cols is not None:
                 parts.extend(_block(ranking, rows, cols, top_k, same=gap == 0))
+                complete &= top_k is None or cols.size <= top_k
     if parts:
         us, vs = (np.concatenate(column) for column in zip(*parts, strict=True))
     else:
@@ -73,7 +89,7 @@ def build_graph(
         left = features.take(us[start : start + RESCORED_PER_SLICE])
         right = features.take(vs[start : start + RESCORED_PER_SLICE])
         ws = np.concatenate([ws, scored_pairs(left, right, policy)[0]])
-    return CandidateGraph(len(candidates), us, vs, ws)
+    return CandidateGraph(len(candidates), us, vs, ws, complete)
 
 
 def _block(

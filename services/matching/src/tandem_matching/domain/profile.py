@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # The five traits, each answered on a 1–5 scale. Emotional stability is asked the positive
@@ -66,7 +67,13 @@ def normalise_tags(values: Iterable[object] | None) -> frozenset[str]:
     """Tags compared case- and space-insensitively ("Public Speaking" == "public speaking")."""
     if not values:
         return frozenset()
-    return frozenset(" ".join(str(v).split()).lower() for v in values if str(v).strip())
+    return frozenset(_tag(str(v)) for v in values if str(v).strip())
+
+
+@lru_cache(maxsize=65_536)
+def _tag(value: str) -> str:
+    # A pool repeats a few hundred tags thousands of times: each is normalised once.
+    return " ".join(value.split()).lower()
 
 
 def utc_offset_hours(timezone: str, on: date | None = None) -> float:

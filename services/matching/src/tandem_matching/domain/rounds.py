@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tandem_matching.domain.candidates import CandidateGraph, build_graph, per_group
+from tandem_matching.domain.candidates import (
+    ALL_PAIRS,
+    CandidateGraph,
+    best_candidates,
+    build_graph,
+    per_group,
+)
 from tandem_matching.domain.profile import Candidate
 from tandem_matching.domain.quality import RoundQuality, assess
 from tandem_matching.domain.reasons import reasons_for, triad_reasons
@@ -74,6 +80,7 @@ def plan_round(
         unmatched,
         everyone,
         policy,
+        bound_over=ALL_PAIRS if graph.complete else best_candidates(policy),
     )
     return RoundPlan(
         pairs=pairs,
@@ -98,7 +105,7 @@ def without_pairs(
     if not banned:
         return graph
     keep = ~np.isin(graph.us * n + graph.vs, banned)
-    return CandidateGraph(n, graph.us[keep], graph.vs[keep], graph.ws[keep])
+    return CandidateGraph(n, graph.us[keep], graph.vs[keep], graph.ws[keep], graph.complete)
 
 
 def explain_duos(
