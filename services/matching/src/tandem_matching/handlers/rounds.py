@@ -7,6 +7,7 @@ import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import import_module
 
 from tandem_events.catalog.matching import MatchRoundCompleted
 from tandem_matching.domain.errors import Conflict, NotFound, Stale
@@ -25,6 +26,10 @@ from tandem_matching.handlers.new_pairs import record_round_pairs
 from tandem_matching.handlers.pool import load_pool
 from tandem_matching.handlers.programs import load_program
 from tandem_service.commands import Appended
+
+# The solver loads scipy only for graphs that need it (the CLI stays quick); the service plans
+# rounds, so it loads scipy at start-up instead of inside the first preview (0.6 s to 3 s).
+import_module("tandem_matching.domain.relaxation")
 
 Pairs = Sequence[Sequence[str]]
 # Previews kept per program. Each new preview drops the stale ones (of an older program
