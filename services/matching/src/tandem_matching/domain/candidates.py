@@ -120,7 +120,8 @@ def _without_exclusions(
     n: int, us: np.ndarray, vs: np.ndarray, banned: tuple[np.ndarray, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Drop repeated edges (a pair seen from both sides) and the person-level exclusions."""
-    key = np.unique(us.astype(np.int64) * n + vs.astype(np.int64))
+    key = np.sort(us.astype(np.int64) * n + vs.astype(np.int64))
+    key = key[np.r_[True, key[1:] != key[:-1]]] if key.size else key  # sorted, no repeats
     if banned[0].size:
         key = key[~np.isin(key, banned[0] * n + banned[1])]
     return key // n, key % n

@@ -41,9 +41,9 @@ class Features:
 
 def _tag_matrix(sets: Sequence[frozenset[str]], vocabulary: dict[str, int]) -> np.ndarray:
     matrix = np.zeros((len(sets), max(1, len(vocabulary))), dtype=np.float32)
-    for row, tags in enumerate(sets):
-        for tag in tags:
-            matrix[row, vocabulary[tag]] = 1.0
+    rows = [row for row, tags in enumerate(sets) for _ in tags]
+    cols = [vocabulary[tag] for tags in sets for tag in tags]
+    matrix[rows, cols] = 1.0  # one assignment, not one per tag
     return matrix
 
 

@@ -78,11 +78,16 @@ def _tag(value: str) -> str:
 
 def utc_offset_hours(timezone: str, on: date | None = None) -> float:
     """The zone's offset from UTC in hours on ``on`` (today by default); unknown zones are UTC."""
+    return _offset_on(timezone, on or datetime.now(UTC).date())
+
+
+@lru_cache(maxsize=4096)
+def _offset_on(timezone: str, day: date) -> float:
+    # A pool has a few zones and one day: 10,000 people cost a few look-ups, not 10,000.
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         return 0.0
-    day = on or datetime.now(UTC).date()
     moment = datetime(day.year, day.month, day.day, 12, tzinfo=zone)
     offset = moment.utcoffset()
     return offset.total_seconds() / 3600 if offset is not None else 0.0
