@@ -67,13 +67,13 @@ def normalise_tags(values: Iterable[object] | None) -> frozenset[str]:
     """Tags compared case- and space-insensitively ("Public Speaking" == "public speaking")."""
     if not values:
         return frozenset()
-    return frozenset(_tag(str(v)) for v in values if str(v).strip())
+    return _tags(tuple(map(str, values)))
 
 
 @lru_cache(maxsize=65_536)
-def _tag(value: str) -> str:
-    # A pool repeats a few hundred tags thousands of times: each is normalised once.
-    return " ".join(value.split()).lower()
+def _tags(values: tuple[str, ...]) -> frozenset[str]:
+    # A pool repeats a few thousand tag lists ten thousand times: each is normalised once.
+    return frozenset(" ".join(v.split()).lower() for v in values if v.strip())
 
 
 def utc_offset_hours(timezone: str, on: date | None = None) -> float:
