@@ -20,6 +20,8 @@ from tandem_matching.domain.scoring import ScoringPolicy, scored_pairs
 from tandem_matching.domain.shortlist import BARRED, Shortlist, shortlist
 
 CHUNK_ROWS = 512
+# Cells ranked at once: bounds a chunk's temporaries (about 16 bytes a cell) in huge groups.
+CHUNK_CELLS = 1 << 20
 # Candidates each person keeps in all: enough for a near-perfect matching (a 10,000-person
 # round weighs more with 48 than with 250, as the solver is then exact on more of the graph),
 # few enough for the solver to be quick.
@@ -98,8 +100,9 @@ def _block(
     """The allowed pairs between two level groups that rank in a row's ``top_k``."""
     found = []
     right = ranking.cols(cols)
-    for start in range(0, rows.size, CHUNK_ROWS):
-        chunk = rows[start : start + CHUNK_ROWS]
+    step = min(CHUNK_ROWS, max(1, CHUNK_CELLS // cols.size))
+    for start in range(0, rows.size, step):
+        chunk = rows[start : start + step]
         score = ranking.approximate(ranking.rows(chunk), right)
         if same:
             score[chunk[:, None] == cols[None, :]] = -BARRED
