@@ -21,6 +21,7 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ import numpy as np
 
 from tandem_matching.adapters.postgres import PostgresMatchingTables
 from tandem_matching.bootstrap import SERVICE
-from tandem_matching.domain.candidates import build_graph
+from tandem_matching.domain.candidates import build_graph, per_group
 from tandem_matching.domain.scoring import ScoringPolicy
 from tandem_matching.domain.solver import solve
 from tandem_matching.handlers.pool import load_pool
@@ -75,28 +76,46 @@ FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[], 
 """
 
 
-async def seed(dsn: str, program_id: str, n: int, seed: int = 7) -> None:
-    """n people with levels, sites, departments, skills and goals, all enrolled."""
+@dataclass(frozen=True)
+class People:
+    """A synthetic pool as columns: what seed() writes and plan_cpu.py builds candidates of."""
+
+    ids: list[str]
+    level: np.ndarray
+    zones: list[str]
+    dept: np.ndarray
+    profiles: list[dict[str, Any]]
+    traits: np.ndarray  # 5 × n answers, 1..5
+
+
+def people(prefix: str, n: int, seed: int = 7) -> People:
+    """n people with levels, sites, departments, skills and goals."""
     rng = np.random.default_rng(seed)
-    ids = [f"{program_id}-{i:06d}" for i in range(n)]
+    ids = [f"{prefix}-{i:06d}" for i in range(n)]
     zones = [z for z, _ in SITES]
     shares = np.array([s for _, s in SITES])
     level = rng.choice(np.arange(1, 9), size=n, p=LEVELS)
     zone = rng.choice(len(zones), size=n, p=shares / shares.sum())
     dept = rng.integers(0, 12, size=n)
     profiles = [
-        json.dumps(
-            {
-                "skills_offered": list(rng.choice(SKILLS, size=3, replace=False)),
-                "skills_sought": list(rng.choice(SKILLS, size=2, replace=False)),
-                "goals": list(rng.choice(GOALS, size=2, replace=False)),
-                "languages": ["en"],
-                "timezone": zones[zone[i]],
-            }
-        )
+        {
+            "skills_offered": list(rng.choice(SKILLS, size=3, replace=False)),
+            "skills_sought": list(rng.choice(SKILLS, size=2, replace=False)),
+            "goals": list(rng.choice(GOALS, size=2, replace=False)),
+            "languages": ["en"],
+            "timezone": zones[zone[i]],
+        }
         for i in range(n)
     ]
     traits = rng.integers(1, 6, size=(5, n))
+    return People(ids, level, [zones[z] for z in zone], dept, profiles, traits)
+
+
+async def seed(dsn: str, program_id: str, n: int, seed: int = 7) -> None:
+    """n people (see people()), all enrolled."""
+    pool = people(program_id, n, seed)
+    ids, level, dept, traits = pool.ids, pool.level, pool.dept, pool.traits
+    profiles = [json.dumps(p) for p in pool.profiles]
     conn = await asyncpg.connect(dsn)
     try:
         async with conn.transaction():
@@ -106,7 +125,7 @@ async def seed(dsn: str, program_id: str, n: int, seed: int = 7) -> None:
                 [f"Person {i}" for i in range(n)],
                 level.tolist(),
                 [f"Dept {d}" for d in dept],
-                [zones[z] for z in zone],
+                pool.zones,
             )
             await conn.execute(_ENROLMENTS, program_id, ids, profiles, *traits.tolist())
     finally:
@@ -123,7 +142,7 @@ async def peer_ratio(
     finally:
         await conn.close()
     ordered = sorted(pool, key=lambda c: c.person_id)
-    graph = build_graph(ordered, policy)
+    graph = build_graph(ordered, policy, top_k=per_group(policy))
     started = time.perf_counter()
     ours = solve(graph.n, graph.us, graph.vs, graph.ws)
     result: dict[str, Any] = {

@@ -17,6 +17,7 @@ from opentelemetry import trace
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.envelope import Envelope
 from tandem_events.errors import ConcurrencyError
+from tandem_events.store_batch import StreamAppend, append_many
 from tandem_events.store_writes import GroupCommit, Pending, append_one, release_soon
 from tandem_events.tracing import current_trace_headers, tracer
 
@@ -131,6 +132,20 @@ class EventStore:
                             return earlier
                     raise ConcurrencyError(stream_id, expected_version)
             return AppendResult(stream_id, pending.new_version)
+
+    async def append_streams(
+        self, appends: Sequence[StreamAppend], *, conn: asyncpg.Connection | None = None
+    ) -> None:
+        """Append to many streams in one statement (a round's thousands of new pairs).
+
+        Raises :class:`ConcurrencyError` for the first stream that was not at its expected
+        version; inside the caller's transaction that undoes them all.
+        """
+        async with _connection(self._pool, conn) as conn:
+            appended = await append_many(conn, self._source, appends)
+        for stream_id, expected, events in appends:
+            if events and stream_id not in appended:
+                raise ConcurrencyError(stream_id, expected)
 
     async def _earlier(self, conn: asyncpg.Connection, key: str) -> AppendResult | None:
         row = await conn.fetchrow(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncpg
+import pytest
 
+from tandem_events.errors import ConcurrencyError
 from tandem_events.store import EventStore
 from tandem_events.store_batch import append_many
 
@@ -45,3 +47,20 @@ async def test_a_rolled_back_caller_takes_the_appends_with_it(pool: asyncpg.Pool
         await append_many(conn, SOURCE, [("s-1", 0, [check_in("s-1")])])
         await tx.rollback()
     assert await store.version_of("s-1") == 0
+
+
+async def test_the_store_appends_many_streams_or_refuses_with_the_stale_one(
+    pool: asyncpg.Pool,
+) -> None:
+    store = EventStore(pool, SOURCE)
+    await store.append("s-taken", 0, [check_in("s-taken", 1)])
+    await store.append_streams([("s-a", 0, [check_in("s-a")]), ("s-b", 0, [check_in("s-b")])])
+    assert await store.version_of("s-a") == await store.version_of("s-b") == 1
+    with pytest.raises(ConcurrencyError) as refused:
+        async with pool.acquire() as conn, conn.transaction():
+            await store.append_streams(
+                [("s-c", 0, [check_in("s-c")]), ("s-taken", 0, [check_in("s-taken", 2)])],
+                conn=conn,
+            )
+    assert refused.value.stream_id == "s-taken"
+    assert await store.version_of("s-c") == 0  # the caller's transaction took it back

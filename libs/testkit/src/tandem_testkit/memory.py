@@ -38,6 +38,14 @@ class InMemoryStreams:
         stream.extend(events)
         return MemoryAppend(stream_id, len(stream))
 
+    async def append_streams(
+        self, appends: Sequence[tuple[str, int, Sequence[Any]]], *, conn: Any = None
+    ) -> None:
+        """Append to each stream in turn (the store does it in one statement)."""
+        for stream_id, expected_version, events in appends:
+            if events:
+                await self.append(stream_id, expected_version, events)
+
     async def load(
         self, stream_id: str, initial: A, apply: Callable[[A, Any], A], *, conn: Any = None
     ) -> tuple[A, int]:

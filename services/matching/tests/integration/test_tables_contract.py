@@ -17,6 +17,7 @@ from tandem_matching.domain.round_record import StoredPreview
 from tandem_matching.handlers.tables import (
     DirectoryEntry,
     MatchingTables,
+    PairEntry,
     PeerRequestRow,
     PrivateAnswers,
 )
@@ -127,11 +128,18 @@ async def test_manager_chains_nearest_first_and_stop_at_a_cycle(tables: Matching
 
 
 async def test_the_pair_index_knows_who_is_busy_and_who_met(tables: MatchingTables) -> None:
-    await tables.upsert_people([entry("ana"), entry("ben"), entry("cy")])
+    await tables.upsert_people([entry(p) for p in ("ana", "ben", "cy", "dee", "eve", "fay")])
     for person in ("ana", "ben", "cy"):
         await tables.save_enrolment("p1", person, {}, PrivateAnswers())
-    await tables.index_pair("pair-1", "p1", ["ana", "ben"], {"skills": 0.5})
+    await tables.index_pairs("p1", [PairEntry("pair-1", ("ana", "ben"), {"skills": 0.5})])
     assert await tables.active_pairs("p1") == ["pair-1"]
+    # A round indexes all its pairs and triads at once.
+    await tables.index_pairs(
+        "p2",
+        [PairEntry("pair-2", ("dee", "eve", "fay"), {}), PairEntry("pair-3", ("ana", "cy"), {})],
+    )
+    assert sorted(await tables.active_pairs("p2")) == ["pair-2", "pair-3"]
+    assert await tables.partners_in("p2", ["fay"]) == [["dee", "eve", "fay"]]
     assert await tables.active_pairs("p1", "cy") == []
     assert await tables.busy_pairs("p1", ["ben", "cy"]) == ["pair-1"]
     busy = {r["person_id"]: r["busy"] for r in await tables.enrolled("p1", None)}

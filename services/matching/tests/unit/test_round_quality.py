@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from tandem_matching.domain.candidates import per_group
 from tandem_matching.domain.errors import Conflict, Invalid
 from tandem_matching.domain.profile import Candidate
 from tandem_matching.domain.round_options import check_options
@@ -52,6 +53,18 @@ def test_the_lp_bound_is_never_below_what_the_pairs_score(pool: list[Candidate])
     assert quality is not None
     assert quality.lp_bound + 1e-6 >= quality.total_score
     assert quality.gap >= 0
+
+
+def test_the_report_says_when_its_bound_covers_only_each_persons_best_candidates() -> None:
+    small = plan_round(_pool(), POLICY).quality
+    assert small is not None
+    assert small.bound_over == "all allowed pairs"
+    # More peers at one level than a person keeps (16 with a gap of 1): the graph is cut.
+    crowd = [person(f"p{i:02d}", department=f"d{i % 5}") for i in range(2 * per_group(POLICY))]
+    large = plan_round(crowd, POLICY).quality
+    assert large is not None
+    assert large.bound_over.startswith(f"each person's {per_group(POLICY)} best-ranked")
+    assert "better than lp_bound" in large.bound_over
 
 
 def test_pins_are_made_as_given_and_excludes_never() -> None:

@@ -41,7 +41,7 @@ def test_scores_are_symmetric_bounded_and_match_the_graph(pool: list[Candidate])
 @given(pool=pools(max_size=12))
 def test_scoring_many_pairs_at_once_equals_scoring_each(pool: list[Candidate]) -> None:
     duos = [(a, b) for i, a in enumerate(pool) for b in pool[i + 1 :]]
-    with patch.object(scoring, "_PAIRS_PER_BLOCK", 7):  # several blocks, and a partial one
+    with patch.object(scoring, "_PAIRS_PER_SLICE", 7):  # several slices, and a partial one
         together = score_pairs(duos, POLICY)
     assert together == [score_pair(a, b, POLICY) for a, b in duos]
     graph = build_graph(pool, POLICY, top_k=None)

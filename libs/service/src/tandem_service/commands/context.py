@@ -37,6 +37,10 @@ class StreamStore(Protocol):
         self, stream_id: str, expected_version: int, events: Sequence[Any], *, conn: Any = None
     ) -> Appended: ...
 
+    async def append_streams(
+        self, appends: Sequence[tuple[str, int, Sequence[Any]]], *, conn: Any = None
+    ) -> None: ...
+
     async def load(
         self, stream_id: str, initial: A, apply: Callable[[A, Any], A], *, conn: Any = None
     ) -> tuple[A, int]: ...
@@ -54,6 +58,10 @@ class Transaction(Generic[W]):
     async def append(self, stream_id: str, version: int, events: Sequence[Any]) -> Appended:
         """Append to ``stream_id`` if it is still at ``version`` (else ConcurrencyError)."""
         return await self.store.append(stream_id, version, events, conn=self.conn)
+
+    async def append_streams(self, appends: Sequence[tuple[str, int, Sequence[Any]]]) -> None:
+        """Append to many streams at once, each if still at its version (else all fail)."""
+        await self.store.append_streams(appends, conn=self.conn)
 
 
 Begin = Callable[[], AbstractAsyncContextManager[Transaction[W]]]

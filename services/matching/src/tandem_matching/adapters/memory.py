@@ -9,6 +9,7 @@ from typing import Any
 from tandem_matching.domain.round_record import StoredPreview
 from tandem_matching.handlers.tables import (
     DirectoryEntry,
+    PairEntry,
     PeerRequestRow,
     PrivateAnswers,
     Upserted,
@@ -182,11 +183,10 @@ class InMemoryMatchingTables:
             if p.program_id == program_id and p.active and set(p.member_ids) & set(member_ids)
         )
 
-    async def index_pair(
-        self, pair_id: str, program_id: str, member_ids: Sequence[str], components: dict[str, float]
-    ) -> None:
-        """Index a new, active pair."""
-        self.pairs[pair_id] = _IndexedPair(program_id, list(member_ids), dict(components))
+    async def index_pairs(self, program_id: str, pairs: Sequence[PairEntry]) -> None:
+        """Index new, active pairs."""
+        for p in pairs:
+            self.pairs[p.pair_id] = _IndexedPair(program_id, list(p.member_ids), dict(p.components))
 
     async def deactivate_pair(self, pair_id: str) -> None:
         """The pair has ended."""

@@ -11,11 +11,18 @@ import asyncpg
 from tandem_matching.domain.round_record import StoredPreview
 from tandem_matching.handlers.tables import (
     DirectoryEntry,
+    PairEntry,
     PeerRequestRow,
     PrivateAnswers,
     Upserted,
 )
 
+_INDEX_PAIRS = """
+INSERT INTO pair_index (pair_id, program_id, member_ids, active, components)
+SELECT p->>'pair_id', $1, ARRAY(SELECT jsonb_array_elements_text(p->'member_ids')), true,
+       p->'components'
+FROM jsonb_array_elements($2::jsonb) AS p
+"""
 _UPSERT_PEOPLE = """
 INSERT INTO people AS p (person_id, name, email, level, department, team, manager_id, timezone,
                          languages, departed_on)
@@ -202,17 +209,15 @@ class PostgresMatchingTables:
         )
         return [r["pair_id"] for r in rows]
 
-    async def index_pair(
-        self, pair_id: str, program_id: str, member_ids: Sequence[str], components: dict[str, float]
-    ) -> None:
-        """Index a new, active pair."""
+    async def index_pairs(self, program_id: str, pairs: Sequence[PairEntry]) -> None:
+        """Index new, active pairs: one statement for a whole round."""
         await self._conn.execute(
-            "INSERT INTO pair_index (pair_id, program_id, member_ids, active, components) "
-            "VALUES ($1, $2, $3, true, $4)",
-            pair_id,
+            _INDEX_PAIRS,
             program_id,
-            list(member_ids),
-            components,
+            [
+                {"pair_id": p.pair_id, "member_ids": p.member_ids, "components": p.components}
+                for p in pairs
+            ],
         )
 
     async def deactivate_pair(self, pair_id: str) -> None:
@@ -248,7 +253,12 @@ class PostgresMatchingTables:
             "INSERT INTO round_previews"
             " (token, program_id, program_version, pool_hash, plan, created_at)"
             " VALUES ($1, $2, $3, $4, $5, clock_timestamp())",
-            *astuple(preview),
+            # Field by field: astuple would deep-copy the plan (0.7 s for 5,000 pairs).
+            preview.token,
+            preview.program_id,
+            preview.program_version,
+            preview.pool_hash,
+            preview.plan,
         )
 
     async def preview(self, program_id: str, token: str) -> StoredPreview | None:

@@ -56,10 +56,16 @@ class RoundQualityPublic(BaseModel):
     score_mean: float
     score_max: float
     total_score: float
-    lp_bound: float = Field(description="Upper bound of the pairs' total score (LP relaxation)")
+    lp_bound: float = Field(
+        description="Upper bound of the pairs' total score (LP relaxation), over bound_over"
+    )
     gap: float = Field(description="lp_bound minus the pairs' total: at most this far from best")
     gap_percent: float
     unmatched_because: dict[str, str]
+    bound_over: str = Field(
+        description="The pairs lp_bound and gap speak of: all allowed pairs, or (in large"
+        " pools) each person's best-ranked candidates, when a better round could exist outside"
+    )
 
 
 class RoundPreview(BaseModel):

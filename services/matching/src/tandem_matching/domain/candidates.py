@@ -1,8 +1,9 @@
 """The candidate graph: every allowed pair worth considering, scored, without all n² pairs.
 
 People are blocked by level: a level only meets the levels within the policy's gap. Inside a
-block, rows are scored in chunks with numpy and each person keeps their ``top_k`` best
-candidates, so a large pool gives a sparse graph (about ``top_k`` edges per person).
+block, rows are ranked in chunks by the shortlist's approximate score and each person keeps
+their ``top_k`` best candidates; only those edges are scored exactly, so a large pool gives a
+sparse graph (about ``top_k`` edges per person and level group).
 """
 
 from __future__ import annotations
@@ -12,12 +13,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tandem_matching.domain.constraints import allowed, exclusions
-from tandem_matching.domain.features import Features, encode
+from tandem_matching.domain.constraints import exclusions
+from tandem_matching.domain.features import encode
 from tandem_matching.domain.profile import Candidate
-from tandem_matching.domain.scoring import ScoringPolicy, components, total
+from tandem_matching.domain.scoring import ScoringPolicy, scored_pairs
+from tandem_matching.domain.shortlist import BARRED, Shortlist, shortlist
 
 CHUNK_ROWS = 512
+# Cells ranked at once: bounds a chunk's temporaries (about 16 bytes a cell) in huge groups.
+CHUNK_CELLS = 1 << 20
+# Candidates each person keeps in all: enough for a near-perfect matching (a 10,000-person
+# round weighs more with 48 than with 250, as the solver is then exact on more of the graph),
+# few enough for the solver to be quick.
+CANDIDATES_PER_PERSON = 48
+ALL_PAIRS = "all allowed pairs"
+# Kept edges scored exactly at once: bounds the temporary arrays.
+RESCORED_PER_SLICE = 65_536
 
 
 @dataclass(frozen=True)
@@ -28,72 +39,92 @@ class CandidateGraph:
     us: np.ndarray
     vs: np.ndarray
     ws: np.ndarray
+    # False when some person kept only their best candidates: a bound over this graph then
+    # need not bound the best matching over all allowed pairs.
+    complete: bool = True
 
     def degree(self) -> np.ndarray:
         """How many candidates each person has."""
         return np.bincount(np.concatenate([self.us, self.vs]), minlength=self.n)
 
 
+def per_group(policy: ScoringPolicy) -> int:
+    """Candidates a person keeps in each level group: they meet up to 2 × gap + 1 groups."""
+    return -(-CANDIDATES_PER_PERSON // (2 * policy.max_level_gap + 1))
+
+
+def best_candidates(policy: ScoringPolicy) -> str:
+    """What the bound covers when people kept only their best candidates, in plain words."""
+    groups = 2 * policy.max_level_gap + 1
+    return (
+        f"each person's {per_group(policy)} best-ranked allowed partners in each of up to"
+        f" {groups} level groups; a pair outside these could make the best round better than"
+        " lp_bound"
+    )
+
+
 def build_graph(
-    candidates: Sequence[Candidate], policy: ScoringPolicy, *, top_k: int | None = 50
+    candidates: Sequence[Candidate], policy: ScoringPolicy, *, top_k: int | None
 ) -> CandidateGraph:
-    """Score the allowed pairs, block by level, and keep each person's ``top_k`` best."""
+    """Rank the allowed pairs, block by level, keep each person's ``top_k`` best, and score
+    those exactly."""
     features = encode(candidates)
+    ranking = shortlist(features, policy)
     by_level: dict[int, np.ndarray] = {}
     for level in np.unique(features.level):
         by_level[int(level)] = np.flatnonzero(features.level == level)
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
+    complete = True
     for level, rows in by_level.items():
         for gap in range(policy.max_level_gap + 1):
             cols = by_level.get(level + gap)
             if cols is not None:
-                parts.extend(_block(features, rows, cols, policy, top_k, same=gap == 0))
+                parts.extend(_block(ranking, rows, cols, top_k, same=gap == 0))
+                complete &= top_k is None or cols.size <= top_k
     if parts:
-        us, vs, ws = (np.concatenate(column) for column in zip(*parts, strict=True))
+        us, vs = (np.concatenate(column) for column in zip(*parts, strict=True))
     else:
-        us, vs, ws = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    us, vs, ws = _without_exclusions(len(candidates), us, vs, ws, exclusions(candidates))
-    return CandidateGraph(len(candidates), us, vs, ws)
+        us, vs = np.zeros(0, np.int64), np.zeros(0, np.int64)
+    us, vs = _without_exclusions(len(candidates), us, vs, exclusions(candidates))
+    ws = np.zeros(0)
+    for start in range(0, us.size, RESCORED_PER_SLICE):
+        left = features.take(us[start : start + RESCORED_PER_SLICE])
+        right = features.take(vs[start : start + RESCORED_PER_SLICE])
+        ws = np.concatenate([ws, scored_pairs(left, right, policy)[0]])
+    return CandidateGraph(len(candidates), us, vs, ws, complete)
 
 
 def _block(
-    features: Features,
-    rows: np.ndarray,
-    cols: np.ndarray,
-    policy: ScoringPolicy,
-    top_k: int | None,
-    *,
-    same: bool,
-) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Scored edges between two level groups, chunk by chunk."""
+    ranking: Shortlist, rows: np.ndarray, cols: np.ndarray, top_k: int | None, *, same: bool
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The allowed pairs between two level groups that rank in a row's ``top_k``."""
     found = []
-    right = features.take(cols)
-    for start in range(0, rows.size, CHUNK_ROWS):
-        chunk = rows[start : start + CHUNK_ROWS]
-        left = features.take(chunk)
-        score = total(components(left, right, policy), policy)
-        ok = allowed(left, right, policy) & (chunk[:, None] != cols[None, :])
-        score = np.where(ok, score, -1.0)
+    right = ranking.cols(cols)
+    step = min(CHUNK_ROWS, max(1, CHUNK_CELLS // cols.size))
+    for start in range(0, rows.size, step):
+        chunk = rows[start : start + step]
+        score = ranking.approximate(ranking.rows(chunk), right)
+        if same:
+            score[chunk[:, None] == cols[None, :]] = -BARRED
         if top_k is not None and cols.size > top_k:
             keep = np.argpartition(-score, top_k - 1, axis=1)[:, :top_k]
-            mask = np.zeros_like(ok)
-            np.put_along_axis(mask, keep, True, axis=1)
-            ok &= mask
-        r, c = np.nonzero(ok)
+            r = np.repeat(np.arange(chunk.size), top_k)
+            c = keep.ravel()
+            ok = score[r, c] > -BARRED / 2
+            r, c = r[ok], c[ok]
+        else:
+            r, c = np.nonzero(score > -BARRED / 2)
         u, v = chunk[r], cols[c]
-        found.append((np.minimum(u, v), np.maximum(u, v), score[r, c]))
+        found.append((np.minimum(u, v), np.maximum(u, v)))
     return found
 
 
 def _without_exclusions(
-    n: int, us: np.ndarray, vs: np.ndarray, ws: np.ndarray, banned: tuple[np.ndarray, np.ndarray]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n: int, us: np.ndarray, vs: np.ndarray, banned: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
     """Drop repeated edges (a pair seen from both sides) and the person-level exclusions."""
-    us, vs = us.astype(np.int64), vs.astype(np.int64)
-    key = us * n + vs
-    key, first = np.unique(key, return_index=True)
-    us, vs, ws = us[first], vs[first], ws[first]
+    key = np.sort(us.astype(np.int64) * n + vs.astype(np.int64))
+    key = key[np.r_[True, key[1:] != key[:-1]]] if key.size else key  # sorted, no repeats
     if banned[0].size:
-        keep = ~np.isin(key, banned[0] * n + banned[1])
-        us, vs, ws = us[keep], vs[keep], ws[keep]
-    return us, vs, ws.astype(np.float64)
+        key = key[~np.isin(key, banned[0] * n + banned[1])]
+    return key // n, key % n

@@ -41,9 +41,9 @@ class Features:
 
 def _tag_matrix(sets: Sequence[frozenset[str]], vocabulary: dict[str, int]) -> np.ndarray:
     matrix = np.zeros((len(sets), max(1, len(vocabulary))), dtype=np.float32)
-    for row, tags in enumerate(sets):
-        for tag in tags:
-            matrix[row, vocabulary[tag]] = 1.0
+    rows = [row for row, tags in enumerate(sets) for _ in tags]
+    cols = [vocabulary[tag] for tags in sets for tag in tags]
+    matrix[rows, cols] = 1.0  # one assignment, not one per tag
     return matrix
 
 
@@ -81,11 +81,17 @@ def encode(candidates: Sequence[Candidate]) -> Features:
     )
 
 
-def overlap_hours(a: Features, b: Features) -> np.ndarray:
-    """Hours per day that both working windows share (on the 24-hour circle), rows × cols."""
-    sa, la = a.utc_start[:, None], a.work_hours[:, None]
-    sb, lb = b.utc_start[None, :], b.work_hours[None, :]
-    total = np.zeros((len(a), len(b)))
+def overlap_hours(a: Features, b: Features, *, paired: bool = False) -> np.ndarray:
+    """Hours per day that both working windows share (on the 24-hour circle): rows × cols, or
+    row i of ``a`` with row i of ``b`` when ``paired``."""
+    sa, sb = across(a.utc_start, b.utc_start, paired)
+    la, lb = across(a.work_hours, b.work_hours, paired)
+    total = np.zeros(np.broadcast_shapes(sa.shape, sb.shape))
     for shift in (-24.0, 0.0, 24.0):
         total += np.clip(np.minimum(sa + la, sb + shift + lb) - np.maximum(sa, sb + shift), 0, None)
     return np.asarray(np.minimum(total, np.minimum(la, lb)))
+
+
+def across(x: np.ndarray, y: np.ndarray, paired: bool) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` and ``y`` shaped to combine every row with every row, or row i with row i."""
+    return (x, y) if paired else (x[:, None], y[None, :])

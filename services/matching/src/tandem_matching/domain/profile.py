@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # The five traits, each answered on a 1–5 scale. Emotional stability is asked the positive
@@ -66,16 +67,27 @@ def normalise_tags(values: Iterable[object] | None) -> frozenset[str]:
     """Tags compared case- and space-insensitively ("Public Speaking" == "public speaking")."""
     if not values:
         return frozenset()
-    return frozenset(" ".join(str(v).split()).lower() for v in values if str(v).strip())
+    return _tags(tuple(map(str, values)))
+
+
+@lru_cache(maxsize=65_536)
+def _tags(values: tuple[str, ...]) -> frozenset[str]:
+    # A pool repeats a few thousand tag lists ten thousand times: each is normalised once.
+    return frozenset(" ".join(v.split()).lower() for v in values if v.strip())
 
 
 def utc_offset_hours(timezone: str, on: date | None = None) -> float:
     """The zone's offset from UTC in hours on ``on`` (today by default); unknown zones are UTC."""
+    return _offset_on(timezone, on or datetime.now(UTC).date())
+
+
+@lru_cache(maxsize=4096)
+def _offset_on(timezone: str, day: date) -> float:
+    # A pool has a few zones and one day: 10,000 people cost a few look-ups, not 10,000.
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         return 0.0
-    day = on or datetime.now(UTC).date()
     moment = datetime(day.year, day.month, day.day, 12, tzinfo=zone)
     offset = moment.utcoffset()
     return offset.total_seconds() / 3600 if offset is not None else 0.0

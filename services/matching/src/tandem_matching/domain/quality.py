@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tandem_matching.domain.candidates import ALL_PAIRS
 from tandem_matching.domain.features import Features, encode, overlap_hours
 from tandem_matching.domain.profile import Candidate
 from tandem_matching.domain.scoring import ScoringPolicy
@@ -38,6 +39,7 @@ class RoundQuality:
     gap: float
     gap_percent: float
     unmatched_because: dict[str, str]
+    bound_over: str = ALL_PAIRS
 
 
 def assess(
@@ -47,11 +49,14 @@ def assess(
     unmatched: dict[str, str],
     pool: Sequence[Candidate],
     policy: ScoringPolicy,
+    *,
+    bound_over: str = ALL_PAIRS,
 ) -> RoundQuality:
     """The report of a plan of ``groups`` (with ``scores``) out of ``pool``.
 
     ``solved`` is the pair matching's (weight, LP upper bound): the gap says how far the pairs
-    could at most be from the best possible, before odd ones out join pairs as triads.
+    could at most be from the best possible, before odd ones out join pairs as triads, among
+    the pairs ``bound_over`` names.
     """
     values = np.asarray(scores, dtype=np.float64) if scores else np.zeros(1)
     total = round(float(np.sum(scores)), 2)
@@ -72,6 +77,7 @@ def assess(
         gap=gap,
         gap_percent=round(100 * gap / bound, 3) if bound else 0.0,
         unmatched_because=_why(unmatched, pool, policy),
+        bound_over=bound_over,
     )
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from tandem_matching.domain.profile import Candidate
+from tandem_matching.domain.profile import Candidate, Personality
 from tandem_matching.domain.quality import RoundQuality
 from tandem_matching.domain.rounds import ProposedPair, RoundPlan
 
@@ -26,9 +26,19 @@ class StoredPreview:
 
 def pool_hash(pool: Sequence[Candidate]) -> str:
     """A digest of everything about the pool that a plan depends on (same pool, same digest)."""
-    people = sorted((asdict(c) for c in pool), key=lambda c: str(c["person_id"]))
-    canonical = json.dumps(people, sort_keys=True, default=sorted)  # frozensets, in order
+    # Field by field rather than asdict: asdict deep-copies, about 2 s for 10,000 people.
+    names = [f.name for f in fields(Candidate)]
+    people = sorted(([_plain(getattr(c, name)) for name in names] for c in pool), key=_first)
+    canonical = json.dumps([names, people], default=sorted)  # frozensets, in order
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _plain(value: object) -> object:
+    return value.as_tuple() if isinstance(value, Personality) else value
+
+
+def _first(row: list[object]) -> str:
+    return str(row[0])
 
 
 def plan_as_json(plan: RoundPlan) -> dict[str, Any]:

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tandem_matching.domain.candidates import CandidateGraph, build_graph
+from tandem_matching.domain.candidates import (
+    ALL_PAIRS,
+    CandidateGraph,
+    best_candidates,
+    build_graph,
+    per_group,
+)
 from tandem_matching.domain.profile import Candidate
 from tandem_matching.domain.quality import RoundQuality, assess
 from tandem_matching.domain.reasons import reasons_for, triad_reasons
@@ -43,7 +49,6 @@ def plan_round(
     candidates: Sequence[Candidate],
     policy: ScoringPolicy,
     *,
-    top_k: int | None = 50,
     pins: Sequence[Sequence[str]] = (),
     excludes: Sequence[Sequence[str]] = (),
 ) -> RoundPlan:
@@ -54,7 +59,7 @@ def plan_round(
     pinned = [explain_pair([by_id[m] for m in pin], policy) for pin in pins]
     taken = {m for pin in pins for m in pin}
     ordered = [c for c in everyone if c.person_id not in taken]
-    graph = without_pairs(build_graph(ordered, policy, top_k=top_k), ordered, excludes)
+    graph = without_pairs(build_graph(ordered, policy, top_k=per_group(policy)), ordered, excludes)
     matching = solve(graph.n, graph.us, graph.vs, graph.ws)
     pairs = explain_duos([(ordered[a], ordered[b]) for a, b in matching.pairs], policy)
     matched = {i for pair in matching.pairs for i in pair}
@@ -75,6 +80,7 @@ def plan_round(
         unmatched,
         everyone,
         policy,
+        bound_over=ALL_PAIRS if graph.complete else best_candidates(policy),
     )
     return RoundPlan(
         pairs=pairs,
@@ -99,7 +105,7 @@ def without_pairs(
     if not banned:
         return graph
     keep = ~np.isin(graph.us * n + graph.vs, banned)
-    return CandidateGraph(n, graph.us[keep], graph.vs[keep], graph.ws[keep])
+    return CandidateGraph(n, graph.us[keep], graph.vs[keep], graph.ws[keep], graph.complete)
 
 
 def explain_duos(

@@ -9,9 +9,10 @@ import numpy as np
 
 from tandem_matching.domain.constraints import allowed
 from tandem_matching.domain.features import encode
+from tandem_matching.domain.fit import components
 from tandem_matching.domain.profile import Candidate
 from tandem_matching.domain.reasons import reasons_for
-from tandem_matching.domain.scoring import ScoringPolicy, components, total
+from tandem_matching.domain.scoring import ScoringPolicy, total
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from tandem_matching.domain.errors import Conflict, Invalid
 from tandem_matching.domain.rounds import ProposedPair, explain_pair
 from tandem_matching.handlers.context import Context
 from tandem_matching.handlers.members import broken_constraints, free_members
-from tandem_matching.handlers.pairs import record_pair
+from tandem_matching.handlers.new_pairs import record_pair
 from tandem_matching.handlers.programs import load_program
 from tandem_service.commands import Appended
 

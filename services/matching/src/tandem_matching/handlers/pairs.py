@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tandem_events.catalog.matching import PairCreated
 from tandem_matching.domain import pair as pairs
 from tandem_matching.domain.errors import Forbidden
 from tandem_matching.domain.pair import Pair, apply_pair, pair_stream
-from tandem_matching.domain.program import Program
-from tandem_matching.domain.rounds import ProposedPair
 from tandem_matching.handlers.context import Context, Tx
 from tandem_service.commands import Appended
 
@@ -61,36 +58,3 @@ async def pair_of_member(ctx: Context, pair_id: str, person_id: str) -> tuple[Pa
     if state.pair_id and person_id not in state.member_ids:
         raise Forbidden("only a member of the pair may do this")
     return state, version
-
-
-async def record_pair(
-    ctx: Context,
-    tx: Tx,
-    program: Program,
-    pair_id: str,
-    pair: ProposedPair,
-    actor: str,
-    *,
-    round_id: str | None = None,
-    override: str | None = None,
-    request_id: str | None = None,
-) -> Appended:
-    """Append PairCreated on a new pair stream and index the pair, in ``tx``."""
-    created = PairCreated(
-        occurred_at=ctx.now(),
-        actor_id=actor,
-        pair_id=pair_id,
-        program_id=program.program_id,
-        member_ids=pair.member_ids,
-        round_id=round_id,
-        score=pair.score,
-        reasons=pair.reasons,
-        manual=round_id is None and request_id is None,
-        override_reason=override,
-        suggested_cadence_days=program.suggested_cadence_days,
-        origin="round" if round_id else "self_match" if request_id else "manual",
-        request_id=request_id,
-    )
-    result = await tx.append(pair_stream(pair_id), 0, [created])
-    await tx.tables.index_pair(pair_id, program.program_id, pair.member_ids, pair.components)
-    return result

@@ -15,7 +15,7 @@ from tandem_matching.domain.rounds import explain_pair
 from tandem_matching.domain.suggestions import Suggestion, suggest_peers
 from tandem_matching.handlers.context import Context
 from tandem_matching.handlers.members import broken_constraints, free_members
-from tandem_matching.handlers.pairs import record_pair
+from tandem_matching.handlers.new_pairs import record_pair
 from tandem_matching.handlers.pool import load_pool
 from tandem_matching.handlers.programs import load_program
 from tandem_matching.handlers.tables import PeerRequestRow

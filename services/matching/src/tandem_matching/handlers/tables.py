@@ -12,6 +12,15 @@ from tandem_matching.domain.round_record import StoredPreview
 
 
 @dataclass(frozen=True)
+class PairEntry:
+    """A new, active pair as the write side indexes it (who is busy, with which components)."""
+
+    pair_id: str
+    member_ids: tuple[str, ...]
+    components: dict[str, float]
+
+
+@dataclass(frozen=True)
 class DirectoryEntry:
     """One person as the organisation's directory knows them."""
 
@@ -93,9 +102,7 @@ class MatchingTables(Protocol):
 
     async def busy_pairs(self, program_id: str, member_ids: Sequence[str]) -> list[str]: ...
 
-    async def index_pair(
-        self, pair_id: str, program_id: str, member_ids: Sequence[str], components: dict[str, float]
-    ) -> None: ...
+    async def index_pairs(self, program_id: str, pairs: Sequence[PairEntry]) -> None: ...
 
     async def deactivate_pair(self, pair_id: str) -> None: ...
 
