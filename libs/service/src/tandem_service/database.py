@@ -29,10 +29,23 @@ async def connect(dsn: str) -> asyncpg.Connection:
     return conn
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """What a released connection needs beyond asyncpg's own rollback of an open transaction:
+    nothing. By default asyncpg sends ``RESET ALL; UNLISTEN *; CLOSE ALL`` and unlocks session
+    advisory locks on every release, one more round trip per command; pooled connections hold
+    no such state here (locks are transaction-scoped, the relay's lock has its own connection).
+    """
+
+
 async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:
     """An asyncpg pool whose connections speak jsonb as Python objects."""
     pool = await asyncpg.create_pool(
-        dsn, min_size=1, max_size=max_size, init=_init_connection, command_timeout=60
+        dsn,
+        min_size=1,
+        max_size=max_size,
+        init=_init_connection,
+        reset=_keep_session,
+        command_timeout=60,
     )
     assert pool is not None
     return pool

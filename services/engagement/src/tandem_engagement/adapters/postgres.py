@@ -19,6 +19,7 @@ from tandem_events.envelope import Envelope
 from tandem_events.errors import ConcurrencyError
 from tandem_events.key_wrapping import KeyWrapper, wrapper_from
 from tandem_events.sealing import PersonKeyring
+from tandem_events.sealing_keys import SealingKeys
 from tandem_events.store import AppendResult
 from tandem_events.store_writes import Pending, append_statement
 from tandem_events.tracing import current_trace_headers
@@ -46,6 +47,11 @@ def _wrapper_for(environment: tuple[str | None, ...]) -> KeyWrapper | None:
     return wrapper_from(BackboneSettings())
 
 
+# The members' unwrapped keys, shared by this process's commands: a note is sealed without
+# reading the key again for a few seconds (tandem_events.sealing_keys says why erasure wins).
+_SEALING_KEYS = SealingKeys()
+
+
 class _ThisConnection:
     """One connection standing in for a pool, so keys are made in the command's transaction."""
 
@@ -65,7 +71,7 @@ class PostgresEngagementTables:
         self._conn = conn
         self._source = source
         # The keyring asks for a pool; this one hands out the command's own connection.
-        self._keys = PersonKeyring(_ThisConnection(conn), _key_wrapper())
+        self._keys = PersonKeyring(_ThisConnection(conn), _key_wrapper(), _SEALING_KEYS)
 
     async def load_workspace(self, pair_id: str) -> tuple[Workspace, int]:
         """The pair's workspace and stream version, read in this transaction."""
