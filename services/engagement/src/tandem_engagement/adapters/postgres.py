@@ -23,6 +23,7 @@ from tandem_events.sealing_keys import SealingKeys
 from tandem_events.store import AppendResult
 from tandem_events.store_writes import Pending, append_statement
 from tandem_events.tracing import current_trace_headers
+from tandem_service.database import database_of
 
 # What engagement's events name as their source.
 SOURCE = "/tandem/engagement"
@@ -47,9 +48,16 @@ def _wrapper_for(environment: tuple[str | None, ...]) -> KeyWrapper | None:
     return wrapper_from(BackboneSettings())
 
 
-# The members' unwrapped keys, shared by this process's commands: a note is sealed without
-# reading the key again for a few seconds (tandem_events.sealing_keys says why erasure wins).
-_SEALING_KEYS = SealingKeys()
+# The members' unwrapped keys, shared by this process's commands on one database: a note is
+# sealed without reading the key again for a few seconds (tandem_events.sealing_keys says why
+# erasure wins). Per database, since tests run many in one process; none on a connection
+# whose database is unknown.
+_SEALING_KEYS: dict[str, SealingKeys] = {}
+
+
+def _sealing_keys(conn: asyncpg.Connection) -> SealingKeys | None:
+    database = database_of(conn)
+    return None if database is None else _SEALING_KEYS.setdefault(database, SealingKeys())
 
 
 class _ThisConnection:
@@ -71,7 +79,7 @@ class PostgresEngagementTables:
         self._conn = conn
         self._source = source
         # The keyring asks for a pool; this one hands out the command's own connection.
-        self._keys = PersonKeyring(_ThisConnection(conn), _key_wrapper(), _SEALING_KEYS)
+        self._keys = PersonKeyring(_ThisConnection(conn), _key_wrapper(), _sealing_keys(conn))
 
     async def load_workspace(self, pair_id: str) -> tuple[Workspace, int]:
         """The pair's workspace and stream version, read in this transaction."""
