@@ -10,7 +10,11 @@ from datetime import datetime
 
 import asyncpg
 
-from tandem_engagement.adapters.workspace_rows import keep_workspaces, load_workspaces
+from tandem_engagement.adapters.workspace_rows import (
+    append_and_keep,
+    keep_workspaces,
+    load_workspaces,
+)
 from tandem_engagement.domain.workspace import Workspace, workspace_stream
 from tandem_engagement.handlers.tables import Missing, OpeningFacts
 from tandem_events.backbone_settings import BackboneSettings
@@ -114,13 +118,31 @@ class PostgresEngagementTables:
         refused whole (409, or the runner retries it), so confining the failure would only
         cost two more round trips on every command.
         """
-        stream = workspace_stream(pair_id)
+        pending = self._pending(pair_id, version, events)
+        if not await append_statement(self._conn, self._source, pending):
+            raise ConcurrencyError(pending.stream_id, version)
+        return AppendResult(pending.stream_id, pending.new_version)
+
+    async def append_keeping(
+        self,
+        after: Workspace,
+        version: int,
+        events: Sequence[DomainEvent],
+        review: datetime | None,
+    ) -> AppendResult:
+        """Append at ``version`` (else ConcurrencyError) and keep ``after``, the workspace they
+        lead to, with its next review: one statement, one round trip for a command's writes."""
+        pending = self._pending(after.pair_id, version, events)
+        kept = (after, pending.new_version, review)
+        if not await append_and_keep(self._conn, self._source, pending, kept):
+            raise ConcurrencyError(pending.stream_id, version)
+        return AppendResult(pending.stream_id, pending.new_version)
+
+    def _pending(self, pair_id: str, version: int, events: Sequence[DomainEvent]) -> Pending:
         trace = current_trace_headers()
         envelopes = [Envelope.wrap(e, self._source, trace) for e in events]
-        pending = Pending(stream, version, version + len(events), None, envelopes)
-        if not await append_statement(self._conn, self._source, pending):
-            raise ConcurrencyError(stream, version)
-        return AppendResult(stream, pending.new_version)
+        stream = workspace_stream(pair_id)
+        return Pending(stream, version, version + len(events), None, envelopes)
 
     async def keep_workspace(self, state: Workspace, version: int, review: datetime | None) -> None:
         """Snapshot the workspace at ``version`` and set its next review (None: never again)."""
