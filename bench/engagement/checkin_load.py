@@ -4,7 +4,8 @@ The service runs as its own process (``tandem-engagement serve``, relay and proj
 publishing to the real Kafka); this process is an open-loop load generator (aiohttp): request
 i is due at start + i/rate whatever earlier ones did, and its latency counts from that due
 time, so a stalled server cannot hide its queue. Each request logs a check-in for a different
-pair (no stream conflicts). Usage: ``.venv/bin/python bench/engagement/checkin_load.py``.
+pair (no stream conflicts). ``--api-workers N`` serves the API from N uvicorn worker processes
+(``TANDEM_HTTP_WORKERS``). Usage: ``.venv/bin/python bench/engagement/checkin_load.py``.
 """
 
 from __future__ import annotations
@@ -108,10 +109,33 @@ async def drive(
     return latencies
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User plus system CPU time a process and its live descendants (the HTTP workers that
+    uvicorn's supervisor starts) have used so far."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(_stat(int(entry.name))[1])
+            except (OSError, IndexError):
+                continue  # gone meanwhile
+    tree, grew = {pid}, True
+    while grew:
+        found = {child for child, parent in parents.items() if parent in tree}
+        grew = not found <= tree
+        tree |= found
+    ticks = 0
+    for member in tree:
+        try:
+            fields = _stat(member)
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -134,7 +158,7 @@ async def wait_healthy(url: str, child: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the service never answered /health")
 
 
-def main(rate: float, seconds: float, write: bool) -> None:
+def main(rate: float, seconds: float, write: bool, workers: int = 1) -> None:
     pairs = int(rate * (seconds + WARM_UP_SECONDS)) + 10
     failures: Counter[str] = Counter()
     with scratch_database() as dsn, tempfile.TemporaryDirectory() as keys_dir:
@@ -156,6 +180,7 @@ def main(rate: float, seconds: float, write: bool) -> None:
         # The API in one process; the relay, projections and sweeper in another (as separate
         # deployments would run them), so the measured process serves HTTP only.
         api = {
+            "TANDEM_HTTP_WORKERS": str(workers),
             "TANDEM_RELAY_ENABLED": "false",
             "TANDEM_CONSUMERS_ENABLED": "false",
             "TANDEM_SWEEPS_ENABLED": "false",
@@ -187,7 +212,8 @@ def main(rate: float, seconds: float, write: bool) -> None:
     p50, p99 = percentile(ok, 50), percentile(ok, 99)
     print(
         f"checkin_p50_ms={p50:.1f} checkin_p99_ms={p99:.1f} errors={errors} of {len(latencies)} "
-        f"at {rate:.0f}/s for {seconds:.0f} s (load {load}, mean {statistics.fmean(ok):.1f} ms, "
+        f"at {rate:.0f}/s for {seconds:.0f} s, {workers} API worker(s) (load {load}, "
+        f"mean {statistics.fmean(ok):.1f} ms, "
         f"API CPU {api_cpu_ms:.1f} ms per request) failures {dict(failures)}"
     )
     if write:
@@ -199,7 +225,7 @@ def main(rate: float, seconds: float, write: bool) -> None:
                 "checkin_errors": errors,
             },
             f".venv/bin/python bench/engagement/checkin_load.py --rate {rate:.0f} "
-            f"--seconds {seconds:.0f}",
+            f"--seconds {seconds:.0f} --api-workers {workers}",
             {
                 "checkin": {
                     "requests": len(latencies),
@@ -208,9 +234,11 @@ def main(rate: float, seconds: float, write: bool) -> None:
                     "load_average_before": load,
                     "max_ms": round(max(ok), 1),
                     "api_cpu_ms_per_request": round(api_cpu_ms, 2),
+                    "api_workers": workers,
                     "failures": dict(failures),
                     "generator": "aiohttp open loop, separate process from the service",
-                    "service": "API process (relay, projections, sweeper in a second process)",
+                    "service": f"API: {workers} HTTP worker process(es), CPU summed over them; "
+                    "relay, projections, sweeper in another process",
                 }
             },
         )
@@ -220,6 +248,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rate", type=float, default=500)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument(
+        "--api-workers", type=int, default=1, help="HTTP worker processes of the API (uvicorn)"
+    )
     parser.add_argument("--no-write", action="store_true", help="do not update the results file")
     args = parser.parse_args()
-    main(args.rate, args.seconds, not args.no_write)
+    main(args.rate, args.seconds, not args.no_write, args.api_workers)

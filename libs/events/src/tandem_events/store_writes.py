@@ -40,7 +40,9 @@ MAX_RETRIES = 8
 # Errors after which the whole (single-statement) batch rolled back and may simply run again.
 RETRYABLE = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
 
-_APPEND = """
+# The append as a chain of CTEs ending in ``appended`` (parameters $1-$12, append_arguments),
+# so that a service may follow it with writes of its own in the same statement.
+APPEND_STEPS = """
 WITH bumped AS (
     UPDATE streams SET version = $3, tx_id = greatest(tx_id, pg_current_xact_id())
     WHERE stream_id = $1 AND version = $2 AND $2 > 0
@@ -63,9 +65,9 @@ WITH bumped AS (
                 $12::jsonb[]) WITH ORDINALITY AS e(id, type, topic, key, occurred, payload, n)
     CROSS JOIN moved m
     RETURNING position
-)
-SELECT count(*) FROM appended
-"""
+)"""
+APPEND_PARAMETERS = 12
+_APPEND = APPEND_STEPS + "\nSELECT count(*) FROM appended\n"
 
 # Many appends (each to a different stream) in one statement; returns the streams bumped.
 # ``locked`` takes the existing rows' locks in stream-id order first, one index lookup per
@@ -307,25 +309,27 @@ async def append_one(conn: asyncpg.Connection, source: str, p: Pending) -> int:
     raise AssertionError("unreachable")
 
 
-async def append_statement(conn: asyncpg.Connection, source: str, p: Pending) -> int:
+def append_arguments(source: str, p: Pending) -> list[Any]:
+    """The parameters of APPEND_STEPS for one pending write."""
     envelopes = p.envelopes
-    return int(
-        await conn.fetchval(
-            _APPEND,
-            p.stream_id,
-            p.expected,
-            p.new_version,
-            p.key,
-            source,
-            [e.id for e in envelopes],
-            [e.type for e in envelopes],
-            [e.topic for e in envelopes],
-            [e.key for e in envelopes],
-            [e.time for e in envelopes],
-            envelopes[0].trace,
-            [e.data for e in envelopes],
-        )
-    )
+    return [
+        p.stream_id,
+        p.expected,
+        p.new_version,
+        p.key,
+        source,
+        [e.id for e in envelopes],
+        [e.type for e in envelopes],
+        [e.topic for e in envelopes],
+        [e.key for e in envelopes],
+        [e.time for e in envelopes],
+        envelopes[0].trace,
+        [e.data for e in envelopes],
+    ]
+
+
+async def append_statement(conn: asyncpg.Connection, source: str, p: Pending) -> int:
+    return int(await conn.fetchval(_APPEND, *append_arguments(source, p)))
 
 
 _RELEASING: set[asyncio.Task[None]] = set()

@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from tandem_service.api.validation import validation_error
 from tandem_service.auth import DevKeyPair, TokenVerifier
@@ -21,7 +20,7 @@ from tandem_service.metrics import HttpMetrics, metrics_router
 from tandem_service.runtime import Runtime
 from tandem_service.settings import ServiceSettings
 from tandem_service.storable_text import StorableTextOnly
-from tandem_service.telemetry import configure_tracing
+from tandem_service.telemetry import configure_tracing, server_spans
 
 StartHook = Callable[[Runtime, FastAPI], Awaitable[None]]
 ExceptionHandler = Callable[[Request, Any], Coroutine[Any, Any, Response]]
@@ -103,6 +102,7 @@ def create_service_app(
         version="0.1.0",
         lifespan=lifespan,
         exception_handlers=handlers,
+        telemetry=server_spans(),
     )
     app.state.runtime = runtime
     app.state.settings = settings
@@ -114,5 +114,4 @@ def create_service_app(
     app.include_router(metrics_router)
     for router in routers:
         app.include_router(router)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
     return app

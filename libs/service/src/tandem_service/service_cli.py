@@ -38,8 +38,13 @@ def service_cli(name: str, bootstrap: str) -> typer.Typer:
         import uvicorn
 
         current = settings()
+        # More than one worker: uvicorn's supervisor starts each from the declaration, so
+        # every worker process builds its own app (with its own settings and pool).
+        many = current.http_workers > 1
         uvicorn.run(
-            service().build_app(current),
+            f"{bootstrap}:SERVICE.build_app" if many else service().build_app(current),
+            factory=many,
+            workers=current.http_workers if many else None,
             host=current.http_host,
             port=current.http_port,
             log_config=None,

@@ -59,6 +59,9 @@ class ServiceSettings(BaseSettings):
     service_name: str = "tandem"
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=1, le=65535)
+    # HTTP worker processes on the one port (uvicorn's supervisor); each runs the whole app,
+    # so run the relay, consumers and sweeps in a deployment of their own when this is > 1.
+    http_workers: int = Field(default=1, ge=1, le=64)
     log_level: str = "INFO"
     database_url: SecretStr = SecretStr("postgresql://tandem:tandem@127.0.0.1:5432/postgres")
     database_pool_max: int = Field(default=10, ge=1, le=200)

@@ -10,6 +10,7 @@ import pytest
 
 from tandem_engagement.adapters.memory import InMemoryEngagementTables
 from tandem_engagement.adapters.postgres import PostgresEngagementTables
+from tandem_engagement.domain.folding import fold_all
 from tandem_engagement.domain.workspace import Workspace
 from tandem_engagement.handlers.tables import EngagementTables, Missing, OpeningFacts
 from tandem_events.catalog.engagement import WorkspaceClosed, WorkspaceOpened
@@ -81,7 +82,7 @@ async def test_resources_and_reviews_are_accepted(tables: EngagementTables) -> N
     await tables.keep_workspace(Workspace(pair_id="p1"), 2, None)
 
 
-async def test_an_append_at_a_stale_version_is_refused(tables: EngagementTables) -> None:
+def _opened_and_closed() -> tuple[WorkspaceOpened, WorkspaceClosed]:
     opened = WorkspaceOpened(
         occurred_at=AT,
         actor_id="engagement",
@@ -94,6 +95,11 @@ async def test_an_append_at_a_stale_version_is_refused(tables: EngagementTables)
     closed = WorkspaceClosed(
         occurred_at=AT, actor_id="engagement", pair_id="p1", reason="pair_ended"
     )
+    return opened, closed
+
+
+async def test_an_append_at_a_stale_version_is_refused(tables: EngagementTables) -> None:
+    opened, closed = _opened_and_closed()
     first = await tables.append_workspace("p1", 0, [opened])
     assert (first.stream_id, first.version) == ("workspace-p1", 1)
     with pytest.raises(ConcurrencyError):
@@ -101,3 +107,14 @@ async def test_an_append_at_a_stale_version_is_refused(tables: EngagementTables)
     assert (await tables.append_workspace("p1", 1, [closed])).version == 2
     state, version = await tables.load_workspace("p1")
     assert (state.pair_id, state.closed, version) == ("p1", True, 2)
+
+
+async def test_append_keeping_writes_nothing_at_a_stale_version(tables: EngagementTables) -> None:
+    opened, closed = _opened_and_closed()
+    after = fold_all(Workspace(), [opened])
+    appended = await tables.append_keeping(after, 0, [opened], AT)
+    assert (appended.stream_id, appended.version) == ("workspace-p1", 1)
+    with pytest.raises(ConcurrencyError):  # a stale command's snapshot must not land either
+        await tables.append_keeping(fold_all(after, [closed]), 0, [closed], None)
+    state, version = await tables.load_workspace("p1")
+    assert (state, version) == (after, 1)

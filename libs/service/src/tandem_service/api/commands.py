@@ -63,8 +63,12 @@ async def command_request(
 IdempotencyKey = Annotated[CommandRequest, Depends(command_request)]
 
 
-def command_context(request: Request) -> CommandContext[Any]:
-    """The service's command context (set by the bootstrap helper)."""
+async def command_context(request: Request) -> CommandContext[Any]:
+    """The service's command context (set by the bootstrap helper).
+
+    ``async`` though it awaits nothing: FastAPI runs a plain ``def`` dependency in its thread
+    pool, a hop (queue, wake-up, GIL hand-over) that every command paid.
+    """
     context: CommandContext[Any] = request.app.state.commands
     return context
 

@@ -39,7 +39,7 @@ class ClockReading(BaseModel):
     offset_days: float
 
 
-def _shared_clock(request: Request) -> SharedClock:
+async def _shared_clock(request: Request) -> SharedClock:
     shared: SharedClock = request.app.state.shared_clock
     return shared
 

@@ -10,7 +10,8 @@ from fastapi import Depends, Request
 from tandem_service.auth import Caller, Role, require_roles
 
 
-def _reads(request: Request) -> asyncpg.Pool:
+async def _reads(request: Request) -> asyncpg.Pool:
+    # async: a plain def dependency would run in the thread pool on every request.
     pool: asyncpg.Pool = request.app.state.runtime.pool
     return pool
 

@@ -51,6 +51,18 @@ class InMemoryEngagementTables:
         """Append to the pair's in-memory stream if it is still at ``version``."""
         return await self.streams.append(workspace_stream(pair_id), version, events)
 
+    async def append_keeping(
+        self,
+        after: Workspace,
+        version: int,
+        events: Sequence[DomainEvent],
+        review: datetime | None,
+    ) -> Appended:
+        """Append, then keep the review (as PostgreSQL does in one statement)."""
+        appended = await self.append_workspace(after.pair_id, version, events)
+        await self.keep_workspace(after, appended.version, review)
+        return appended
+
     async def keep_workspace(self, state: Workspace, version: int, review: datetime | None) -> None:
         """Set the pair's next review (loads fold the in-memory stream: no snapshot needed)."""
         if review is None:

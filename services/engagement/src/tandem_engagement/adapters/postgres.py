@@ -10,7 +10,11 @@ from datetime import datetime
 
 import asyncpg
 
-from tandem_engagement.adapters.workspace_rows import keep_workspaces, load_workspaces
+from tandem_engagement.adapters.workspace_rows import (
+    append_and_keep,
+    keep_workspaces,
+    load_workspaces,
+)
 from tandem_engagement.domain.workspace import Workspace, workspace_stream
 from tandem_engagement.handlers.tables import Missing, OpeningFacts
 from tandem_events.backbone_settings import BackboneSettings
@@ -19,9 +23,11 @@ from tandem_events.envelope import Envelope
 from tandem_events.errors import ConcurrencyError
 from tandem_events.key_wrapping import KeyWrapper, wrapper_from
 from tandem_events.sealing import PersonKeyring
+from tandem_events.sealing_keys import SealingKeys
 from tandem_events.store import AppendResult
 from tandem_events.store_writes import Pending, append_statement
 from tandem_events.tracing import current_trace_headers
+from tandem_service.database import database_of
 
 # What engagement's events name as their source.
 SOURCE = "/tandem/engagement"
@@ -46,6 +52,18 @@ def _wrapper_for(environment: tuple[str | None, ...]) -> KeyWrapper | None:
     return wrapper_from(BackboneSettings())
 
 
+# The members' unwrapped keys, shared by this process's commands on one database: a note is
+# sealed without reading the key again for a few seconds (tandem_events.sealing_keys says why
+# erasure wins). Per database, since tests run many in one process; none on a connection
+# whose database is unknown.
+_SEALING_KEYS: dict[str, SealingKeys] = {}
+
+
+def _sealing_keys(conn: asyncpg.Connection) -> SealingKeys | None:
+    database = database_of(conn)
+    return None if database is None else _SEALING_KEYS.setdefault(database, SealingKeys())
+
+
 class _ThisConnection:
     """One connection standing in for a pool, so keys are made in the command's transaction."""
 
@@ -65,7 +83,7 @@ class PostgresEngagementTables:
         self._conn = conn
         self._source = source
         # The keyring asks for a pool; this one hands out the command's own connection.
-        self._keys = PersonKeyring(_ThisConnection(conn), _key_wrapper())
+        self._keys = PersonKeyring(_ThisConnection(conn), _key_wrapper(), _sealing_keys(conn))
 
     async def load_workspace(self, pair_id: str) -> tuple[Workspace, int]:
         """The pair's workspace and stream version, read in this transaction."""
@@ -100,13 +118,31 @@ class PostgresEngagementTables:
         refused whole (409, or the runner retries it), so confining the failure would only
         cost two more round trips on every command.
         """
-        stream = workspace_stream(pair_id)
+        pending = self._pending(pair_id, version, events)
+        if not await append_statement(self._conn, self._source, pending):
+            raise ConcurrencyError(pending.stream_id, version)
+        return AppendResult(pending.stream_id, pending.new_version)
+
+    async def append_keeping(
+        self,
+        after: Workspace,
+        version: int,
+        events: Sequence[DomainEvent],
+        review: datetime | None,
+    ) -> AppendResult:
+        """Append at ``version`` (else ConcurrencyError) and keep ``after``, the workspace they
+        lead to, with its next review: one statement, one round trip for a command's writes."""
+        pending = self._pending(after.pair_id, version, events)
+        kept = (after, pending.new_version, review)
+        if not await append_and_keep(self._conn, self._source, pending, kept):
+            raise ConcurrencyError(pending.stream_id, version)
+        return AppendResult(pending.stream_id, pending.new_version)
+
+    def _pending(self, pair_id: str, version: int, events: Sequence[DomainEvent]) -> Pending:
         trace = current_trace_headers()
         envelopes = [Envelope.wrap(e, self._source, trace) for e in events]
-        pending = Pending(stream, version, version + len(events), None, envelopes)
-        if not await append_statement(self._conn, self._source, pending):
-            raise ConcurrencyError(stream, version)
-        return AppendResult(stream, pending.new_version)
+        stream = workspace_stream(pair_id)
+        return Pending(stream, version, version + len(events), None, envelopes)
 
     async def keep_workspace(self, state: Workspace, version: int, review: datetime | None) -> None:
         """Snapshot the workspace at ``version`` and set its next review (None: never again)."""

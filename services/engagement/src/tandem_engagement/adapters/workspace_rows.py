@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 
@@ -19,6 +20,7 @@ from tandem_engagement.domain.folding import fold_all
 from tandem_engagement.domain.workspace import Workspace, workspace_stream
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.store import recorded
+from tandem_events.store_writes import APPEND_PARAMETERS, APPEND_STEPS, Pending, append_arguments
 
 # The timer kind that re-assesses a pair's health (and days-together milestones).
 HEALTH_REVIEW = "pair-health"
@@ -40,28 +42,41 @@ LEFT JOIN LATERAL (
 ORDER BY p.pair_id, e.version
 """
 
-# Snapshots (never moved back to an older version) and next reviews, in one statement; the
-# reviews may name more pairs than the snapshots. The timer rows follow tandem_events.timers
-# (same upsert): one round trip on every command.
-_KEEP_MANY = """
-WITH kept AS (
+
+# Snapshots (never moved back to an older version) and next reviews as CTEs, their seven
+# parameters numbered from ``first``; the reviews may name more pairs than the snapshots. The
+# timer rows follow tandem_events.timers (same upsert). ``only`` gates every write (a
+# condition on an earlier CTE of the same statement).
+def _keep_steps(first: int, only: str = "true") -> str:
+    n = [f"${first + i}" for i in range(7)]
+    return f"""kept AS (
     INSERT INTO workspace_snapshots (pair_id, version, format, state)
-    SELECT k.pair_id, k.version, $3, k.state
-    FROM unnest($1::text[], $2::integer[], $4::jsonb[]) AS k(pair_id, version, state)
+    SELECT k.pair_id, k.version, {n[2]}, k.state
+    FROM unnest({n[0]}::text[], {n[1]}::integer[], {n[3]}::jsonb[]) AS k(pair_id, version, state)
+    WHERE {only}
     ON CONFLICT (pair_id) DO UPDATE
     SET version = excluded.version, format = excluded.format, state = excluded.state
     WHERE workspace_snapshots.version <= excluded.version
 ), reviews AS (
-    SELECT * FROM unnest($7::text[], $5::timestamptz[]) AS r(key, due_at)
+    SELECT * FROM unnest({n[6]}::text[], {n[4]}::timestamptz[]) AS r(key, due_at) WHERE {only}
 ), scheduled AS (
     INSERT INTO timers (kind, key, due_at, payload)
-    SELECT $6, key, due_at, '{}'::jsonb FROM reviews WHERE due_at IS NOT NULL
+    SELECT {n[5]}, key, due_at, '{{}}'::jsonb FROM reviews WHERE due_at IS NOT NULL
     ON CONFLICT (kind, key) DO UPDATE
     SET due_at = excluded.due_at, payload = excluded.payload, attempts = 0, last_error = NULL
+), unscheduled AS (
+    DELETE FROM timers t USING reviews r
+    WHERE r.due_at IS NULL AND t.kind = {n[5]} AND t.key = r.key
+)"""
+
+
+# One round trip on every sweep batch.
+_KEEP_MANY = f"WITH {_keep_steps(1)}\nSELECT 1"
+# A command's append and its snapshot and review, one round trip (the keep only if appended).
+_APPEND_AND_KEEP = (
+    f"{APPEND_STEPS},\n{_keep_steps(APPEND_PARAMETERS + 1, 'EXISTS (SELECT 1 FROM moved)')}\n"
+    "SELECT count(*) FROM appended"
 )
-DELETE FROM timers t USING reviews r
-WHERE r.due_at IS NULL AND t.kind = $6 AND t.key = r.key
-"""
 
 # (workspace, its stream version, when it is next reviewed or None).
 KeptWorkspace = tuple[Workspace, int, datetime | None]
@@ -115,8 +130,20 @@ async def keep_workspaces(
     """Snapshot the ``kept`` workspaces and set every next review in one statement."""
     if not kept and not reviews:
         return
-    await conn.execute(
-        _KEEP_MANY,
+    await conn.execute(_KEEP_MANY, *_keep_arguments(kept, reviews))
+
+
+async def append_and_keep(
+    conn: asyncpg.Connection, source: str, pending: Pending, kept: KeptWorkspace
+) -> bool:
+    """Append ``pending`` and, if it was appended, keep the workspace after it, in one
+    statement; False when the stream had moved (nothing written)."""
+    arguments = append_arguments(source, pending) + _keep_arguments([kept], ())
+    return bool(await conn.fetchval(_APPEND_AND_KEEP, *arguments))
+
+
+def _keep_arguments(kept: Sequence[KeptWorkspace], reviews: Sequence[Review]) -> list[Any]:
+    return [
         [state.pair_id for state, _, _ in kept],
         [version for _, version, _ in kept],
         snapshots.FORMAT,
@@ -124,4 +151,4 @@ async def keep_workspaces(
         [review for _, _, review in kept] + [review for _, review in reviews],
         HEALTH_REVIEW,
         [state.pair_id for state, _, _ in kept] + [pair_id for pair_id, _ in reviews],
-    )
+    ]

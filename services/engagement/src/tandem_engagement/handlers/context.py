@@ -26,6 +26,4 @@ async def commit(
 ) -> Appended:
     """Append the decision with its follow-ups; snapshot the workspace and move its review."""
     after, events = with_follow_ups(state, decided, now)
-    result = await tx.tables.append_workspace(after.pair_id, version, events)
-    await tx.tables.keep_workspace(after, result.version, next_review(after, now))
-    return result
+    return await tx.tables.append_keeping(after, version, events, next_review(after, now))

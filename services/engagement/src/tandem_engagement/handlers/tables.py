@@ -74,6 +74,15 @@ class EngagementTables(Protocol):
     ) -> Appended:
         """Append to the pair's stream if it is still at ``version`` (else ConcurrencyError)."""
 
+    async def append_keeping(
+        self,
+        after: Workspace,
+        version: int,
+        events: Sequence[DomainEvent],
+        review: datetime | None,
+    ) -> Appended:
+        """Append at ``version`` (else ConcurrencyError) and keep ``after`` with its review."""
+
     async def keep_workspace(self, state: Workspace, version: int, review: datetime | None) -> None:
         """Snapshot the workspace at ``version`` and set its next review (None: never again)."""
 
