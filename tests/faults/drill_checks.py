@@ -15,7 +15,17 @@ from tandem_events.rebuild import SHADOW, rebuild_projection
 
 from .workload import ce_ids, read_topics
 
-SAMPLE = 5  # differing rows shown per table
+SAMPLE = 3  # differing rows shown per table
+# Columns a command writes into a projection's table, which no rebuild can know (a known
+# defect: a rebuild of the planner drops every program's channel settings; see ADR 0028).
+COMMAND_WRITTEN = {
+    ("notifications_planner", "programs"): {
+        "support",
+        "channel_defaults",
+        "webhook_url",
+        "webhook_secret",
+    }
+}
 
 
 async def log_matches_store(pool: asyncpg.Pool, bootstrap: str, topic: str) -> list[str]:
@@ -32,12 +42,13 @@ async def log_matches_store(pool: asyncpg.Pool, bootstrap: str, topic: str) -> l
         problems.append(f"{topic}: {len(missing)} stored events never published")
     if stray:
         problems.append(f"{topic}: {len(stray)} records the store does not hold")
-    versions: dict[str, list[int]] = defaultdict(list)
-    for event_id in ce_ids(records):  # partition by partition, in offset order
+    # Kafka orders records per key: within one key, each stream's versions must ascend.
+    versions: dict[tuple[bytes | None, str], list[int]] = defaultdict(list)
+    for record, event_id in zip(records, ce_ids(records), strict=True):
         if event_id in stored:
             stream, version = stored[event_id]
-            versions[stream].append(version)
-    disordered = [s for s, v in versions.items() if v != sorted(v)]
+            versions[record.key, stream].append(version)
+    disordered = [s for (_, s), v in versions.items() if v != sorted(v)]
     if disordered:
         problems.append(f"{topic}: {len(disordered)} streams out of order, e.g. {disordered[0]}")
     return problems
@@ -76,16 +87,19 @@ async def projections_match_rebuild(
         async with pool.acquire() as conn:
             for table in projection.tables:
                 shadow = SHADOW.format(table)
-                differ = await conn.fetch(
-                    f"(TABLE {table} EXCEPT ALL TABLE {shadow}) UNION ALL "
-                    f"(TABLE {shadow} EXCEPT ALL TABLE {table}) LIMIT {SAMPLE}"
+                skip = COMMAND_WRITTEN.get((projection.name, table), set())
+                columns = await _columns(conn, table, skip)
+                live = await conn.fetch(
+                    f"SELECT {columns} FROM {table} EXCEPT ALL SELECT {columns} FROM {shadow}"
                 )
-                if differ:
-                    live = await conn.fetchval(f"SELECT count(*) FROM {table}")
-                    rebuilt = await conn.fetchval(f"SELECT count(*) FROM {shadow}")
+                rebuilt = await conn.fetch(
+                    f"SELECT {columns} FROM {shadow} EXCEPT ALL SELECT {columns} FROM {table}"
+                )
+                if live or rebuilt:
                     problems.append(
-                        f"{projection.name}.{table}: {live} live rows, {rebuilt} rebuilt; "
-                        f"differing e.g. {[dict(r) for r in differ]}"
+                        f"{projection.name}.{table}: {len(live)} live rows not rebuilt, e.g. "
+                        f"{[dict(r) for r in live[:SAMPLE]]}; {len(rebuilt)} rebuilt rows not "
+                        f"live, e.g. {[dict(r) for r in rebuilt[:SAMPLE]]}"
                     )
                 await conn.execute(f"DROP TABLE {shadow}")
             await conn.execute(
@@ -93,3 +107,13 @@ async def projections_match_rebuild(
                 SHADOW.format(projection.name),
             )
     return problems
+
+
+async def _columns(conn: asyncpg.Connection, table: str, skip: set[str]) -> str:
+    """The columns of ``table`` a rebuild from the log can know, as a select list."""
+    names = await conn.fetch(
+        "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 "
+        "AND NOT attisdropped ORDER BY attnum",
+        table,
+    )
+    return ", ".join(f'"{r[0]}"' for r in names if r[0] not in skip)

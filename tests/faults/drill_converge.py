@@ -38,6 +38,17 @@ async def _value(dsn: str, query: str, *args: object) -> int | None:
         return None
 
 
+async def _rows(dsn: str, query: str) -> list[asyncpg.Record] | None:
+    """All rows, or None while the database does not answer."""
+    try:
+        if dsn not in _POOLS:
+            _POOLS[dsn] = await asyncpg.create_pool(dsn, min_size=1, max_size=1, timeout=5)
+        return list(await _POOLS[dsn].fetch(query, timeout=5))
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+        LAST_ERROR[0] = repr(exc)
+        return None
+
+
 async def close_pools() -> None:
     """Close the pools the checks opened (before the loop that made them ends)."""
     for pool in _POOLS.values():
@@ -88,20 +99,17 @@ async def applied(
 ) -> bool:
     """Whether every projection has applied its topics up to ``ends``."""
     for service, own in projections.items():
+        rows = await _rows(dsn[service], "SELECT * FROM projection_offsets")
+        if rows is None:
+            return False
+        at = {(r["projection"], r["topic"], r["partition"]): r["next_offset"] for r in rows}
         for projection in own:
-            for topic in projection.topics:
-                for tp in [tp for tp in ends if tp.topic == prefix + topic]:
-                    at = await _value(
-                        dsn[service],
-                        "SELECT coalesce(max(next_offset), 0) FROM projection_offsets "
-                        "WHERE projection = $1 AND topic = $2 AND partition = $3",
-                        projection.name,
-                        tp.topic,
-                        tp.partition,
-                    )
-                    if at is None or at < ends[tp]:
-                        LAST_ERROR[0] = f"{projection.name} at {at} of {ends[tp]} on {tp}"
-                        return False
+            topics = {prefix + t for t in projection.topics}
+            for tp in [tp for tp in ends if tp.topic in topics]:
+                done = at.get((projection.name, tp.topic, tp.partition), 0)
+                if done < ends[tp]:
+                    LAST_ERROR[0] = f"{projection.name} at {done} of {ends[tp]} on {tp}"
+                    return False
     return True
 
 

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import httpx
+import aiohttp
 
 from tandem_events.projection import Projection
 from tandem_testkit.private_kafka import PrivateKafka
@@ -17,7 +17,8 @@ from .drill_load import Load
 from .drill_stack import ServiceProcess
 
 OUTAGE = 1.0  # seconds a killed part stays dead before the drill restarts it
-PATIENCE = 60.0  # a kill not converged by then fails the drill
+PATIENCE = 90.0
+POLL = 0.5  # seconds between looks: the drill's own checks must not load the machine  # a kill not converged by then fails the drill
 KINDS = ("check_in", "enrol", "read")  # each must succeed again after every kill
 
 
@@ -54,10 +55,12 @@ class Waiting:
 
     def __init__(self, t0: float) -> None:
         self._t0, self._what, self._since = t0, "the processes' health", t0
+        self.stages: list[str] = []  # each wait with the seconds after the kill it began
 
     def on(self, what: str) -> None:
         """Now waiting for ``what``."""
         self._what, self._since = what, asyncio.get_running_loop().time()
+        self.stages.append(f"{self._since - self._t0:.1f} {what[:40]}")
 
     def __str__(self) -> str:
         return f"{self._what} (since {self._since - self._t0:.1f} s after the kill)"
@@ -92,21 +95,22 @@ async def kill_and_heal(parts: Parts, load: Load, target: str) -> Converged:
         raise AssertionError(
             f"no convergence {PATIENCE:.0f} s after killing {target}: still waiting for "
             f"{waiting} (last check: {LAST_ERROR[0]}, loop lag {load.lag:.1f} s); "
+            f"stages {waiting.stages}; "
             + "; ".join(f"{n} {p.state()}" for n, p in parts.processes.items())
         ) from None
     return Converged(target, back - t0, serving - t0, loop.time() - t0)
 
 
 async def _serving(parts: Parts, load: Load, since: float, waiting: Waiting) -> None:
-    async with httpx.AsyncClient() as http:
+    async with aiohttp.ClientSession() as http:
         for name, process in parts.processes.items():
             waiting.on(f"{name} to answer /health")
             while not await process.healthy(http):
-                await asyncio.sleep(0.2)
+                await asyncio.sleep(POLL)
     for kind in KINDS:
         waiting.on(f"a {kind} command to succeed ({dict(load.accepted.failures)})")
         while load.accepted.last.get(kind, 0) < since:
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(POLL)
 
 
 async def drained(parts: Parts, waiting: Waiting) -> None:
@@ -114,15 +118,15 @@ async def drained(parts: Parts, waiting: Waiting) -> None:
     waiting.on("PostgreSQL")
     upto = await stored_up_to(parts.dsn)
     while upto is None:
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(POLL)
         upto = await stored_up_to(parts.dsn)
     waiting.on(f"the relays to publish up to {upto}")
     while not await relayed(parts.dsn, upto):
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(POLL)
     ends = await topic_ends(parts.kafka.bootstrap, parts.topics)
     waiting.on("the projections to apply what the relays published")
     while not await applied(parts.dsn, parts.projections, parts.prefix, ends):
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(POLL)
     waiting.on("overdue notifications")
     while not await nothing_overdue(parts.dsn["notifications"]):
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(POLL)

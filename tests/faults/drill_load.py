@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
+import aiohttp
 
 from tandem_service.auth import DevKeyPair, Role, mint_token
 
@@ -54,7 +54,7 @@ class Load:
         self.pairs: list[tuple[str, str]] = []  # (pair id, a member) engagement knows
         self.waiting: list[tuple[str, dict[str, Any]]] = []  # (person, profile) to enrol
         self._keys = DevKeyPair.load_or_create(keys)
-        self._http = httpx.AsyncClient(timeout=5)
+        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5))
         self._slots = asyncio.Semaphore(IN_FLIGHT)
         self._tokens: dict[tuple[str, Role], str] = {}
         self.lag = 0.0  # the longest the event loop was late, for failure messages
@@ -78,16 +78,17 @@ class Load:
             if attempt:
                 await asyncio.sleep(0.5 * attempt)
             try:
-                answer = await self._http.request(
+                async with self._http.request(
                     method, self.urls[service] + path, json=body, headers=headers
-                )
-            except httpx.TransportError as exc:
+                ) as answer:
+                    if answer.ok:
+                        return await answer.json()
+                    status = answer.status
+            except (aiohttp.ClientError, TimeoutError) as exc:
                 kind = f"{service} {type(exc).__name__}"
                 continue
-            if answer.is_success:
-                return answer.json()
-            kind = f"{service} HTTP {answer.status_code}"
-            if answer.status_code < 500 and answer.status_code != 409:
+            kind = f"{service} HTTP {status}"
+            if status < 500 and status != 409:
                 break
         self.accepted.failures[kind] += 1
         return None
@@ -180,4 +181,4 @@ class Load:
 
     async def close(self) -> None:
         """Close the connection pool."""
-        await self._http.aclose()
+        await self._http.close()

@@ -16,7 +16,7 @@ import sys
 import uuid
 from pathlib import Path
 
-import httpx
+import aiohttp
 
 from tandem_analytics.bootstrap import SERVICE as ANALYTICS
 from tandem_engagement.bootstrap import SERVICE as ENGAGEMENT
@@ -75,17 +75,17 @@ class ServiceProcess:
             except subprocess.TimeoutExpired:
                 self.kill()
 
-    async def healthy(self, http: httpx.AsyncClient) -> bool:
+    async def healthy(self, http: aiohttp.ClientSession) -> bool:
         """Whether it runs and answers ``/health``; raises if it exited on its own."""
         if self._proc is None or self._proc.poll() is not None:
             raise AssertionError(f"{self.service} exited:\n{self.output()}")
         try:
-            answer = await http.get(f"{self.url}/health", timeout=2)
-        except httpx.TransportError as exc:
+            async with http.get(f"{self.url}/health", timeout=aiohttp.ClientTimeout(5)) as answer:
+                self.last_health = str(answer.status)
+                return answer.status == 200
+        except (aiohttp.ClientError, TimeoutError) as exc:
             self.last_health = repr(exc)
             return False
-        self.last_health = str(answer.status_code)
-        return answer.status_code == 200
 
     def state(self) -> str:
         """Its scheduler state and CPU seconds so far (why it may not answer)."""
@@ -144,7 +144,7 @@ def topic_prefix(running: dict[str, ServiceProcess]) -> str:
 
 async def all_healthy(running: dict[str, ServiceProcess], seconds: float = 90) -> None:
     """Until every process answers ``/health``."""
-    async with httpx.AsyncClient() as http, asyncio.timeout(seconds):
+    async with aiohttp.ClientSession() as http, asyncio.timeout(seconds):
         for process in running.values():
             while not await process.healthy(http):
                 await asyncio.sleep(0.2)
