@@ -58,7 +58,9 @@ async def close_pools() -> None:
 
 async def stored_up_to(dsn: dict[str, str]) -> dict[str, int] | None:
     """The last store position of each publishing service (None while PostgreSQL is down)."""
-    found = {s: await _value(dsn[s], "SELECT coalesce(max(position), 0) FROM events") for s in PUBLISHERS}
+    found = {
+        s: await _value(dsn[s], "SELECT coalesce(max(position), 0) FROM events") for s in PUBLISHERS
+    }
     return None if None in found.values() else {s: int(v or 0) for s, v in found.items()}
 
 

@@ -17,8 +17,8 @@ from .drill_load import Load
 from .drill_stack import ServiceProcess
 
 OUTAGE = 1.0  # seconds a killed part stays dead before the drill restarts it
-PATIENCE = 90.0
-POLL = 0.5  # seconds between looks: the drill's own checks must not load the machine  # a kill not converged by then fails the drill
+PATIENCE = 90.0  # a kill not converged by then fails the drill
+POLL = 0.5  # seconds between looks: the drill's own checks must not load the machine
 KINDS = ("check_in", "enrol", "read")  # each must succeed again after every kill
 
 
@@ -102,11 +102,10 @@ async def kill_and_heal(parts: Parts, load: Load, target: str) -> Converged:
 
 
 async def _serving(parts: Parts, load: Load, since: float, waiting: Waiting) -> None:
+    waiting.on("every process to answer /health")
     async with aiohttp.ClientSession() as http:
-        for name, process in parts.processes.items():
-            waiting.on(f"{name} to answer /health")
-            while not await process.healthy(http):
-                await asyncio.sleep(POLL)
+        while not all(await asyncio.gather(*(p.healthy(http) for p in parts.processes.values()))):
+            await asyncio.sleep(POLL)
     for kind in KINDS:
         waiting.on(f"a {kind} command to succeed ({dict(load.accepted.failures)})")
         while load.accepted.last.get(kind, 0) < since:

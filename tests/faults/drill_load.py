@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -22,9 +23,11 @@ import aiohttp
 from tandem_service.auth import DevKeyPair, Role, mint_token
 
 ADMIN = "drill-admin"
+# 16 commands/s in all; TANDEM_DRILL_RATE scales it (e.g. 2 for 32/s on a quiet machine).
+RATE = float(os.environ.get("TANDEM_DRILL_RATE", "1"))
 ATTEMPTS = 3
 IN_FLIGHT = 40  # beyond this a tick is skipped: an outage must not pile up thousands of calls
-ALWAYS_OPEN = {
+ALWAYS_OPEN: dict[str, Any] = {
     "timezone": "UTC",
     "work_start": "00:00:00",
     "work_end": "23:59:00",
@@ -63,7 +66,9 @@ class Load:
         """A bearer token for ``subject`` with ``role`` (kept for the drill)."""
         key = (subject, role)
         if key not in self._tokens:
-            self._tokens[key] = mint_token(self._keys.private_pem, subject, [role], ttl_seconds=3600)
+            self._tokens[key] = mint_token(
+                self._keys.private_pem, subject, [role], ttl_seconds=3600
+            )
         return self._tokens[key]
 
     async def send(
@@ -143,9 +148,9 @@ class Load:
     async def run(self, stop: asyncio.Event) -> None:
         """Every kind at its rate until ``stop``; then wait for the calls in flight."""
         kinds: list[tuple[Callable[[int], Awaitable[None]], float]] = [
-            (self.check_in, 14.0),
-            (self.enrol, 2.5),
-            (self.read, 3.0),
+            (self.check_in, 10.0 * RATE),
+            (self.enrol, 2.0 * RATE),  # and as many preferences
+            (self.read, 2.0 * RATE),
             (self.round, 1 / 12),
         ]
         watching = asyncio.create_task(self._watch_lag(stop))

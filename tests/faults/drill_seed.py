@@ -16,7 +16,7 @@ from tandem_service.auth import Role
 
 from .drill_load import ADMIN, Load
 
-PEOPLE = 480
+PEOPLE = 400
 FIRST_ROUND = 40
 SEED = 17
 
@@ -39,18 +39,27 @@ async def seed(load: Load, inboxes: Inboxes) -> None:
     org = organisation(PEOPLE, SEED, "drill")
     people = [dataclasses.replace(p, timezone="UTC") for p in org.people]
     body = [p.as_import() for p in people]
-    await _until("the import", lambda: load.send("POST", "matching", "/directory/people", ADMIN, Role.PROGRAM_ADMIN, body))
+    await _until(
+        "the import",
+        lambda: load.send("POST", "matching", "/directory/people", ADMIN, Role.PROGRAM_ADMIN, body),
+    )
     launch = {
         "name": "Fault drill",
         "purpose": "career_development",
         "starts_on": datetime.now(UTC).date().isoformat(),
         "suggested_cadence_days": 14,
     }
-    program = await _until("the launch", lambda: load.send("POST", "matching", "/programs", ADMIN, Role.PROGRAM_ADMIN, launch))
+    program = await _until(
+        "the launch",
+        lambda: load.send("POST", "matching", "/programs", ADMIN, Role.PROGRAM_ADMIN, launch),
+    )
     load.program_id = str(program["id"])  # type: ignore[index]
     channel = {"webhook_url": inboxes.hooks.url, "support": "The drill."}
     path = f"/programs/{load.program_id}/channels"
-    set_up = await _until("the channel", lambda: load.send("PUT", "notifications", path, ADMIN, Role.PROGRAM_ADMIN, channel))
+    set_up = await _until(
+        "the channel",
+        lambda: load.send("PUT", "notifications", path, ADMIN, Role.PROGRAM_ADMIN, channel),
+    )
     inboxes.hooks.secret = str(set_up["webhook_secret"])  # type: ignore[index]
     load.waiting = [(p.person_id, profile(p, SEED)) for p in reversed(people)]
     await asyncio.gather(*(load.enrol(n) for n in range(FIRST_ROUND)))
@@ -67,7 +76,9 @@ async def _first_round(load: Load) -> None:
 
     await _until("the roster", shown)
     path = f"/programs/{load.program_id}/rounds"
-    done = await _until("the first round", lambda: load.send("POST", "matching", path, ADMIN, Role.PROGRAM_ADMIN))
+    done = await _until(
+        "the first round", lambda: load.send("POST", "matching", path, ADMIN, Role.PROGRAM_ADMIN)
+    )
     pairs = [(i, p["member_ids"][0]) for i, p in zip(done["pair_ids"], done["pairs"], strict=True)]  # type: ignore[index]
 
     async def known() -> object:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import time
 import shutil
+import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,7 +38,14 @@ from .drill_converge import close_pools
 from .drill_kills import PATIENCE, Converged, Parts, Waiting, drained, kill_and_heal
 from .drill_load import Load
 from .drill_seed import seed
-from .drill_stack import DEFINITIONS, PSEUDONYM_KEY, PUBLISHERS, all_healthy, processes, topic_prefix
+from .drill_stack import (
+    DEFINITIONS,
+    PSEUDONYM_KEY,
+    PUBLISHERS,
+    all_healthy,
+    processes,
+    topic_prefix,
+)
 
 # Four minutes on a quiet 2-core CI machine; TANDEM_DRILL_TIMEOUT stretches it on a busy one.
 pytestmark = pytest.mark.timeout(int(os.environ.get("TANDEM_DRILL_TIMEOUT", "240")))
@@ -97,7 +105,7 @@ def test_fault_drill(tmp_path: Path) -> None:
     assert not problems, "\n".join(problems)
 
 
-async def _drill(parts: Parts, inboxes: Inboxes, keys: Path, tmp_path: Path) -> dict:
+async def _drill(parts: Parts, inboxes: Inboxes, keys: Path, tmp_path: Path) -> dict[str, Any]:
     urls = {name: p.url for name, p in parts.processes.items()}
     load = Load(urls, keys, "")
     await seed(load, inboxes)
@@ -161,7 +169,7 @@ async def _verdicts(parts: Parts, load: Load) -> list[str]:
     return problems
 
 
-def _print(report: dict, tmp_path: Path) -> None:
+def _print(report: dict[str, Any], tmp_path: Path) -> None:
     """The convergence table on the test's output, the whole report as JSON beside it."""
     lines = [f"{'killed':24} {'restarted s':>11} {'serving s':>10} {'converged s':>12}"]
     for h in report["converged"]:

@@ -92,9 +92,9 @@ class PrivatePostgres:
     def _initdb(self) -> None:
         if self.user is not None:
             os.chown(self.home, self.user.pw_uid, self.user.pw_gid)
+        initdb = [str(self.bindir / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "-E", "UTF8"]
         subprocess.run(
-            [str(self.bindir / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "-E", "UTF8"]
-            + ["--locale=C", "--auth-local=trust", "--auth-host=trust", "--no-sync"],
+            [*initdb, "--locale=C", "--auth-local=trust", "--auth-host=trust", "--no-sync"],
             check=True,
             capture_output=True,
             **self._as_owner(),
@@ -127,7 +127,9 @@ class PrivatePostgres:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if not self.running:
-                raise RuntimeError(f"the private PostgreSQL exited:\n{self.log.read_text()[-3000:]}")
+                raise RuntimeError(
+                    f"the private PostgreSQL exited:\n{self.log.read_text()[-3000:]}"
+                )
             try:
                 with psycopg.connect(self.dsn, connect_timeout=2):
                     return
