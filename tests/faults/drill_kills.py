@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -74,13 +75,18 @@ class Converged:
     restarted: float  # the drill started it again (the outage plus the start itself)
     serving: float  # every process answers /health and every kind of command a 2xx again
     converged: float  # and the backlog of before the restart has gone all the way through
+    killed_at: float = 0.0  # wall clock (epoch seconds) of the SIGKILL
+
+    def window_ms(self) -> tuple[int, int]:
+        """From the SIGKILL to convergence, in Kafka timestamps (epoch milliseconds)."""
+        return int(self.killed_at * 1000), int((self.killed_at + self.converged) * 1000)
 
 
 async def kill_and_heal(parts: Parts, load: Load, target: str) -> Converged:
     """SIGKILL ``target``, restart it after ``OUTAGE``, wait until converged."""
     loop = asyncio.get_running_loop()
     kill, start = parts.killer(target)
-    t0 = loop.time()
+    t0, killed_at = loop.time(), time.time()
     kill()
     await asyncio.sleep(OUTAGE)
     await asyncio.to_thread(start)  # the broker takes seconds: the load keeps going meanwhile
@@ -98,7 +104,7 @@ async def kill_and_heal(parts: Parts, load: Load, target: str) -> Converged:
             f"stages {waiting.stages}; "
             + "; ".join(f"{n} {p.state()}" for n, p in parts.processes.items())
         ) from None
-    return Converged(target, back - t0, serving - t0, loop.time() - t0)
+    return Converged(target, back - t0, serving - t0, loop.time() - t0, killed_at)
 
 
 async def _serving(parts: Parts, load: Load, since: float, waiting: Waiting) -> None:

@@ -109,25 +109,17 @@ async def _drill(parts: Parts, inboxes: Inboxes, keys: Path, tmp_path: Path) -> 
     urls = {name: p.url for name, p in parts.processes.items()}
     load = Load(urls, keys, "")
     await seed(load, inboxes)
-    load.accepted.failures.clear()
-    stop = asyncio.Event()
-    loading = asyncio.create_task(load.run(stop))
+    load.accepted.failures.clear()  # the seeding's waits for read models are no failures
     healed: list[Converged] = []
     try:
-        await asyncio.sleep(WARM_UP)
-        print(f"drill: seeded at {time.monotonic() - STARTED:.1f} s", flush=True)
-        only = os.environ.get("TANDEM_DRILL_ONLY")  # e.g. "broker,postgres" while debugging
-        for target in [t for t in parts.targets() if not only or t in only.split(",")]:
-            healed.append(await kill_and_heal(parts, load, target))
+        await _kill_in_turn(parts, load, healed)
+        async with asyncio.timeout(PATIENCE):
+            await drained(parts, Waiting(asyncio.get_running_loop().time()))
     finally:
-        stop.set()
-        await loading
-        await load.close()
-    async with asyncio.timeout(PATIENCE):
-        await drained(parts, Waiting(asyncio.get_running_loop().time()))
-    await close_pools()
+        await close_pools()
     delivered = await inboxes.quiet(QUIET)
-    problems = await _verdicts(parts, load)
+    republished: dict[str, int] = {}
+    problems = await _verdicts(parts, load, healed, republished)
     if inboxes.duplicates():
         problems.append(f"notifications sent twice: {inboxes.repeated()}")
     if not sum(delivered.values()):
@@ -137,6 +129,7 @@ async def _drill(parts: Parts, inboxes: Inboxes, keys: Path, tmp_path: Path) -> 
         "accepted": dict(load.accepted.counts),
         "failed": dict(load.accepted.failures),
         "delivered": delivered,
+        "republished_after_relay_kill": republished,
         "drill_cpu_seconds": round(time.process_time(), 1),
         "loop_lag_max_seconds": round(load.lag, 2),
         "problems": problems,
@@ -145,14 +138,36 @@ async def _drill(parts: Parts, inboxes: Inboxes, keys: Path, tmp_path: Path) -> 
     return report
 
 
-async def _verdicts(parts: Parts, load: Load) -> list[str]:
+async def _kill_in_turn(parts: Parts, load: Load, healed: list[Converged]) -> None:
+    """Each target in turn under the load, which stops once the last has converged."""
+    stop = asyncio.Event()
+    loading = asyncio.create_task(load.run(stop))
+    try:
+        await asyncio.sleep(WARM_UP)
+        print(f"drill: seeded, load running at {time.monotonic() - STARTED:.1f} s", flush=True)
+        only = os.environ.get("TANDEM_DRILL_ONLY")  # e.g. "broker,postgres" while debugging
+        for target in [t for t in parts.targets() if not only or t in only.split(",")]:
+            healed.append(await kill_and_heal(parts, load, target))
+    finally:
+        stop.set()
+        await loading
+        await load.close()
+
+
+async def _verdicts(
+    parts: Parts, load: Load, healed: list[Converged], republished: dict[str, int]
+) -> list[str]:
     problems: list[str] = []
     for service in (*PUBLISHERS, "analytics"):
         pool = await create_pool(parts.dsn[service], max_size=2)
         try:
             if service in PUBLISHERS:
                 topic = f"{parts.prefix}{service}.events"
-                problems += await log_matches_store(pool, parts.kafka.bootstrap, topic)
+                relay = [h.window_ms() for h in healed if h.target == f"{service}-worker"]
+                found, republished[service] = await log_matches_store(
+                    pool, parts.kafka.bootstrap, topic, relay
+                )
+                problems += found
             problems += await projections_match_rebuild(
                 pool, parts.kafka.bootstrap, parts.prefix, parts.projections[service]
             )
@@ -181,3 +196,4 @@ def _print(report: dict[str, Any], tmp_path: Path) -> None:
     print("\n".join(["", "fault drill: time to converge after each SIGKILL", *lines]))
     print(f"accepted {report['accepted']}; failed {report['failed']}")
     print(f"delivered {report['delivered']}; report {artifact}")
+    print(f"copies republished by a killed relay: {report['republished_after_relay_kill']}")
