@@ -35,9 +35,9 @@ async def log_matches_store(
     topic holds nothing the store does not; returns the problems and the copies excused.
 
     The relay publishes, then records its progress (DESIGN: at-least-once delivery, exactly-
-    once effect): one killed in between publishes that batch again when it restarts. Such a
-    copy, written while its relay was down or healing (``relay_down``, Kafka timestamps), is
-    counted, not failed; a copy at any other time is a defect.
+    once effect): one killed in between (or whose PostgreSQL died before the progress was
+    written) publishes that batch again. Such a copy, written while its relay was down or
+    healing (``relay_down``, Kafka timestamps), is counted, not failed; any other is a defect.
     """
     rows = await pool.fetch("SELECT event_id::text, stream_id, version FROM events")
     stored = {r["event_id"]: (r["stream_id"], r["version"]) for r in rows}

@@ -163,7 +163,10 @@ async def _verdicts(
         try:
             if service in PUBLISHERS:
                 topic = f"{parts.prefix}{service}.events"
-                relay = [h.window_ms() for h in healed if h.target == f"{service}-worker"]
+                # The relay "crashes" when its worker dies, or when PostgreSQL dies under the
+                # write of its progress.
+                crashes = {f"{service}-worker", "postgres"}
+                relay = [h.window_ms() for h in healed if h.target in crashes]
                 found, republished[service] = await log_matches_store(
                     pool, parts.kafka.bootstrap, topic, relay
                 )
