@@ -89,7 +89,6 @@ def test_fault_drill(tmp_path: Path) -> None:
             process.start()
         asyncio.run(all_healthy(running))
         print(f"drill: services up at {time.monotonic() - STARTED:.1f} s", flush=True)
-        print({n: p.url for n, p in running.items()}, dsn, flush=True)
         own = {d.name: d.projections for d in DEFINITIONS[:3]}
         settings = AnalyticsSettings(pseudonym_key=PSEUDONYM_KEY)
         projections = {**own, "analytics": analytics_projections(settings)}
