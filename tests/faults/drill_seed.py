@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from tandem_demo.inboxes import Inboxes
 from tandem_demo.organisation import organisation, profile
@@ -19,14 +21,15 @@ from .drill_load import ADMIN, Load
 PEOPLE = 400
 FIRST_ROUND = 40
 SEED = 17
+T = TypeVar("T")
 
 
-async def _until(what: str, attempt: object, seconds: float = 60) -> object:
-    """Call the coroutine function ``attempt`` until it answers something other than None."""
+async def _until(what: str, attempt: Callable[[], Awaitable[T | None]], seconds: float = 60) -> T:
+    """Call ``attempt`` until it answers something other than None."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     while loop.time() < deadline:
-        done = await attempt()  # type: ignore[operator]
+        done = await attempt()
         if done is not None:
             return done
         await asyncio.sleep(0.3)
@@ -53,14 +56,14 @@ async def seed(load: Load, inboxes: Inboxes) -> None:
         "the launch",
         lambda: load.send("POST", "matching", "/programs", ADMIN, Role.PROGRAM_ADMIN, launch),
     )
-    load.program_id = str(program["id"])  # type: ignore[index]
+    load.program_id = str(program["id"])
     channel = {"webhook_url": inboxes.hooks.url, "support": "The drill."}
     path = f"/programs/{load.program_id}/channels"
     set_up = await _until(
         "the channel",
         lambda: load.send("PUT", "notifications", path, ADMIN, Role.PROGRAM_ADMIN, channel),
     )
-    inboxes.hooks.secret = str(set_up["webhook_secret"])  # type: ignore[index]
+    inboxes.hooks.secret = str(set_up["webhook_secret"])
     load.waiting = [(p.person_id, profile(p, SEED)) for p in reversed(people)]
     await asyncio.gather(*(load.enrol(n) for n in range(FIRST_ROUND)))
     await _first_round(load)
@@ -70,7 +73,7 @@ async def _first_round(load: Load) -> None:
     enrolled = set(load.accepted.enrolled)
     roster = f"/programs/{load.program_id}/roster"
 
-    async def shown() -> object:
+    async def shown() -> Any:
         rows = await load.send("GET", "matching", roster, ADMIN, Role.PROGRAM_ADMIN)
         return rows if rows and enrolled <= {r["person_id"] for r in rows} else None
 
@@ -79,9 +82,9 @@ async def _first_round(load: Load) -> None:
     done = await _until(
         "the first round", lambda: load.send("POST", "matching", path, ADMIN, Role.PROGRAM_ADMIN)
     )
-    pairs = [(i, p["member_ids"][0]) for i, p in zip(done["pair_ids"], done["pairs"], strict=True)]  # type: ignore[index]
+    pairs = [(i, p["member_ids"][0]) for i, p in zip(done["pair_ids"], done["pairs"], strict=True)]
 
-    async def known() -> object:
+    async def known() -> bool | None:
         for pair_id, member in pairs:
             path = f"/pairs/{pair_id}/workspace"
             if await load.send("GET", "engagement", path, member, Role.PARTICIPANT) is None:
