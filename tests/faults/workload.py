@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
+from typing import TypeAlias
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -15,7 +16,7 @@ from tandem_events.catalog.engagement import CheckInLogged
 from tandem_events.catalog.matching import PairCreated
 from tandem_events.store import EventStore
 
-Record = ConsumerRecord[bytes, bytes]
+Record: TypeAlias = ConsumerRecord[bytes, bytes]
 SOURCE = "/tandem/faults"
 TOPICS = ("matching.events", "engagement.events")
 WHEN = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

@@ -32,8 +32,13 @@ async def rebuild_projection(
     topic_prefix: str = "",
     show_progress: bool = True,
     kafka_options: dict[str, Any] | None = None,
+    swap: bool = True,
 ) -> int:
-    """Replay ``projection`` from the start of its topics; returns the events applied."""
+    """Replay ``projection`` from the start of its topics; returns the events applied.
+
+    With ``swap=False`` the shadow tables (``SHADOW``) stay beside the live ones, untouched
+    by the live runner, so a check can compare the two.
+    """
     shadows = {t: SHADOW.format(t) for t in projection.tables}
     async with pool.acquire() as conn:
         await conn.execute(
@@ -49,6 +54,8 @@ async def rebuild_projection(
         topics = [topic_prefix + t for t in projection.topics]
         partitions = await _partitions(bootstrap, topics, options)
         if not partitions:
+            if not swap:
+                return 0
             await _swap(pool, projection, shadows, {}, [])
             return 0
         consumer.assign(partitions)
@@ -61,7 +68,8 @@ async def rebuild_projection(
         )
     finally:
         await consumer.stop()
-    await _swap(pool, projection, shadows, end, parked)
+    if swap:
+        await _swap(pool, projection, shadows, end, parked)
     return applied
 
 

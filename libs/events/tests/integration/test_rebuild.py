@@ -98,3 +98,33 @@ async def test_rebuild_finishes_when_retention_emptied_a_partition_above_offset_
             activity_pool, kafka_bootstrap, PairActivity(), topic_prefix=prefix, show_progress=False
         )
     assert applied == 0
+
+
+async def test_a_rebuild_without_swap_leaves_the_shadow_beside_the_untouched_live_table(
+    activity_pool: asyncpg.Pool, kafka_bootstrap: str, topic_name: Callable[[str], str]
+) -> None:
+    prefix = topic_name("rebuild-noswap") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
+    publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
+    await publisher.start()
+    try:
+        await publisher.publish(
+            [Envelope.wrap(pair_created("pair-0"), SOURCE)]
+            + [Envelope.wrap(check_in("pair-0", i), SOURCE) for i in range(3)]
+        )
+    finally:
+        await publisher.stop()
+    applied = await rebuild_projection(
+        activity_pool,
+        kafka_bootstrap,
+        PairActivity(),
+        topic_prefix=prefix,
+        show_progress=False,
+        swap=False,
+    )
+    assert applied == 4
+    # The fault drill compares the two tables: the shadow holds the log's truth, the live
+    # table (never fed here) and its offsets stay as they were.
+    assert await activity_pool.fetchval("SELECT check_ins FROM pair_activity__rebuild") == 3
+    assert await activity_pool.fetchval("SELECT count(*) FROM pair_activity") == 0
+    assert await activity_pool.fetchval("SELECT count(*) FROM projection_offsets") == 0

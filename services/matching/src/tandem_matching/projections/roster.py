@@ -66,14 +66,18 @@ class Roster:
                 event.reason,
             )
         elif isinstance(event, PairCreated):
-            # Keyed by pair, so it may come before or after the members' own events.
-            await ctx.conn.execute(
+            # Keyed by pair, so it may come before the members' own events (another partition):
+            # then it waits for them, or a rebuild would lose the date a live run kept.
+            found = await ctx.conn.fetch(
                 f"UPDATE {roster} SET last_paired_at = greatest(last_paired_at, $3)"
-                " WHERE program_id = $1 AND person_id = ANY($2::text[])",
+                " WHERE program_id = $1 AND person_id = ANY($2::text[]) RETURNING person_id",
                 event.program_id,
                 list(event.member_ids),
                 event.occurred_at,
             )
+            missing = sorted(set(event.member_ids) - {r["person_id"] for r in found})
+            if missing:
+                raise WaitFor(f"ParticipantEnrolled {missing[0]} in {event.program_id}", missing[0])
 
     async def _require(
         self,
