@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from tandem_service.api.errors import DATABASE_AWAY, database_away
 from tandem_service.api.validation import validation_error
 from tandem_service.auth import DevKeyPair, TokenVerifier
 from tandem_service.database import check_database, create_pool
@@ -93,6 +94,7 @@ def create_service_app(
     handlers: dict[int | type[Exception], ExceptionHandler] = {
         Exception: internal_error,
         RequestValidationError: validation_error,
+        **dict.fromkeys(DATABASE_AWAY, database_away),
     }
     for kind, handler in (exception_handlers or {}).items():
         handlers[kind] = handler

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -65,6 +67,13 @@ async def now(
         "component": component.clock().isoformat(),
         "seen": component.seen,
     }
+
+
+@router.get("/probe/slow-read")
+async def slow_read(request: Request) -> dict[str, Any]:
+    """A read that holds its connection long enough for the database to go away under it."""
+    pool: asyncpg.Pool = request.app.state.runtime.pool
+    return {"slept": await pool.fetchval("SELECT pg_sleep(1.5) IS NOT NULL")}
 
 
 def definition(
@@ -218,3 +227,26 @@ def test_old_idempotency_records_are_pruned_on_schedule(service: RunningService)
         return [key for (key,) in rows]
 
     assert eventually(lambda: kept() == ["k-recent"], timeout=20)
+
+
+def test_a_database_gone_under_a_request_is_a_503_with_retry_after_then_served_again(
+    service: RunningService,
+) -> None:
+    """Not a 500: the client is told nothing was stored and when to try again."""
+    admin = service.admin()
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(admin.get, "/probe/slow-read")
+        with psycopg.connect(service.dsn, autocommit=True) as conn:
+            for _ in range(100):
+                killed = conn.execute(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep%'"
+                ).fetchone()
+                if killed and killed[0]:
+                    break
+                time.sleep(0.02)
+        answer = pending.result()
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["retry-after"] == "2"
+    assert "nothing was stored" in answer.json()["detail"]
+    assert admin.get("/probe/slow-read").json() == {"slept": True}
