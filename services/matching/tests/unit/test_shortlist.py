@@ -81,3 +81,17 @@ def test_each_person_keeps_their_best_candidates(pool: list[Candidate], top_k: i
         for j in allowed:
             if exact[i, j] > scores[top_k - 1] + 1e-3:
                 assert (min(i, j), max(i, j)) in kept
+
+
+def test_past_partners_ranked_first_do_not_take_a_persons_only_places() -> None:
+    """Past partners rank high (they were chosen for it); barred, they must not use up top_k."""
+    alike = {"level": 2, "department": "eng", "languages": frozenset({"en"}), "work_hours": 8.0}
+    pool = [
+        Candidate(person_id="ana", name="Ana", previous_partners=frozenset({"ben"}), **alike),
+        Candidate(person_id="ben", name="Ben", **{**alike, "department": "ops"}),
+        Candidate(person_id="cy", name="Cy", **alike),
+    ]
+    graph = build_graph(pool, ScoringPolicy.of(max_level_gap=0), top_k=1)
+    kept = set(zip(graph.us.tolist(), graph.vs.tolist(), strict=True))
+    assert (0, 1) not in kept
+    assert {(0, 2), (1, 2)} <= kept

@@ -73,19 +73,22 @@ def build_graph(
     by_level: dict[int, np.ndarray] = {}
     for level in np.unique(features.level):
         by_level[int(level)] = np.flatnonzero(features.level == level)
+    banned = exclusions(candidates)
+    # Both directions: a row's barred partners, whichever side of the pair it is on.
+    barred = (np.r_[banned[0], banned[1]], np.r_[banned[1], banned[0]])
     parts: list[tuple[np.ndarray, np.ndarray]] = []
     complete = True
     for level, rows in by_level.items():
         for gap in range(policy.max_level_gap + 1):
             cols = by_level.get(level + gap)
             if cols is not None:
-                parts.extend(_block(ranking, rows, cols, top_k, same=gap == 0))
+                parts.extend(_block(ranking, rows, cols, top_k, barred, same=gap == 0))
                 complete &= top_k is None or cols.size <= top_k
     if parts:
         us, vs = (np.concatenate(column) for column in zip(*parts, strict=True))
     else:
         us, vs = np.zeros(0, np.int64), np.zeros(0, np.int64)
-    us, vs = _without_exclusions(len(candidates), us, vs, exclusions(candidates))
+    us, vs = _without_exclusions(len(candidates), us, vs, banned)
     ws = np.zeros(0)
     for start in range(0, us.size, RESCORED_PER_SLICE):
         left = features.take(us[start : start + RESCORED_PER_SLICE])
@@ -95,17 +98,28 @@ def build_graph(
 
 
 def _block(
-    ranking: Shortlist, rows: np.ndarray, cols: np.ndarray, top_k: int | None, *, same: bool
+    ranking: Shortlist,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    top_k: int | None,
+    barred: tuple[np.ndarray, np.ndarray],
+    *,
+    same: bool,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """The allowed pairs between two level groups that rank in a row's ``top_k``."""
     found = []
     right = ranking.cols(cols)
+    row_at, col_at = _positions(barred, rows, cols)
     step = min(CHUNK_ROWS, max(1, CHUNK_CELLS // cols.size))
     for start in range(0, rows.size, step):
         chunk = rows[start : start + step]
         score = ranking.approximate(ranking.rows(chunk), right)
         if same:
             score[chunk[:, None] == cols[None, :]] = -BARRED
+        # Barred before the ranking: past partners score high (they were chosen for it), and a
+        # row whose best were all barred would otherwise keep no candidate at all.
+        lo, hi = np.searchsorted(row_at, [start, start + step])
+        score[row_at[lo:hi] - start, col_at[lo:hi]] = -BARRED
         if top_k is not None and cols.size > top_k:
             keep = np.argpartition(-score, top_k - 1, axis=1)[:, :top_k]
             r = np.repeat(np.arange(chunk.size), top_k)
@@ -117,6 +131,19 @@ def _block(
         u, v = chunk[r], cols[c]
         found.append((np.minimum(u, v), np.maximum(u, v)))
     return found
+
+
+def _positions(
+    barred: tuple[np.ndarray, np.ndarray], rows: np.ndarray, cols: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The barred pairs inside this block as (row position, column position), by row."""
+    n = int(max(rows.max(initial=-1), cols.max(initial=-1), *(b.max(initial=-1) for b in barred)))
+    row_pos, col_pos = np.full(n + 1, -1), np.full(n + 1, -1)
+    row_pos[rows], col_pos[cols] = np.arange(rows.size), np.arange(cols.size)
+    r, c = row_pos[barred[0]], col_pos[barred[1]]
+    inside = (r >= 0) & (c >= 0)
+    order = np.argsort(r[inside], kind="stable")
+    return r[inside][order], c[inside][order]
 
 
 def _without_exclusions(
