@@ -16,16 +16,6 @@ from tandem_events.rebuild import SHADOW, rebuild_projection
 from .workload import ce_ids, read_topics
 
 SAMPLE = 3  # differing rows shown per table
-# Columns a command writes into a projection's table, which no rebuild can know (a known
-# defect: a rebuild of the planner drops every program's channel settings; see ADR 0028).
-COMMAND_WRITTEN = {
-    ("notifications_planner", "programs"): {
-        "support",
-        "channel_defaults",
-        "webhook_url",
-        "webhook_secret",
-    }
-}
 
 
 async def log_matches_store(
@@ -104,8 +94,7 @@ async def projections_match_rebuild(
         async with pool.acquire() as conn:
             for table in projection.tables:
                 shadow = SHADOW.format(table)
-                skip = COMMAND_WRITTEN.get((projection.name, table), set())
-                columns = await _columns(conn, table, skip)
+                columns = await _columns(conn, table)
                 live = await conn.fetch(
                     f"SELECT {columns} FROM {table} EXCEPT ALL SELECT {columns} FROM {shadow}"
                 )
@@ -126,11 +115,11 @@ async def projections_match_rebuild(
     return problems
 
 
-async def _columns(conn: asyncpg.Connection, table: str, skip: set[str]) -> str:
-    """The columns of ``table`` a rebuild from the log can know, as a select list."""
+async def _columns(conn: asyncpg.Connection, table: str) -> str:
+    """The columns of ``table``, as a select list."""
     names = await conn.fetch(
         "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 "
         "AND NOT attisdropped ORDER BY attnum",
         table,
     )
-    return ", ".join(f'"{r[0]}"' for r in names if r[0] not in skip)
+    return ", ".join(f'"{r[0]}"' for r in names)

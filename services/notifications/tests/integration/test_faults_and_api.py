@@ -6,7 +6,9 @@ from datetime import date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from tandem_events.catalog.engagement import MilestoneReached, PairHealthChanged
+from tandem_events.rebuild import rebuild_projection
 from tandem_events.sealing import PersonKeyring
+from tandem_notifications.projections import all_projections
 from tandem_service.auth import Role
 from tandem_service.database import create_pool
 from tandem_testkit.uvicorn_server import serving
@@ -281,3 +283,30 @@ async def test_a_retried_preferences_change_is_applied_once(service: Running) ->
     reused = me.put("/preferences", json={"email_unsubscribed": True}, headers=key)
     assert reused.status_code == 422
     assert reused.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+
+
+async def test_a_rebuilt_planner_keeps_what_owners_set_on_their_programs(
+    service: Running,
+) -> None:
+    """Owners' channel settings are not the planner's to replay: a rebuild leaves them be."""
+    owner = service.owner()
+    await service.publish(program("prog-r", service.clock.next_wednesday_morning()))
+    await until(lambda: owner.get("/programs/prog-r/channels").status_code == 200)
+    settings = {"support": "ask Jo", "defaults": {"nudge": ["in_app"]}}
+    assert owner.put("/programs/prog-r/channels", json=settings).status_code == 200
+    before = owner.get("/programs/prog-r/channels").json()
+    planner = next(p for p in all_projections() if p.name == "notifications_planner")
+    pool = await create_pool(service.dsn, 2)
+    try:
+        await rebuild_projection(
+            pool,
+            service.kafka_bootstrap,
+            planner,
+            topic_prefix=service.prefix,
+            show_progress=False,
+        )
+    finally:
+        await pool.close()
+    after = owner.get("/programs/prog-r/channels").json()
+    assert after == before
+    assert after["support"] == "ask Jo"

@@ -75,7 +75,12 @@ def choices_of(row: Mapping[str, Any]) -> PersonChoices:
 async def programs(conn: asyncpg.Connection, program_ids: Sequence[str]) -> dict[str, ProgramInfo]:
     """Programs with their template overrides."""
     ids = list(program_ids)
-    rows = await conn.fetch("SELECT * FROM programs WHERE program_id = ANY($1::text[])", ids)
+    rows = await conn.fetch(
+        "SELECT p.*, coalesce(s.support, '') AS support, s.channel_defaults, s.webhook_url,"
+        " s.webhook_secret FROM programs p LEFT JOIN program_settings s USING (program_id)"
+        " WHERE p.program_id = ANY($1::text[])",
+        ids,
+    )
     templates = await conn.fetch(
         "SELECT program_id, kind, part, source FROM program_templates"
         " WHERE program_id = ANY($1::text[])",

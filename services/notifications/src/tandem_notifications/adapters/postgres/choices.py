@@ -67,9 +67,12 @@ class PostgresChoices:
     ) -> None:
         """Store an owner's channel settings (a None secret keeps the current one)."""
         await self._conn.execute(
-            "UPDATE programs SET channel_defaults = $2::jsonb, webhook_url = $3,"
+            "INSERT INTO program_settings AS s (program_id, channel_defaults, webhook_url,"
+            " webhook_secret, support) VALUES ($1, $2::jsonb, $3, CASE WHEN $3::text IS NULL"
+            " THEN NULL ELSE $4 END, $5) ON CONFLICT (program_id) DO UPDATE"
+            " SET channel_defaults = excluded.channel_defaults, webhook_url = excluded.webhook_url,"
             " webhook_secret = CASE WHEN $3::text IS NULL THEN NULL"
-            " ELSE coalesce($4, webhook_secret) END, support = $5 WHERE program_id = $1",
+            " ELSE coalesce($4, s.webhook_secret) END, support = excluded.support",
             program_id,
             defaults,
             webhook_url,
@@ -80,8 +83,9 @@ class PostgresChoices:
     async def program(self, program_id: str) -> ProgramChannels | None:
         """A known program's channel settings."""
         row = await self._conn.fetchrow(
-            "SELECT channel_defaults, webhook_url, webhook_secret, support FROM programs"
-            " WHERE program_id = $1",
+            "SELECT s.channel_defaults, s.webhook_url, s.webhook_secret, coalesce(s.support, '')"
+            " AS support FROM programs p LEFT JOIN program_settings s USING (program_id)"
+            " WHERE p.program_id = $1",
             program_id,
         )
         if row is None:
