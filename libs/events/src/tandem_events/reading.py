@@ -40,27 +40,32 @@ class Batch:
     good: list[Decoded] = field(default_factory=list)
     dead: list[tuple[Record, str]] = field(default_factory=list)
     newer: list[Decoded] = field(default_factory=list)  # a version this consumer does not know
+    size: int = 0  # records in ``records``
+
+    async def take(self, records: dict[TopicPartition, list[Record]]) -> None:
+        """Decode and validate ``records`` (fetched after the ones taken so far) and add them."""
+        for tp, partition_records in records.items():
+            self.records.setdefault(tp, []).extend(partition_records)
+            for record in partition_records:
+                envelope = None
+                try:
+                    envelope = Envelope.from_record(
+                        record.topic, record.key, record.value, record.headers
+                    )
+                    envelope.event()  # validate (and upcast); the event is kept for the apply
+                    self.good.append(Decoded(record, envelope))
+                except EventError as exc:
+                    if envelope is not None and newer_than_known(envelope.type):
+                        self.newer.append(Decoded(record, envelope))
+                    else:
+                        self.dead.append((record, str(exc)))
+                self.size += 1
+                if self.size % YIELD_EVERY == 0:
+                    await asyncio.sleep(0)
 
 
 async def read(records: dict[TopicPartition, list[Record]], positioning: int) -> Batch:
     """Decode and validate every record (before anything touches the database)."""
-    batch = Batch(records, positioning)
-    count = 0
-    for partition_records in records.values():
-        for record in partition_records:
-            envelope = None
-            try:
-                envelope = Envelope.from_record(
-                    record.topic, record.key, record.value, record.headers
-                )
-                envelope.event()  # validate (and upcast); the event is kept for the apply
-                batch.good.append(Decoded(record, envelope))
-            except EventError as exc:
-                if envelope is not None and newer_than_known(envelope.type):
-                    batch.newer.append(Decoded(record, envelope))
-                else:
-                    batch.dead.append((record, str(exc)))
-            count += 1
-            if count % YIELD_EVERY == 0:
-                await asyncio.sleep(0)
+    batch = Batch({}, positioning)
+    await batch.take(records)
     return batch

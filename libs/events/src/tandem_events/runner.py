@@ -42,6 +42,7 @@ log = get_logger("tandem.projection")
 PRUNE_EVERY_SECONDS = 3600
 JOIN_POLL_SECONDS = 1.0
 BATCH_TARGET = 10_000
+AHEAD_WAIT_MS = 10  # how long one wait for records lasts while a batch is applied
 
 
 class OffsetsMoved(Exception):
@@ -270,10 +271,25 @@ class ProjectionRunner:
         return await read(await self._gather(wait_ms=500), self._positioning)
 
     async def _apply_reading_ahead(self, batch: Batch) -> None:
-        """Apply ``batch`` while the next one is fetched and decoded from what has arrived."""
+        """Apply ``batch`` while the next one is fetched and decoded as its records arrive.
+
+        The next fetch is only sent once the previous one was handed out, so right after
+        the apply starts nothing has arrived yet: reading ahead waits for records (briefly,
+        repeatedly) for as long as the apply runs, then takes only what is already there.
+        """
+        assert self._consumer is not None
         applying = asyncio.create_task(self.process(batch))
+        ahead = Batch({}, self._positioning)
         try:
-            ahead = await read(await self._gather(wait_ms=0), self._positioning)
+            while ahead.size < BATCH_TARGET:
+                done = applying.done()
+                more = await self._consumer.getmany(timeout_ms=0 if done else AHEAD_WAIT_MS)
+                if ahead.positioning != self._positioning:
+                    break  # a rebalance began: the listener will move the positions
+                if more:
+                    await ahead.take(more)
+                elif done:
+                    break
         finally:
             await applying  # its failure wins: the batch read ahead is then dropped
         self._ahead = ahead if ahead.records else None
@@ -424,6 +440,9 @@ class _Reseek(ConsumerRebalanceListener):  # type: ignore[misc]
         self._runner = runner
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        # Records handed out from here on may come from positions the listener then moves:
+        # reading ahead stops, and what it read is dropped.
+        self._runner._positioning += 1
         for tp in revoked:
             self._runner._lag.pop(tp, None)
 
