@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 
 import asyncpg
+import pytest
 
 from tandem_events.catalog.matching import PairCreated
+from tandem_events.envelope import Envelope
 from tandem_events.relay import Relay
 
 SOURCE = "/tandem/test"
@@ -23,6 +26,23 @@ def pair_created(pair_id: str) -> PairCreated:
         member_ids=("ana", "ben"),
         score=71.5,
     )
+
+
+@pytest.fixture
+def decoded(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How many times each event id is decoded from a record during the test."""
+    counts: Counter[str] = Counter()
+    from_record = Envelope.from_record
+
+    def counted(
+        topic: str, key: bytes | None, value: bytes | None, headers: Iterable[tuple[str, bytes]]
+    ) -> Envelope:
+        envelope = from_record(topic, key, value, headers)
+        counts[envelope.id] += 1
+        return envelope
+
+    monkeypatch.setattr(Envelope, "from_record", counted)
+    return counts
 
 
 async def wait_for(condition: Callable[[], Awaitable[object]], limit: float = 45) -> None:
