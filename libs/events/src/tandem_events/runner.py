@@ -23,6 +23,7 @@ from prometheus_client import Counter, Gauge
 
 from tandem_events.dead_letters import DeadLetters
 from tandem_events.dedup import claim, forget_old
+from tandem_events.offsets import OffsetsMoved, save_offsets, skip_removed, stored_offsets
 from tandem_events.parking import (
     DEFAULT_HORIZON,
     DEFAULT_RECHECK,
@@ -43,10 +44,6 @@ PRUNE_EVERY_SECONDS = 3600
 JOIN_POLL_SECONDS = 1.0
 BATCH_TARGET = 10_000
 AHEAD_WAIT_MS = 10  # how long one wait for records lasts while a batch is applied
-
-
-class OffsetsMoved(Exception):
-    """The stored offsets are not where this runner thought: re-seek from the database."""
 
 
 class ProjectionRunner:
@@ -184,13 +181,7 @@ class ProjectionRunner:
     async def seek_to_stored(self, partitions: set[TopicPartition]) -> None:
         """Position the consumer where the database says each partition resumes."""
         assert self._consumer is not None
-        async with self._pool.acquire() as conn:
-            rows = await conn.fetch(
-                "SELECT topic, partition, next_offset FROM projection_offsets "
-                "WHERE projection = $1",
-                self.projection.name,
-            )
-        stored = {TopicPartition(r["topic"], r["partition"]): r["next_offset"] for r in rows}
+        stored = await stored_offsets(self._pool, self.projection.name)
         self._positioning += 1
         first = await self._consumer.beginning_offsets(list(partitions)) if partitions else {}
         for tp in partitions:
@@ -200,23 +191,7 @@ class ProjectionRunner:
                 self._consumer.seek(tp, first[tp])
                 continue
             if stored[tp] < first[tp]:
-                # Retention removed records this projection never saw: say so, and move the
-                # stored offset to the log's start, or the compare-and-set would never match.
-                log.warning(
-                    "records removed by retention before they were applied",
-                    projection=self.projection.name,
-                    topic=tp.topic,
-                    partition=tp.partition,
-                    missed=first[tp] - stored[tp],
-                )
-                await self._pool.execute(
-                    "UPDATE projection_offsets SET next_offset = $4 WHERE projection = $1 "
-                    "AND topic = $2 AND partition = $3 AND next_offset < $4",
-                    self.projection.name,
-                    tp.topic,
-                    tp.partition,
-                    first[tp],
-                )
+                await skip_removed(self._pool, self.projection.name, tp, stored[tp], first[tp])
                 stored[tp] = first[tp]
             self._consumer.seek(tp, stored[tp])
 
@@ -329,7 +304,7 @@ class ProjectionRunner:
                             await self.parking.park(conn, item.record, item.envelope, what, None)
                         first = await self._first_copies(conn, good)
                         await self._apply_all(conn, first, isolate=isolate)
-                        await self._save_offsets(conn, batches)
+                        await save_offsets(conn, self.projection.name, batches)
                     break
                 except (OffsetsMoved, *TRANSIENT):
                     raise
@@ -403,27 +378,6 @@ class ProjectionRunner:
             except WaitFor as wait:
                 key = wait.key if wait.key is not None else item.envelope.key
                 await self.parking.park(ctx.conn, item.record, item.envelope, wait.what, key)
-
-    async def _save_offsets(
-        self, conn: asyncpg.Connection, batches: dict[TopicPartition, list[Record]]
-    ) -> None:
-        for tp, records in batches.items():
-            saved = await conn.fetchval(
-                """
-                INSERT INTO projection_offsets (projection, topic, partition, next_offset)
-                VALUES ($1, $2, $3, $5)
-                ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = $5
-                WHERE projection_offsets.next_offset = $4
-                RETURNING 1
-                """,
-                self.projection.name,
-                tp.topic,
-                tp.partition,
-                records[0].offset,
-                records[-1].offset + 1,
-            )
-            if saved is None:
-                raise OffsetsMoved(f"{tp.topic}[{tp.partition}]")
 
     def _highwater(self, tp: TopicPartition, fallback: int) -> int:
         if self._consumer is None:
