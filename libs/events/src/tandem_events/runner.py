@@ -258,6 +258,8 @@ class ProjectionRunner:
         try:
             while ahead.size < BATCH_TARGET:
                 done = applying.done()
+                if done and (applying.cancelled() or applying.exception() is not None):
+                    break  # what is read ahead of a failed batch would be dropped anyway
                 more = await self._consumer.getmany(timeout_ms=0 if done else AHEAD_WAIT_MS)
                 if ahead.positioning != self._positioning:
                     break  # a rebalance began: the listener will move the positions
