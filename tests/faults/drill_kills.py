@@ -77,10 +77,6 @@ class Converged:
     converged: float  # and the backlog of before the restart has gone all the way through
     killed_at: float = 0.0  # wall clock (epoch seconds) of the SIGKILL
 
-    def window_ms(self) -> tuple[int, int]:
-        """From the SIGKILL to convergence, in Kafka timestamps (epoch milliseconds)."""
-        return int(self.killed_at * 1000), int((self.killed_at + self.converged) * 1000)
-
 
 async def kill_and_heal(parts: Parts, load: Load, target: str) -> Converged:
     """SIGKILL ``target``, restart it after ``OUTAGE``, wait until converged."""

@@ -14,6 +14,7 @@ from aiokafka.errors import TopicAlreadyExistsError
 from aiokafka.partitioner import murmur2
 
 from tandem_events.envelope import Envelope
+from tandem_events.log_tail import last_event_ids
 
 # (topic, key, value, headers): one record as it goes on the wire.
 WireRecord = tuple[str, bytes, bytes, Sequence[tuple[str, bytes]]]
@@ -37,6 +38,10 @@ class EventPublisher:
     ) -> None:
         # A prefix lets several environments (or test runs) share one cluster.
         self.topic_prefix = topic_prefix
+        self._bootstrap = bootstrap
+        self._security = {
+            k: v for k, v in options.items() if k.startswith(("security", "ssl", "sasl"))
+        }
         self._producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap,
             client_id=client_id,
@@ -61,6 +66,16 @@ class EventPublisher:
         await self.publish_records(
             (e.topic, e.key.encode(), e.value(), e.headers()) for e in envelopes
         )
+
+    async def placement(self, topic: str, key: bytes) -> tuple[str, int]:
+        """Where ``publish_records`` puts a record: (prefixed topic, partition)."""
+        topic = self.topic_prefix + topic
+        known = list(await self._producer.partitions_for(topic))
+        return topic, known[_key_hash(key) % len(known)]
+
+    async def last_event_ids(self, placements: Iterable[tuple[str, int]]) -> dict[Any, str]:
+        """The event id of the last record on each of ``placements`` (see ``log_tail``)."""
+        return await last_event_ids(self._bootstrap, placements, **self._security)
 
     async def publish_records(self, records: Iterable[WireRecord]) -> None:
         """Send ready-made records (unprefixed topic) and wait for every acknowledgement.

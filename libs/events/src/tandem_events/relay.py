@@ -21,6 +21,7 @@ from prometheus_client import Counter, Gauge
 
 from tandem_events.envelope import record_headers
 from tandem_events.kafka_producer import EventPublisher, WireRecord
+from tandem_events.log_tail import not_on_log
 from tandem_events.tracing import context_from, tracer
 from tandem_service.database import connect
 from tandem_service.logging import get_logger
@@ -129,19 +130,22 @@ class Relay:
             # Pipelined: while the broker acknowledges one batch, the next one is read.
             # Progress is still saved only after a batch's acknowledgement, in order.
             rows = await self._fetch(conn, tx_id, position)
+            # A leader killed between publishing and saving its progress left (part of) this
+            # batch on the log: publish only what is not there (log_tail).
+            fresh = await self._not_on_log(rows)
             while True:
                 if not rows:
                     await asyncio.sleep(self._idle)
-                    rows = await self._fetch(conn, tx_id, position)
+                    rows = fresh = await self._fetch(conn, tx_id, position)
                     continue
-                sending = asyncio.ensure_future(self._publish(rows))
+                sending = asyncio.ensure_future(self._publish(fresh))
                 try:
                     last = rows[-1]
                     following = await self._fetch(conn, int(last[1]), int(last[0]))
                 finally:
                     await sending
                 tx_id, position = await self._save(conn, rows)
-                rows = following
+                rows = fresh = following
         finally:
             await conn.close()
 
@@ -154,6 +158,12 @@ class Relay:
             return None
         await self._publish(rows)
         return await self._save(conn, rows)
+
+    async def _not_on_log(self, rows: list[Any]) -> list[Any]:
+        if not rows:
+            return rows
+        placed = [await self._publisher.placement(r[5], r[6].encode()) for r in rows]
+        return not_on_log(rows, placed, await self._publisher.last_event_ids(placed))
 
     async def _fetch(self, conn: asyncpg.Connection, tx_id: int, position: int) -> list[Any]:
         return list(await conn.fetch(_FETCH, tx_id, position, self._batch))

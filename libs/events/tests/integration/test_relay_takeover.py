@@ -1,0 +1,114 @@
+"""A relay that takes over after a leader died between publishing and saving its progress.
+
+The dead leader is played by ``relay_once`` (publish, then save) followed by deleting the
+saved progress: exactly what the log and the database hold after a SIGKILL in that window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+
+import asyncpg
+import pytest
+
+from tandem_events.kafka_producer import EventPublisher
+from tandem_events.relay import Relay
+from tandem_events.store import EventStore
+from tandem_service.database import connect
+from tandem_testkit.owner import CATALOG_LOGS, provision_logs
+
+from ..conftest import check_in
+from .test_relay import consume_records, versions_on_kafka
+
+PAIRS, PER_PAIR = 30, 4
+
+
+@pytest.fixture
+async def prefix(kafka_bootstrap: str, topic_name: Callable[[str], str]) -> str:
+    prefix = topic_name("relay-takeover") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
+    return prefix
+
+
+@pytest.fixture
+async def publisher(kafka_bootstrap: str, prefix: str) -> AsyncIterator[EventPublisher]:
+    publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
+    await publisher.start()
+    yield publisher
+    await publisher.stop()
+
+
+async def _store_events(pool: asyncpg.Pool) -> int:
+    store = EventStore(pool, "/tandem/test")
+    for n in range(1, PER_PAIR + 1):
+        for p in range(PAIRS):
+            await store.append(f"pair-{p}", n - 1, [check_in(f"pair-{p}", n)])
+    return PAIRS * PER_PAIR
+
+
+async def _die_after_publishing(events_dsn: str, publisher: EventPublisher, rows: int) -> None:
+    """Publish the first ``rows`` events as a leader would, then lose the saved progress."""
+    conn = await connect(events_dsn)
+    try:
+        assert await Relay(events_dsn, publisher, batch_size=rows).relay_once(conn, 0, 0)
+        await conn.execute("DELETE FROM relay_progress")
+    finally:
+        await conn.close()
+
+
+async def _run_until_published(relay: Relay, pool: asyncpg.Pool) -> None:
+    await relay.start()
+    try:
+        async with asyncio.timeout(60):
+            while await relay.pending(pool) > 0:
+                await asyncio.sleep(0.05)
+    finally:
+        await relay.stop()
+
+
+@pytest.mark.parametrize("published_before", [7, 45, 120])
+async def test_a_new_leader_publishes_only_what_the_dead_one_left_off(
+    pool: asyncpg.Pool,
+    events_dsn: str,
+    kafka_bootstrap: str,
+    prefix: str,
+    publisher: EventPublisher,
+    published_before: int,
+) -> None:
+    """7 or 45 of the new leader's first batch of 120 on the log, or all of it; no progress."""
+    stored = await _store_events(pool)
+    await _die_after_publishing(events_dsn, publisher, published_before)
+    await _run_until_published(Relay(events_dsn, publisher, batch_size=120), pool)
+
+    records = await consume_records(kafka_bootstrap, prefix + "engagement.events", stored + 1, 8)
+    copies = Counter(dict(r.headers)["ce_id"].decode() for r in records)
+    assert len(copies) == stored, "every stored event on the log"
+    assert max(copies.values()) == 1, f"{sum(copies.values()) - stored} events published twice"
+    versions = await versions_on_kafka(pool, records)
+    assert all(v == list(range(1, PER_PAIR + 1)) for v in versions.values())
+    published = await pool.fetchval("SELECT published FROM relay_progress")
+    assert published == stored, "the progress counts every event on the log, skipped or sent"
+
+
+async def test_a_tail_from_elsewhere_skips_nothing(
+    pool: asyncpg.Pool,
+    events_dsn: str,
+    kafka_bootstrap: str,
+    prefix: str,
+    publisher: EventPublisher,
+) -> None:
+    """Records this store does not hold at the end of a partition prove nothing."""
+    store = EventStore(pool, "/tandem/test")
+    await store.append("pair-x", 0, [check_in("pair-x")])
+    await _die_after_publishing(events_dsn, publisher, 1)
+    await pool.execute("DELETE FROM events")  # a store reset behind a log that remembers
+    await pool.execute("DELETE FROM streams")
+    stored = await _store_events(pool)
+    await _run_until_published(Relay(events_dsn, publisher), pool)
+
+    records = await consume_records(kafka_bootstrap, prefix + "engagement.events", stored + 2, 8)
+    ids = Counter(dict(r.headers)["ce_id"].decode() for r in records)
+    assert len(ids) == stored + 1
+    assert max(ids.values()) == 1
