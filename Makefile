@@ -41,8 +41,16 @@ services-down: ## Stop the services
 	@$(SERVICES) stop
 
 DEMO_ARGS ?=
-demo: setup up services-up ## The main job: a whole program on the stack (DEMO_ARGS="--people 200 --weeks 4 --seed 3")
-	@$(UV) run --frozen --no-sync tandem-demo $(DEMO_ARGS)
+# Each step stamps its end, so the driver's closing table (and .local/demo-timings.json) shows
+# where the wall time went before it started.
+DEMO_STAMPS := .local/demo-stamps
+STAMP = echo "$(1) $$(date +%s.%N)" >> $(DEMO_STAMPS)
+demo: ## The main job: a whole program on the stack (DEMO_ARGS="--people 200 --weeks 4 --seed 3")
+	@mkdir -p .local && echo "begin $$(date +%s.%N)" > $(DEMO_STAMPS)
+	@$(MAKE) --no-print-directory setup && $(call STAMP,setup: uv sync + jars + PostgreSQL)
+	@$(MAKE) --no-print-directory up && $(call STAMP,stack up: Kafka + PostgreSQL)
+	@$(MAKE) --no-print-directory services-up && $(call STAMP,services migrated and ready)
+	@TANDEM_DEMO_STAMPS=$(DEMO_STAMPS) $(UV) run --frozen --no-sync tandem-demo $(DEMO_ARGS)
 
 # Timing-sensitive suites (kills, catch-up, whole-program runs) run one at a time after the rest:
 # beside other heavy tests on 2 cores they wait on slowed projections, not on wrong code.
