@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -23,6 +24,13 @@ from nativestack.registry import Service, services
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL = ROOT / ".local"
 SERVICES = {service.name: service for service in services(ROOT)}
+SHOWN_SETTINGS = (
+    "TANDEM_SMTP_PORT",
+    "TANDEM_WEBHOOK_ALLOW_HTTP",
+    "TANDEM_MATCHING_URL",
+    "TANDEM_PUBLIC_URL",
+    "TANDEM_CLOCK_OFFSET_DAYS",
+)
 
 
 def stack_env() -> dict[str, str]:
@@ -65,7 +73,24 @@ def service_env(name: str, stack: dict[str, str]) -> dict[str, str]:
         TANDEM_DATABASE_URL=stack[f"TANDEM_DATABASE_URL_{name.upper()}"],
         TANDEM_DEV_KEYS_DIR=str(LOCAL / "dev-keys"),
     )
+    if name == "notifications":
+        # Ready for the demo from the start, so it need not restart notifications: mail to its
+        # sink on notifications' default SMTP port, posts to its loopback webhook, links to the
+        # ports the services took. What the environment says wins (the demo's own restart).
+        urls = {n: f"http://127.0.0.1:{port_of(SERVICES[n])}" for n in ("matching", name)}
+        for key, value in (
+            ("TANDEM_SMTP_PORT", "1025"),
+            ("TANDEM_WEBHOOK_ALLOW_HTTP", "true"),
+            ("TANDEM_MATCHING_URL", urls["matching"]),
+            ("TANDEM_PUBLIC_URL", urls[name]),
+        ):
+            env.setdefault(key, value)
     return env
+
+
+def settings_file(name: str) -> Path:
+    """The non-secret settings a running service was started with (the demo reads them)."""
+    return LOCAL / "run" / f"{name}.settings.json"
 
 
 def ready(port: str) -> tuple[bool, str]:
@@ -76,46 +101,62 @@ def ready(port: str) -> tuple[bool, str]:
         return False, str(exc)
 
 
+def launch(name: str, stack: dict[str, str]) -> str:
+    """Migrate ``name``'s database, then start it in the background; "" or what failed."""
+    # --no-sync: run what `make setup` installed; a sync would add the test tools to the demo.
+    uv = [sys.executable, "-m", "uv", "run", "--frozen", "--no-sync"]
+    env = service_env(name, stack)
+    service = SERVICES[name]
+    migrate = subprocess.run(
+        [*uv, service.cli, "migrate"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if migrate.returncode != 0:
+        return f"error: {name} migrations failed:\n{migrate.stdout}{migrate.stderr}"
+    log = (LOCAL / "logs" / f"{name}.log").open("ab")
+    process = subprocess.Popen(
+        [*uv, service.cli, "serve"],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    pid_file(name).write_text(str(process.pid))
+    shown = {k: v for k, v in env.items() if k in SHOWN_SETTINGS}
+    settings_file(name).write_text(json.dumps(shown, sort_keys=True))
+    return ""
+
+
 def start() -> None:
     stack = stack_env()
     (LOCAL / "run").mkdir(parents=True, exist_ok=True)
     (LOCAL / "logs").mkdir(parents=True, exist_ok=True)
-    # --no-sync: run what `make setup` installed; a sync would add the test tools to the demo.
-    uv = [sys.executable, "-m", "uv", "run", "--frozen", "--no-sync"]
-    for name, service in SERVICES.items():
-        env = service_env(name, stack)
+    for name in SERVICES:
         if running_pid(name):
             print(f"{name}: already running")
-            continue
-        migrate = subprocess.run(
-            [*uv, service.cli, "migrate"],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if migrate.returncode != 0:
-            sys.exit(f"error: {name} migrations failed:\n{migrate.stdout}{migrate.stderr}")
-        log = (LOCAL / "logs" / f"{name}.log").open("ab")
-        process = subprocess.Popen(
-            [*uv, service.cli, "serve"],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        pid_file(name).write_text(str(process.pid))
+    starting = [name for name in SERVICES if not running_pid(name)]
+    # Each service's start is mostly a Python process importing its code: the four overlap.
+    with ThreadPoolExecutor(max_workers=max(1, len(starting))) as pool:
+        failed = [error for error in pool.map(lambda n: launch(n, stack), starting) if error]
+    if failed:
+        sys.exit("\n".join(failed))
     deadline = time.monotonic() + 90
-    for name in SERVICES:
-        port = service_env(name, stack)["TANDEM_HTTP_PORT"]
-        while not ready(port)[0]:
-            if time.monotonic() > deadline or running_pid(name) is None:
+    waiting = {name: service_env(name, stack)["TANDEM_HTTP_PORT"] for name in SERVICES}
+    while waiting:
+        for name, port in list(waiting.items()):
+            if ready(port)[0]:
+                del waiting[name]
+                where = f"http://127.0.0.1:{port}"
+                print(f"{name:14} ready  {where}  (API docs: /docs, metrics: /metrics)")
+            elif time.monotonic() > deadline or running_pid(name) is None:
                 tail = (LOCAL / "logs" / f"{name}.log").read_text().splitlines()[-20:]
                 sys.exit(f"error: {name} did not become ready; log tail:\n" + "\n".join(tail))
-            time.sleep(0.5)
-        print(f"{name:14} ready  http://127.0.0.1:{port}  (API docs: /docs, metrics: /metrics)")
+        time.sleep(0.2)
     print(
         "\na token for the APIs:  "
         "uv run --no-sync tandem dev-token --role program_admin --sub admin-1"
@@ -136,6 +177,7 @@ def stop() -> None:
         else:
             os.killpg(pid, signal.SIGKILL)
         pid_file(name).unlink(missing_ok=True)
+        settings_file(name).unlink(missing_ok=True)
         print(f"{name}: stopped")
 
 
