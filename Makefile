@@ -14,9 +14,10 @@ help: ## List the targets
 
 setup: ## Install what the demo needs: uv, the services' packages, PostgreSQL, the Kafka jars (idempotent)
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
-	@# --inexact: a later demo keeps the test tools that `make test` installed.
-	@$(UV) sync --frozen --no-dev --inexact --quiet
-	@$(STACK) install
+	@# --inexact: a later demo keeps the test tools that `make test` installed. The packages
+	@# (PyPI) and the stack (PostgreSQL from apt, Kafka's jars from Maven) download side by side.
+	@$(UV) sync --frozen --no-dev --inexact --quiet & packages=$$!; \
+	  $(STACK) install; installed=$$?; wait $$packages && exit $$installed
 
 .PHONY: setup-test
 setup-test: setup ## Also what the tests need: the dev dependencies, helm and docker compose (built with Go), Chromium
@@ -41,6 +42,9 @@ services-down: ## Stop the services
 	@$(SERVICES) stop
 
 DEMO_ARGS ?=
+# This sandbox (and some CI images) set PYTHONDONTWRITEBYTECODE: each service process, and each
+# restart, would compile every module it imports again, seconds of CPU apiece.
+demo services-up: export PYTHONDONTWRITEBYTECODE :=
 # Each step stamps its end, so the driver's closing table (and .local/demo-timings.json) shows
 # where the wall time went before it started.
 DEMO_STAMPS := .local/demo-stamps

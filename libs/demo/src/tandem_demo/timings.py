@@ -6,6 +6,7 @@ TANDEM_DEMO_STAMPS, one "phase epoch-seconds" line each; the driver adds its own
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -24,12 +25,39 @@ STAMPS_VARIABLE = "TANDEM_DEMO_STAMPS"
 
 @dataclass
 class Phase:
-    """One phase's wall time, the driver's CPU time in it and the 1-minute load at its end."""
+    """One phase's wall time, the CPU time the driver and the stack (services, Kafka,
+    PostgreSQL) spent in it, and the 1-minute load at its end (on a shared machine the CPU
+    times say more than the wall time)."""
 
     name: str
     seconds: float
     driver_cpu_seconds: float | None = None
+    stack_cpu_seconds: float | None = None
     load_after: float | None = None
+
+
+def _first_numbers(files: list[Path]) -> set[int]:
+    found = set()
+    for path in files:
+        with contextlib.suppress(ValueError, OSError, IndexError):
+            found.add(int(path.read_text().split()[0]))
+    return found
+
+
+def stack_cpu(local: Path) -> dict[int, float]:
+    """CPU seconds so far of each process of the local stack: the services and Kafka (each in
+    the process group its pid file names) and PostgreSQL (the postmaster's children)."""
+    groups = _first_numbers(list((local / "run").glob("*.pid")))
+    parents = _first_numbers([local / "pg" / "data" / "postmaster.pid"])
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # state, ppid, pgrp, ...
+            pid = int(stat.parent.name)
+            if int(fields[2]) in groups or int(fields[1]) in parents or pid in parents:
+                found[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
 
 
 @dataclass
@@ -38,19 +66,25 @@ class Phases:
 
     done: list[Phase] = field(default_factory=list)
     began: float = field(default_factory=time.time)  # epoch seconds: make's stamps use them too
+    local: Path | None = None  # .local: where the stack's processes are named
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
         """Time the block as phase ``name`` (also when it fails: the run stops there)."""
         wall, cpu = time.perf_counter(), time.process_time()
+        before = stack_cpu(self.local) if self.local else {}
         try:
             yield
         finally:
+            after = stack_cpu(self.local) if self.local else {}
+            # A process restarted in the phase counts from zero; one that ended loses its tail.
+            spent = sum(cpu_now - before.get(pid, 0.0) for pid, cpu_now in after.items())
             self.done.append(
                 Phase(
                     name,
                     time.perf_counter() - wall,
                     time.process_time() - cpu,
+                    spent if self.local else None,
                     os.getloadavg()[0],
                 )
             )
@@ -74,12 +108,11 @@ class Phases:
     def table(self) -> Table:
         """The phases as the run's last table."""
         table = Table(title=f"Wall time: {self.total():.0f} s")
-        for column in ("phase", "seconds", "driver CPU s", "load after"):
+        for column in ("phase", "seconds", "driver CPU s", "stack CPU s", "load after"):
             table.add_column(column, justify="left" if column == "phase" else "right")
         for p in self.done:
-            cpu = "" if p.driver_cpu_seconds is None else f"{p.driver_cpu_seconds:.1f}"
-            load = "" if p.load_after is None else f"{p.load_after:.1f}"
-            table.add_row(p.name, f"{p.seconds:.1f}", cpu, load)
+            figures = (p.seconds, p.driver_cpu_seconds, p.stack_cpu_seconds, p.load_after)
+            table.add_row(p.name, *("" if f is None else f"{f:.1f}" for f in figures))
         return table
 
     def write(self, path: Path, **run: Any) -> Path:
