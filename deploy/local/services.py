@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -101,25 +100,40 @@ def ready(port: str) -> tuple[bool, str]:
         return False, str(exc)
 
 
-def launch(name: str, stack: dict[str, str]) -> str:
-    """Migrate ``name``'s database, then start it in the background; "" or what failed."""
-    # --no-sync: run what `make setup` installed; a sync would add the test tools to the demo.
-    uv = [sys.executable, "-m", "uv", "run", "--frozen", "--no-sync"]
-    env = service_env(name, stack)
-    service = SERVICES[name]
-    migrate = subprocess.run(
-        [*uv, service.cli, "migrate"],
-        env=env,
+# One process migrates every service: the four would each import (and, the first time, compile)
+# the same libraries, which costs more than the migrations.
+MIGRATE = """
+import json, sys
+from importlib import import_module
+from tandem_service.database import apply_migrations
+for name, dsn in json.loads(sys.argv[1]).items():
+    service = import_module(f"tandem_{name}.bootstrap").SERVICE
+    print(f"{name}: {apply_migrations(dsn, service.all_migrations)} migration(s) applied")
+"""
+# --no-sync: run what `make setup` installed; a sync would add the test tools to the demo.
+UV_RUN = [sys.executable, "-m", "uv", "run", "--frozen", "--no-sync"]
+
+
+def migrate(names: list[str], stack: dict[str, str]) -> None:
+    """Apply the pending migrations of the services ``names``."""
+    dsns = {name: stack[f"TANDEM_DATABASE_URL_{name.upper()}"] for name in names}
+    done = subprocess.run(
+        [*UV_RUN, "python", "-c", MIGRATE, json.dumps(dsns)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
-    if migrate.returncode != 0:
-        return f"error: {name} migrations failed:\n{migrate.stdout}{migrate.stderr}"
+    if done.returncode != 0:
+        sys.exit(f"error: migrations failed:\n{done.stdout}{done.stderr}")
+
+
+def launch(name: str, stack: dict[str, str]) -> None:
+    """Start ``name`` in the background, its pid and its non-secret settings kept in .local/run."""
+    env = service_env(name, stack)
     log = (LOCAL / "logs" / f"{name}.log").open("ab")
     process = subprocess.Popen(
-        [*uv, service.cli, "serve"],
+        [*UV_RUN, SERVICES[name].cli, "serve"],
         env=env,
         cwd=ROOT,
         stdout=log,
@@ -129,7 +143,6 @@ def launch(name: str, stack: dict[str, str]) -> str:
     pid_file(name).write_text(str(process.pid))
     shown = {k: v for k, v in env.items() if k in SHOWN_SETTINGS}
     settings_file(name).write_text(json.dumps(shown, sort_keys=True))
-    return ""
 
 
 def start() -> None:
@@ -140,12 +153,11 @@ def start() -> None:
         if running_pid(name):
             print(f"{name}: already running")
     starting = [name for name in SERVICES if not running_pid(name)]
-    # Each service's start is mostly a Python process importing its code: the four overlap.
-    with ThreadPoolExecutor(max_workers=max(1, len(starting))) as pool:
-        failed = [error for error in pool.map(lambda n: launch(n, stack), starting) if error]
-    if failed:
-        sys.exit("\n".join(failed))
-    deadline = time.monotonic() + 90
+    if starting:
+        migrate(starting, stack)
+    for name in starting:  # side by side: each start is mostly a process importing its code
+        launch(name, stack)
+    deadline = time.monotonic() + 180  # four imports at once on two busy cores
     waiting = {name: service_env(name, stack)["TANDEM_HTTP_PORT"] for name in SERVICES}
     while waiting:
         for name, port in list(waiting.items()):
