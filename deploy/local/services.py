@@ -23,6 +23,13 @@ from nativestack.registry import Service, services
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL = ROOT / ".local"
 SERVICES = {service.name: service for service in services(ROOT)}
+SHOWN_SETTINGS = (
+    "TANDEM_SMTP_PORT",
+    "TANDEM_WEBHOOK_ALLOW_HTTP",
+    "TANDEM_MATCHING_URL",
+    "TANDEM_PUBLIC_URL",
+    "TANDEM_CLOCK_OFFSET_DAYS",
+)
 
 
 def stack_env() -> dict[str, str]:
@@ -65,7 +72,24 @@ def service_env(name: str, stack: dict[str, str]) -> dict[str, str]:
         TANDEM_DATABASE_URL=stack[f"TANDEM_DATABASE_URL_{name.upper()}"],
         TANDEM_DEV_KEYS_DIR=str(LOCAL / "dev-keys"),
     )
+    if name == "notifications":
+        # Ready for the demo from the start, so it need not restart notifications: mail to its
+        # sink on notifications' default SMTP port, posts to its loopback webhook, links to the
+        # ports the services took. What the environment says wins (the demo's own restart).
+        urls = {n: f"http://127.0.0.1:{port_of(SERVICES[n])}" for n in ("matching", name)}
+        for key, value in (
+            ("TANDEM_SMTP_PORT", "1025"),
+            ("TANDEM_WEBHOOK_ALLOW_HTTP", "true"),
+            ("TANDEM_MATCHING_URL", urls["matching"]),
+            ("TANDEM_PUBLIC_URL", urls[name]),
+        ):
+            env.setdefault(key, value)
     return env
+
+
+def settings_file(name: str) -> Path:
+    """The non-secret settings a running service was started with (the demo reads them)."""
+    return LOCAL / "run" / f"{name}.settings.json"
 
 
 def ready(port: str) -> tuple[bool, str]:
@@ -76,46 +100,75 @@ def ready(port: str) -> tuple[bool, str]:
         return False, str(exc)
 
 
+# One process migrates every service: the four would each import (and, the first time, compile)
+# the same libraries, which costs more than the migrations.
+MIGRATE = """
+import json, sys
+from importlib import import_module
+from tandem_service.database import apply_migrations
+for name, dsn in json.loads(sys.argv[1]).items():
+    service = import_module(f"tandem_{name}.bootstrap").SERVICE
+    print(f"{name}: {apply_migrations(dsn, service.all_migrations)} migration(s) applied")
+"""
+# --no-sync: run what `make setup` installed; a sync would add the test tools to the demo.
+UV_RUN = [sys.executable, "-m", "uv", "run", "--frozen", "--no-sync"]
+
+
+def migrate(names: list[str], stack: dict[str, str]) -> None:
+    """Apply the pending migrations of the services ``names``."""
+    dsns = {name: stack[f"TANDEM_DATABASE_URL_{name.upper()}"] for name in names}
+    done = subprocess.run(
+        [*UV_RUN, "python", "-c", MIGRATE, json.dumps(dsns)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        sys.exit(f"error: migrations failed:\n{done.stdout}{done.stderr}")
+
+
+def launch(name: str, stack: dict[str, str]) -> None:
+    """Start ``name`` in the background, its pid and its non-secret settings kept in .local/run."""
+    env = service_env(name, stack)
+    log = (LOCAL / "logs" / f"{name}.log").open("ab")
+    process = subprocess.Popen(
+        [*UV_RUN, SERVICES[name].cli, "serve"],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    pid_file(name).write_text(str(process.pid))
+    shown = {k: v for k, v in env.items() if k in SHOWN_SETTINGS}
+    settings_file(name).write_text(json.dumps(shown, sort_keys=True))
+
+
 def start() -> None:
     stack = stack_env()
     (LOCAL / "run").mkdir(parents=True, exist_ok=True)
     (LOCAL / "logs").mkdir(parents=True, exist_ok=True)
-    # --no-sync: run what `make setup` installed; a sync would add the test tools to the demo.
-    uv = [sys.executable, "-m", "uv", "run", "--frozen", "--no-sync"]
-    for name, service in SERVICES.items():
-        env = service_env(name, stack)
+    for name in SERVICES:
         if running_pid(name):
             print(f"{name}: already running")
-            continue
-        migrate = subprocess.run(
-            [*uv, service.cli, "migrate"],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if migrate.returncode != 0:
-            sys.exit(f"error: {name} migrations failed:\n{migrate.stdout}{migrate.stderr}")
-        log = (LOCAL / "logs" / f"{name}.log").open("ab")
-        process = subprocess.Popen(
-            [*uv, service.cli, "serve"],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        pid_file(name).write_text(str(process.pid))
-    deadline = time.monotonic() + 90
-    for name in SERVICES:
-        port = service_env(name, stack)["TANDEM_HTTP_PORT"]
-        while not ready(port)[0]:
-            if time.monotonic() > deadline or running_pid(name) is None:
+    starting = [name for name in SERVICES if not running_pid(name)]
+    if starting:
+        migrate(starting, stack)
+    for name in starting:  # side by side: each start is mostly a process importing its code
+        launch(name, stack)
+    deadline = time.monotonic() + 180  # four imports at once on two busy cores
+    waiting = {name: service_env(name, stack)["TANDEM_HTTP_PORT"] for name in SERVICES}
+    while waiting:
+        for name, port in list(waiting.items()):
+            if ready(port)[0]:
+                del waiting[name]
+                where = f"http://127.0.0.1:{port}"
+                print(f"{name:14} ready  {where}  (API docs: /docs, metrics: /metrics)")
+            elif time.monotonic() > deadline or running_pid(name) is None:
                 tail = (LOCAL / "logs" / f"{name}.log").read_text().splitlines()[-20:]
                 sys.exit(f"error: {name} did not become ready; log tail:\n" + "\n".join(tail))
-            time.sleep(0.5)
-        print(f"{name:14} ready  http://127.0.0.1:{port}  (API docs: /docs, metrics: /metrics)")
+        time.sleep(0.2)
     print(
         "\na token for the APIs:  "
         "uv run --no-sync tandem dev-token --role program_admin --sub admin-1"
@@ -136,6 +189,7 @@ def stop() -> None:
         else:
             os.killpg(pid, signal.SIGKILL)
         pid_file(name).unlink(missing_ok=True)
+        settings_file(name).unlink(missing_ok=True)
         print(f"{name}: stopped")
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
+from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Annotated
@@ -28,12 +29,15 @@ from tandem_demo.summary import (
     print_urls,
     summary_table,
 )
+from tandem_demo.timings import Phases, stamps_file
 from tandem_service.auth import Role
 from tandem_service.settings import ServiceDeclaration
 
 SERVICES = ("matching", "engagement", "notifications", "analytics")
 ANALYST_URL = "TANDEM_DATABASE_URL_ANALYST"
-MAIL_QUIET_SECONDS = 10.0  # a restarted notifications service takes a while to start sending
+SMTP_PORT = "1025"  # notifications' default, which deploy/local/services.py keeps
+# Notifications follows a moved clock within a second and sends as soon as mail is due.
+MAIL_QUIET_SECONDS = 3.0
 app = typer.Typer(help="Run a peer-mentorship program end to end on the running services.")
 console = Console()
 
@@ -55,27 +59,33 @@ def demo(
     root: Annotated[Path, typer.Option(help="The repository (deploy/local, .local).")] = Path(),
 ) -> None:
     """Generate an organisation, run a program for some weeks, print what happened."""
-    started = time.monotonic()
+    phases = Phases(local=root.resolve() / ".local")
+    phases.after_make(stamps_file())
     try:
-        asyncio.run(_run(people, weeks, seed, root.resolve()))
+        asyncio.run(_run(people, weeks, seed, root.resolve(), phases))
     except KeyboardInterrupt:
         console.print("[yellow]stopped; the services keep running (make down stops them)")
         raise typer.Exit(130) from None
-    console.print(f"done in {time.monotonic() - started:.0f} s")
+    console.print(phases.table())
+    kept = phases.write(
+        root.resolve() / ".local" / "demo-timings.json", people=people, weeks=weeks, seed=seed
+    )
+    console.print(f"done in {phases.total():.0f} s (phases kept in {kept})")
 
 
-async def _run(people: int, weeks: int, seed: int, root: Path) -> None:
+async def _run(people: int, weeks: int, seed: int, root: Path, phases: Phases) -> None:
     urls = service_urls()
     tandem = Tandem(urls, root / ".local" / "dev-keys")
     clock = MovedClocks(root, urls, tandem.token(ADMIN, Role.PROGRAM_ADMIN))
-    inboxes = Inboxes(clock.mail_now).start()
-    # Read by notifications when the clock restarts it (services.py passes the environment on).
-    os.environ.update(
-        TANDEM_SMTP_PORT=str(inboxes.mail.port),
-        TANDEM_WEBHOOK_ALLOW_HTTP="true",
-        TANDEM_MATCHING_URL=urls["matching"],
-        TANDEM_PUBLIC_URL=urls["notifications"],
-    )
+    inboxes = _inboxes(clock.mail_now)
+    clock.settings = {
+        "TANDEM_SMTP_PORT": str(inboxes.mail.port),
+        "TANDEM_WEBHOOK_ALLOW_HTTP": "true",
+        "TANDEM_MATCHING_URL": urls["matching"],
+        "TANDEM_PUBLIC_URL": urls["notifications"],
+    }
+    # Read by notifications if the clock restarts it (services.py passes the environment on).
+    os.environ.update(clock.settings)
     try:
         with Progress(
             TextColumn("{task.description}"),
@@ -84,25 +94,41 @@ async def _run(people: int, weeks: int, seed: int, root: Path) -> None:
             TimeElapsedColumn(),
             console=console,
         ) as bar:
-            story = await _prepare(tandem, clock, inboxes, people, seed, bar)
-            await _simulate(story, inboxes, weeks, bar)
-            await _let_mail_go(clock, inboxes, bar)
-        rows = await caught_up(story)
-        path = f"/programs/{story.program_id}/health"
-        health = await tandem.read("engagement", path, ADMIN, Role.PROGRAM_ADMIN)
-        console.print(summary_table(story, rows, health or health_of(rows)))
-        figures = await analytics_caught_up(story)
-        analyst = await _analyst_enrolled(root, story.program_id)
-        console.print(analytics_table(figures, analyst))
-        deliveries = await tandem.read(
-            "notifications", f"/programs/{story.program_id}/deliveries", ADMIN, Role.PROGRAM_ADMIN
-        )
-        kept = inboxes.keep(root / ".local" / "demo-inbox" / story.program_id)
-        console.print(notifications_table(inboxes, deliveries, kept))
+            story = await _prepare(tandem, clock, inboxes, people, seed, bar, phases)
+            await _simulate(story, weeks, bar, phases)
+            with phases.phase("a day for the mail"):
+                await _let_mail_go(clock, inboxes, bar)
+        with phases.phase("engagement caught up"):
+            rows = await caught_up(story)
+        with phases.phase("analytics caught up"):
+            figures = await analytics_caught_up(story)
+        with phases.phase("summary"):
+            path = f"/programs/{story.program_id}/health"
+            health = await tandem.read("engagement", path, ADMIN, Role.PROGRAM_ADMIN)
+            console.print(summary_table(story, rows, health or health_of(rows)))
+            analyst = await _analyst_enrolled(root, story.program_id)
+            console.print(analytics_table(figures, analyst))
+            deliveries = await tandem.read(
+                "notifications",
+                f"/programs/{story.program_id}/deliveries",
+                ADMIN,
+                Role.PROGRAM_ADMIN,
+            )
+            kept = inboxes.keep(root / ".local" / "demo-inbox" / story.program_id)
+            console.print(notifications_table(inboxes, deliveries, kept))
         print_urls(console, urls, story.program_id)
     finally:
         inboxes.stop()
         await tandem.close()
+
+
+def _inboxes(clock: Callable[[], datetime]) -> Inboxes:
+    """The SMTP sink on the port notifications mails (services.py's default) when it is free:
+    then notifications needs no restart. Anywhere else otherwise."""
+    try:
+        return Inboxes(clock, int(os.environ.get("TANDEM_SMTP_PORT", SMTP_PORT))).start()
+    except OSError:
+        return Inboxes(clock).start()
 
 
 async def _analyst_enrolled(root: Path, program_id: str) -> int | None:
@@ -121,36 +147,48 @@ async def _prepare(
     people: int,
     seed: int,
     bar: Progress,
+    phases: Phases,
 ) -> Story:
-    step = bar.add_task("clocks back to today", total=1)
-    await asyncio.to_thread(clock.move_to, 0)
-    bar.advance(step)
+    with phases.phase("clocks back to today"):
+        step = bar.add_task("clocks back to today", total=1)
+        await asyncio.to_thread(clock.move_to, 0)
+        bar.advance(step)
     org = organisation(people, seed, "p")
     story = Story(tandem, clock, org, seed)
-    imported = await story.import_directory()
+    with phases.phase("import the directory"):
+        imported = await story.import_directory()
     console.print(f"directory: {len(org.people)} people, regions {org.regions}: {imported}")
-    program = await story.launch()
-    console.print(f"program {program} launched (purpose: career_development)")
-    inboxes.hooks.secret = await story.announce_to(inboxes.hooks.url)
-    enrolling = bar.add_task("enrolling", total=len(story.volunteers()))
-    await story.enrol(lambda: bar.advance(enrolling))
-    shared = await story.share_celebrations()
+    with phases.phase("launch, announce the channel"):
+        program = await story.launch()
+        console.print(f"program {program} launched (purpose: career_development)")
+        inboxes.hooks.secret = await story.announce_to(inboxes.hooks.url)
+    with phases.phase("enrol"):
+        enrolling = bar.add_task("enrolling", total=len(story.volunteers()))
+        await story.enrol(lambda: bar.advance(enrolling))
+    with phases.phase("share celebrations (preferences)"):
+        shared = await story.share_celebrations()
     console.print(f"{shared} people share their pair's milestones in the program's channel")
-    await story.wait_roster()
-    console.print(preview_table(await story.preview(), story))
-    done = await story.commit_round()
+    with phases.phase("matching's roster caught up"):
+        await story.wait_roster()
+    with phases.phase("preview"):
+        console.print(preview_table(await story.preview(), story))
+    with phases.phase("commit the round"):
+        done = await story.commit_round()
     console.print(f"round committed: {len(done['pair_ids'])} pairs")
     return story
 
 
-async def _simulate(story: Story, inboxes: Inboxes, weeks: int, bar: Progress) -> None:
+async def _simulate(story: Story, weeks: int, bar: Progress, phases: Phases) -> None:
     for number in range(1, weeks + 1):
-        await inboxes.quiet()
-        await asyncio.to_thread(story.clock.move_to, 7 * number)
-        task = bar.add_task(f"week {number} ({story.clock.today()})", total=len(story.pairs))
-        await story.week(number, partial(bar.advance, task))
+        # Moved in place, the clocks abandon no mail in flight: no need to wait for quiet.
+        with phases.phase(f"week {number}: clocks moved"):
+            await asyncio.to_thread(story.clock.move_to, 7 * number)
+        with phases.phase(f"week {number}: the pairs' commands"):
+            task = bar.add_task(f"week {number} ({story.clock.today()})", total=len(story.pairs))
+            await story.week(number, partial(bar.advance, task))
         if number == 2:
-            asked, made = await story.rematch()
+            with phases.phase("rematch and a new round"):
+                asked, made = await story.rematch()
             console.print(f"{asked} rematches asked; a new round made {made} pairs")
 
 

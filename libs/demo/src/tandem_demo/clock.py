@@ -8,6 +8,7 @@ At start-up a service reads the offset, which deploy/local/services.py passes on
 from __future__ import annotations
 
 import base64
+import json
 import os
 import secrets
 import signal
@@ -118,22 +119,34 @@ class RestartedServices:
 class MovedClocks(RestartedServices):
     """Moves the clocked services' clocks through their ``/dev/clock``, without a restart.
 
-    The first move still restarts them, to hand them the demo's settings (its mail sink and
-    webhook receiver); every later one is a request each, which their other processes follow
-    within a second (ADR 0025).
+    Unless services.py started notifications with the demo's settings (its mail sink and
+    webhook receiver), the first move restarts the clocked services to hand them over; every
+    other move is a request each, which their other processes follow within a second (ADR 0025).
     """
 
     def __init__(self, root: Path, urls: dict[str, str], admin_token: str) -> None:
         super().__init__(root)
         self._urls, self._token = urls, admin_token
+        self.settings: dict[str, str] | None = None  # the demo's, for notifications
         self._configured = False
+
+    def started_with_settings(self) -> bool:
+        """Whether the running notifications took the demo's settings (services.py says)."""
+        path = self.root / ".local" / "run" / "notifications.settings.json"
+        try:
+            started = json.loads(path.read_text())
+        except (OSError, ValueError):
+            return False
+        wanted = self.settings
+        return wanted is not None and all(started.get(k) == v for k, v in wanted.items())
 
     def move_to(self, offset_days: int) -> None:
         """Set the clocked services' offset from real time."""
         if not self._configured:
-            super().move_to(offset_days)
             self._configured = True
-            return
+            if not self.started_with_settings():
+                super().move_to(offset_days)
+                return
         self.offset_days = offset_days
         self._move(CLOCKED_SERVICES, timedelta(days=offset_days))
 

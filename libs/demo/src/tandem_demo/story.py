@@ -122,11 +122,14 @@ class Story:
         rng = random.Random(f"{self.seed}:share")
         sharing = [p for p in self.enrolled if rng.random() < CELEBRATION_SHARE]
         body = {"share_celebrations": True}
-        for person in sharing:
+
+        async def one(person: Person) -> None:
             await self.tandem.put(
                 "notifications", "/preferences", person.person_id, Role.PARTICIPANT, body
             )
             self.sharing.add(person.person_id)
+
+        await asyncio.gather(*(one(p) for p in sharing))
         return len(sharing)
 
     def volunteers(self) -> list[Person]:

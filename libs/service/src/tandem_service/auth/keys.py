@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 import uuid
@@ -83,4 +84,13 @@ def mint_token(
         "exp": issued + ttl_seconds,
         "jti": uuid.uuid4().hex,
     }
-    return jwt.encode(claims, private_pem, algorithm="RS256", headers={"kid": key_id})
+    return jwt.encode(claims, _signing_key(private_pem), algorithm="RS256", headers={"kid": key_id})
+
+
+@functools.lru_cache(maxsize=4)
+def _signing_key(private_pem: bytes) -> rsa.RSAPrivateKey:
+    """The parsed key: parsing checks the RSA key, about 50 ms of CPU, too much per token."""
+    key = serialization.load_pem_private_key(private_pem, password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise TypeError("the signing key is not an RSA key")
+    return key
