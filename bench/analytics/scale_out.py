@@ -6,8 +6,8 @@ consumer groups, and Kafka spreads the 3 partitions of each topic over them. Thi
 a generated history once, then for each ``--processes`` count catches both projections up
 on a fresh database with that many worker processes (spawned; the clock starts once all
 have imported and connected) and prints, per run: events/s, the load, CPU per event of the
-workers and of the PostgreSQL backends, the server's deadlock count and how often a backend
-of the database was seen waiting on a lock. Then the fact tables of every run are compared
+workers and of the PostgreSQL backends, records decoded per event, the server's deadlock
+count and the lock waits seen while polling. Then the fact tables of every run are compared
 row by row with the first run's.
 
     .venv/bin/python bench/analytics/scale_out.py --people 10000 --processes 1 2 1 2
@@ -32,7 +32,7 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).parent))
 import run as bench  # the catch-up helpers of the main benchmark
-from catchup_cpu import backend_seconds
+from catchup_cpu import backend_seconds, count_decodes
 
 from tandem_analytics.bootstrap import MIGRATIONS
 from tandem_analytics.domain.pseudonyms import Pseudonyms
@@ -59,6 +59,8 @@ def worker(dsn: str, prefix: str, group: str, go: Any, stop: Any, out: Any) -> N
 
 async def _work(dsn: str, prefix: str, group: str, go: Any, stop: Any, out: Any) -> None:
     bench.tune_collector()
+    decodes: Counter[str] = Counter()
+    count_decodes(decodes)  # records read twice (a partition moving) cost twice
     pool = await create_pool(dsn, max_size=4)
     runners = [
         ProjectionRunner(
@@ -75,7 +77,7 @@ async def _work(dsn: str, prefix: str, group: str, go: Any, stop: Any, out: Any)
     for runner in runners:
         await runner.stop()
     await pool.close()
-    out.put(time.process_time() - cpu)
+    out.put((time.process_time() - cpu, decodes.total()))
 
 
 def catch_up(processes: int, dsn: str, prefix: str, ends: dict[str, int]) -> dict[str, Any]:
@@ -115,7 +117,10 @@ def catch_up(processes: int, dsn: str, prefix: str, ends: dict[str, int]) -> dic
             "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()"
         ).fetchone()[0]  # type: ignore[index]
     stop.set()
-    client = sum(out.get(timeout=300) for _ in workers)
+    client = decoded = 0.0
+    for _ in workers:
+        seconds_of, decoded_by = out.get(timeout=300)
+        client, decoded = client + seconds_of, decoded + decoded_by
     for process in workers:
         process.join()
     total = sum(ends.values())
@@ -126,6 +131,7 @@ def catch_up(processes: int, dsn: str, prefix: str, ends: dict[str, int]) -> dic
         "load": round(load, 2),
         "runner_cpu_us_per_event": round(client / total * 1e6, 1),
         "database_cpu_us_per_event": round(server / total * 1e6, 1),
+        "decoded_per_event": round(decoded / total, 3),
         "deadlocks": deadlocks,
         "lock_waits_seen": dict(waits),
         "polls": polls,
