@@ -12,7 +12,7 @@ query in docs/analytics.md, ``--rounds`` times each after one warm-up; p95 over 
 (and per view in the detail), after the service's refresh of the stored views (timed:
 ``view_refresh_seconds``). Results go to bench/results/analytics.json.
 
-    .venv/bin/python bench/analytics/run.py [--people N] [--rounds N] [--quick]
+    .venv/bin/python bench/analytics/run.py [--people N] [--rounds N] [--quick] [--processes N]
     .venv/bin/python bench/analytics/run.py --views-only DSN   # time the views of a kept run
 """
 
@@ -183,6 +183,9 @@ def main() -> None:
     args.add_argument("--rounds", type=int, default=20)
     args.add_argument("--quick", action="store_true", help="2,000 people, results not saved")
     args.add_argument("--keep", action="store_true", help="keep the database (to explain plans)")
+    args.add_argument(
+        "--processes", type=int, default=1, help="runner processes per group (scale_out.py)"
+    )
     args.add_argument("--views-only", metavar="DSN", help="only time the views of a kept database")
     opts = args.parse_args()
     if opts.views_only:
@@ -233,7 +236,12 @@ def main() -> None:
         del envelopes
         ours = projections_for(Pseudonyms(b"bench-pseudonym-key-0123456789"))
         tune_collector()  # as the service does once started
-        seconds = asyncio.run(catch_up(dsn, prefix, ends, ours))
+        if opts.processes > 1:  # as replicas would: one consumer group, partitions spread
+            from scale_out import catch_up as scaled_out
+
+            seconds = scaled_out(opts.processes, dsn, prefix, ends)["seconds"]
+        else:
+            seconds = asyncio.run(catch_up(dsn, prefix, ends, ours))
         load = os.getloadavg()[0]
         eps = total / seconds
         print(
@@ -273,6 +281,7 @@ def main() -> None:
             "programs": opts.programs,
             "months": 12,
             "catchup_seconds": round(seconds, 1),
+            "catchup_processes": opts.processes,
             "view_p95_ms_by_view": {v: round(p95(ms), 1) for v, ms in timings.items()},
             "view_timeouts": sum(1 for ms in every if ms == float("inf")),
             "view_rounds": opts.rounds,

@@ -26,7 +26,9 @@ async def claim(conn: asyncpg.Connection, projection: str, event_ids: Sequence[s
     """For each id, in order: True for its first sighting, False for a copy."""
     if not event_ids:
         return []
-    fresh = {r[0] for r in await conn.fetch(_CLAIM, projection, list(event_ids))}
+    # Sorted: runners of the group briefly applying the same records (a rebalance) claim
+    # them in the same order, so they wait for one another instead of deadlocking.
+    fresh = {r[0] for r in await conn.fetch(_CLAIM, projection, sorted(event_ids))}
     first: list[bool] = []
     for event_id in event_ids:
         first.append(event_id in fresh)

@@ -66,8 +66,12 @@ async def save_offsets(
     projection: str,
     batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]],
 ) -> None:
-    """Move each partition's offset past its records, unless it is no longer at their start."""
-    for tp, records in batches.items():
+    """Move each partition's offset past its records, unless it is no longer at their start.
+
+    In partition order: two runners of the group holding the same partitions for a moment
+    (a rebalance) then lock their rows in the same order instead of deadlocking.
+    """
+    for tp, records in sorted(batches.items()):
         saved = await conn.fetchval(
             _SAVE, projection, tp.topic, tp.partition, records[0].offset, records[-1].offset + 1
         )

@@ -318,9 +318,19 @@ class ProjectionRunner:
         parked, self.parking.parked_now = self.parking.parked_now, set()
         self.parking.applied(i.envelope.key for i in good if i.envelope.id not in parked)
         APPLIED.labels(self.projection.name).inc(len(good))
+        self._note_lag(batches)
+
+    def _note_lag(self, batches: dict[TopicPartition, list[Record]]) -> None:
+        """What remains after the batch, on the partitions this runner still holds.
+
+        A partition revoked while its batch was applied is the new owner's to report; asking
+        aiokafka for its highwater would fail the loop (a 1 s pause and a re-seek).
+        """
+        held = self._consumer.assignment() if self._consumer is not None else batches.keys()
         for tp, records in batches.items():
-            applied_to = records[-1].offset + 1
-            self._lag[tp] = max(0, self._highwater(tp, applied_to) - applied_to)
+            if tp in held:
+                applied_to = records[-1].offset + 1
+                self._lag[tp] = max(0, self._highwater(tp, applied_to) - applied_to)
 
     async def _tell_kafka(self, batches: dict[TopicPartition, list[Record]]) -> None:
         """Commit the applied offsets to the group too: informational (lag tools read them).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from itertools import permutations
+from itertools import permutations, product
 
 from tandem_analytics.domain.pseudonyms import Pseudonyms
 from tandem_analytics.projections.participation import Participation
@@ -56,3 +56,18 @@ def test_a_pair_keeps_its_start_and_its_earliest_end_with_that_end_s_reason() ->
 
 def test_no_rows_no_columns() -> None:
     assert Rows().columns("pairs") == []
+
+
+def test_batches_send_their_rows_in_key_order_whatever_the_arrival_order() -> None:
+    # Two processes of the group applying the same records (a partition moving between
+    # them) must lock the same rows in the same order, or they could deadlock.
+    goals = [("g2", "p", at(2), None), ("g1", "p", at(1), None), ("g3", "p", None, at(3))]
+    check_ins = [("c2", "p", at(2).date(), 30), ("c1", "p", at(1).date(), 45)]
+    for goal_order, check_in_order in product(permutations(goals), permutations(check_ins)):
+        rows = Rows()
+        for row in goal_order:
+            rows.merge("goals", row[0], row, earliest_from(2))
+        for check_in in check_in_order * 2:  # a redelivered check-in repeats its key
+            rows.add("check_ins", check_in)
+        assert rows.columns("goals")[0] == ["g1", "g2", "g3"]
+        assert rows.columns("check_ins")[0] == ["c1", "c1", "c2", "c2"]

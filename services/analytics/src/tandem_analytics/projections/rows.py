@@ -7,6 +7,7 @@ meet again within a batch are merged here first, by the rule the upsert itself a
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from operator import itemgetter
 from typing import Any
 
 import asyncpg
@@ -77,8 +78,17 @@ class Rows:
         rows[key] = row if old is None else rule(old, row)
 
     def columns(self, table: str) -> list[list[Any]]:
-        """The table's rows as one list per column (empty when the batch adds none)."""
-        rows = self._appended.get(table, []) + list(self._merged.get(table, {}).values())
+        """The table's rows as one list per column (empty when the batch adds none), by key.
+
+        Two processes of the consumer group apply the same records while a partition moves
+        between them; in arrival order their batches (starting at different offsets) could
+        lock the same rows in opposite orders and deadlock. Sorted, every batch locks in the
+        same order. An insert-once table's key starts with its first column, and rows that
+        share that column come from one event, in its own order (the sort is stable).
+        """
+        merged = self._merged.get(table, {})
+        rows = sorted(self._appended.get(table, []), key=itemgetter(0))
+        rows += [merged[key] for key in sorted(merged)]  # type: ignore[type-var]  # one kind
         return [list(column) for column in zip(*rows, strict=True)]
 
 
