@@ -25,6 +25,7 @@ import uuid
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import aiohttp
 import asyncpg
@@ -32,6 +33,7 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engagement"))
 from _common import ROOT, admin_dsn, load_average, machine, scratch_database
 from checkin_load import free_port, percentile, seed, wait_healthy
+from cpu_share import CpuLedger
 
 from tandem_analytics.bootstrap import MIGRATIONS as ANALYTICS_MIGRATIONS
 from tandem_service.auth import DevKeyPair, Role, mint_token
@@ -42,6 +44,7 @@ RUNNER = "runner"  # the one member every seeded pair shares, so one token logs 
 POLL_SECONDS = 0.01
 WARM_UP_LIMIT_SECONDS = 600.0
 SETTLE_SECONDS = 30.0  # after the last request: what has not arrived by then is an error
+IDLE_SECONDS = 5.0  # CPU burnt with nothing to do (polling), measured before the timed run
 
 
 class Watcher:
@@ -53,12 +56,14 @@ class Watcher:
         self.latency_ms: dict[str, float] = {}
         self.http_ms: list[float] = []  # due time to the API's answer: the HTTP share
         self.done = asyncio.Event()
+        self.server_pid = 0  # its PostgreSQL backend: the bench's cost, not the system's
 
     def expect(self, check_in_id: str, due: float) -> None:
         self.due[check_in_id] = due
 
     async def run(self) -> None:
         conn = await asyncpg.connect(self._dsn)
+        self.server_pid = conn.get_server_pid()
         try:
             while True:
                 waiting = [i for i in self.due if i not in self.latency_ms]
@@ -120,7 +125,11 @@ async def all_seen(watcher: Watcher, seconds: float) -> bool:
 
 
 async def measure(
-    urls: dict[str, str], analytics_dsn: str, token: str, args: argparse.Namespace
+    urls: dict[str, str],
+    analytics_dsn: str,
+    token: str,
+    args: argparse.Namespace,
+    ledger: CpuLedger,
 ) -> dict[str, Any]:
     watcher = Watcher(analytics_dsn)
     watching = asyncio.create_task(watcher.run())
@@ -133,9 +142,14 @@ async def measure(
     watcher.due.clear()
     watcher.latency_ms.clear()
     watcher.http_ms.clear()
+    ledger.watcher_pid = watcher.server_pid
+    resting = ledger.snapshot()
+    await asyncio.sleep(IDLE_SECONDS)
+    before = ledger.snapshot()
     load = load_average()
     failures = await drive(urls["engagement"], token, args.rate, args.seconds, warm, watcher)
     await all_seen(watcher, SETTLE_SECONDS)
+    after = ledger.snapshot()
     watcher.done.set()
     watching.cancel()
     lost = len(watcher.due) - len(watcher.latency_ms)
@@ -158,6 +172,9 @@ async def measure(
             "load_average_before": load,
             "load_average_after": load_average(),
             "poll_ms": POLL_SECONDS * 1000,
+            # From the first request until the last check-in reached analytics.
+            "cpu_ms_per_check_in": ledger.share(before, after, len(watcher.due)),
+            "idle_cpu_ms_per_second": ledger.rate(resting, before),
         },
     }
 
@@ -212,8 +229,22 @@ def main(args: argparse.Namespace) -> dict[str, Any]:
         for child, name in zip(children, ("engagement", "worker", "analytics"), strict=True):
             asyncio.run(wait_healthy(urls[name], child))
         token = mint_token(keys.private_pem, RUNNER, [Role.PARTICIPANT])
-        figures = asyncio.run(measure(urls, analytics_dsn, token, args))
+        ledger = CpuLedger(
+            dict(
+                zip(
+                    ("engagement_api", "engagement_worker", "analytics"),
+                    (c.pid for c in children),
+                    strict=True,
+                )
+            ),
+            {"engagement": _database(engagement_dsn), "analytics": _database(analytics_dsn)},
+        )
+        figures = asyncio.run(measure(urls, analytics_dsn, token, args, ledger))
     return figures
+
+
+def _database(dsn: str) -> str:
+    return urlparse(dsn).path.lstrip("/")
 
 
 def _stop(children: list[subprocess.Popen[bytes]]) -> None:
