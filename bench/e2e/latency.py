@@ -33,9 +33,11 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engagement"))
 from _common import ROOT, admin_dsn, load_average, machine, scratch_database
 from checkin_load import free_port, percentile, seed, wait_healthy
-from cpu_share import CpuLedger
+from cpu_share import CpuLedger, database_work, work_per
 
 from tandem_analytics.bootstrap import MIGRATIONS as ANALYTICS_MIGRATIONS
+from tandem_events.catalog import TOPICS
+from tandem_events.topics import EVENT_LOG_CONFIG, provision_topics
 from tandem_service.auth import DevKeyPair, Role, mint_token
 from tandem_testkit.databases import DatabaseFactory
 
@@ -146,10 +148,13 @@ async def measure(
     resting = ledger.snapshot()
     await asyncio.sleep(IDLE_SECONDS)
     before = ledger.snapshot()
+    rows_before = await database_work(analytics_dsn, ledger.databases)
     load = load_average()
     failures = await drive(urls["engagement"], token, args.rate, args.seconds, warm, watcher)
     await all_seen(watcher, SETTLE_SECONDS)
     after = ledger.snapshot()
+    await asyncio.sleep(1.5)  # backends flush their statistics about once a second
+    rows_after = await database_work(analytics_dsn, ledger.databases)
     watcher.done.set()
     watching.cancel()
     lost = len(watcher.due) - len(watcher.latency_ms)
@@ -175,8 +180,18 @@ async def measure(
             # From the first request until the last check-in reached analytics.
             "cpu_ms_per_check_in": ledger.share(before, after, len(watcher.due)),
             "idle_cpu_ms_per_second": ledger.rate(resting, before),
+            "database_work_per_check_in": work_per(rows_before, rows_after, len(watcher.due)),
         },
     }
+
+
+async def every_topic(prefix: str) -> None:
+    """Create every service's event log, as a deployment has them: matching and notifications
+    do not run here, and a consumer waiting for a missing input topic asks the broker for the
+    whole cluster's metadata every second (thousands of topics on a shared test broker)."""
+    bootstrap = os.environ.get("TANDEM_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+    plan = {prefix + topic: EVENT_LOG_CONFIG for topic in TOPICS}
+    await provision_topics(bootstrap, plan, partitions=3, replication=1)  # the services' defaults
 
 
 def start(name: str, env: dict[str, str], **extra: str) -> subprocess.Popen[bytes]:
@@ -194,10 +209,12 @@ def main(args: argparse.Namespace) -> dict[str, Any]:
         keys_dir = stack.enter_context(tempfile.TemporaryDirectory())
         asyncio.run(seed(engagement_dsn, pairs))
         keys = DevKeyPair.load_or_create(Path(keys_dir))
+        prefix = f"bench.e2e-{uuid.uuid4().hex[:8]}."
+        asyncio.run(every_topic(prefix))
         env = {
             **os.environ,
             "TANDEM_ENV": "test",
-            "TANDEM_TOPIC_PREFIX": f"bench.e2e-{uuid.uuid4().hex[:8]}.",
+            "TANDEM_TOPIC_PREFIX": prefix,
             "TANDEM_DEV_KEYS_DIR": keys_dir,
             "TANDEM_LOG_LEVEL": "WARNING",
         }
