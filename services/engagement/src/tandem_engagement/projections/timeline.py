@@ -18,6 +18,9 @@ from tandem_events.catalog.engagement import (
 from tandem_events.envelope import Envelope
 from tandem_events.projection import ProjectionContext, WaitFor
 
+# Served by the partial index timeline_view_pair_members (engagement_0003).
+MEMBERS = "SELECT person_id FROM {table} WHERE pair_id = $1 AND kind = 'WorkspaceOpened'"
+
 
 def _detail(event: DomainEvent) -> dict[str, Any]:
     match event:
@@ -45,10 +48,7 @@ class Timeline:
         if isinstance(event, WorkspaceOpened):
             people: list[str] = list(event.member_ids)
         else:
-            rows = await ctx.conn.fetch(
-                f"SELECT person_id FROM {table} WHERE pair_id = $1 AND kind = 'WorkspaceOpened'",
-                event.pair_id,
-            )
+            rows = await ctx.conn.fetch(MEMBERS.format(table=table), event.pair_id)
             if not rows:
                 raise WaitFor(f"WorkspaceOpened {event.pair_id}")
             people = [row["person_id"] for row in rows]
