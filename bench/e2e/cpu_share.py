@@ -14,7 +14,6 @@ import os
 import time
 from pathlib import Path
 
-import asyncpg
 from checkin_load import cpu_seconds
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -107,32 +106,3 @@ class CpuLedger:
             for name in after
             if name != "wall"
         }
-
-
-_COUNTERS = """
-SELECT datname, xact_commit, tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted
-FROM pg_stat_database WHERE datname = ANY($1::text[])
-"""
-
-
-async def database_work(dsn: str, databases: dict[str, str]) -> dict[str, dict[str, int]]:
-    """Transactions and rows so far, per bench database (PostgreSQL's cumulative statistics,
-    flushed by each backend about once a second: compare over windows of many seconds)."""
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute("SELECT pg_stat_clear_snapshot()")
-        rows = await conn.fetch(_COUNTERS, list(databases.values()))
-    finally:
-        await conn.close()
-    names = {database: name for name, database in databases.items()}
-    return {names[r["datname"]]: {k: int(v) for k, v in r.items() if k != "datname"} for r in rows}
-
-
-def work_per(
-    before: dict[str, dict[str, int]], after: dict[str, dict[str, int]], units: int
-) -> dict[str, dict[str, float]]:
-    """Transactions and rows per unit of work, per database, between two readings."""
-    return {
-        name: {k: round((v - before[name][k]) / max(units, 1), 2) for k, v in counters.items()}
-        for name, counters in after.items()
-    }

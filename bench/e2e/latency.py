@@ -33,7 +33,8 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engagement"))
 from _common import ROOT, admin_dsn, load_average, machine, scratch_database
 from checkin_load import free_port, percentile, seed, wait_healthy
-from cpu_share import CpuLedger, database_work, work_per
+from cpu_share import CpuLedger
+from database_work import database_work, work_per
 
 from tandem_analytics.bootstrap import MIGRATIONS as ANALYTICS_MIGRATIONS
 from tandem_events.catalog import TOPICS
@@ -128,12 +129,12 @@ async def all_seen(watcher: Watcher, seconds: float) -> bool:
 
 async def measure(
     urls: dict[str, str],
-    analytics_dsn: str,
+    dsns: dict[str, str],
     token: str,
     args: argparse.Namespace,
     ledger: CpuLedger,
 ) -> dict[str, Any]:
-    watcher = Watcher(analytics_dsn)
+    watcher = Watcher(dsns["analytics"])
     watching = asyncio.create_task(watcher.run())
     # Warm up, and let analytics work through the seeded workspaces' backlog: the timed
     # check-ins must not queue behind it.
@@ -148,13 +149,13 @@ async def measure(
     resting = ledger.snapshot()
     await asyncio.sleep(IDLE_SECONDS)
     before = ledger.snapshot()
-    rows_before = await database_work(analytics_dsn, ledger.databases)
+    rows_before = await database_work(dsns)
     load = load_average()
     failures = await drive(urls["engagement"], token, args.rate, args.seconds, warm, watcher)
     await all_seen(watcher, SETTLE_SECONDS)
     after = ledger.snapshot()
     await asyncio.sleep(1.5)  # backends flush their statistics about once a second
-    rows_after = await database_work(analytics_dsn, ledger.databases)
+    rows_after = await database_work(dsns)
     watcher.done.set()
     watching.cancel()
     lost = len(watcher.due) - len(watcher.latency_ms)
@@ -246,6 +247,7 @@ def main(args: argparse.Namespace) -> dict[str, Any]:
         for child, name in zip(children, ("engagement", "worker", "analytics"), strict=True):
             asyncio.run(wait_healthy(urls[name], child))
         token = mint_token(keys.private_pem, RUNNER, [Role.PARTICIPANT])
+        dsns = {"engagement": engagement_dsn, "analytics": analytics_dsn}
         ledger = CpuLedger(
             dict(
                 zip(
@@ -254,14 +256,10 @@ def main(args: argparse.Namespace) -> dict[str, Any]:
                     strict=True,
                 )
             ),
-            {"engagement": _database(engagement_dsn), "analytics": _database(analytics_dsn)},
+            {name: urlparse(dsn).path.lstrip("/") for name, dsn in dsns.items()},
         )
-        figures = asyncio.run(measure(urls, analytics_dsn, token, args, ledger))
+        figures = asyncio.run(measure(urls, dsns, token, args, ledger))
     return figures
-
-
-def _database(dsn: str) -> str:
-    return urlparse(dsn).path.lstrip("/")
 
 
 def _stop(children: list[subprocess.Popen[bytes]]) -> None:
