@@ -21,6 +21,7 @@ from prometheus_client import Counter, Gauge
 
 from tandem_events.envelope import record_headers
 from tandem_events.kafka_producer import EventPublisher, WireRecord
+from tandem_events.relay_pace import IdlePace
 from tandem_events.tracing import context_from, tracer
 from tandem_service.database import connect
 from tandem_service.logging import get_logger
@@ -72,13 +73,15 @@ class Relay:
         name: str = "outbox",
         batch_size: int = 5000,
         idle_seconds: float = 0.02,
+        quiet_seconds: float = 0.1,
         provision: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self._dsn = dsn
         self._publisher = publisher
         self.name = name
         self._batch = batch_size
-        self._idle = idle_seconds
+        self._pace = (idle_seconds, quiet_seconds)
+        self.pace = IdlePace(idle_seconds, quiet_seconds)  # the leading connection's
         self._provision = provision
         self._lock_key = zlib.crc32(f"tandem-relay:{name}".encode())
         self._task: asyncio.Task[None] | None = None
@@ -129,11 +132,13 @@ class Relay:
             # Pipelined: while the broker acknowledges one batch, the next one is read.
             # Progress is still saved only after a batch's acknowledgement, in order.
             rows = await self._fetch(conn, tx_id, position)
+            pace = self.pace = IdlePace(*self._pace)
             while True:
                 if not rows:
-                    await asyncio.sleep(self._idle)
+                    await asyncio.sleep(pace.after_empty_read())
                     rows = await self._fetch(conn, tx_id, position)
                     continue
+                pace.found_rows()
                 sending = asyncio.ensure_future(self._publish(rows))
                 try:
                     last = rows[-1]
