@@ -10,6 +10,7 @@ but the broker and the shared processes also work for whoever else uses the stac
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from pathlib import Path
@@ -106,3 +107,16 @@ class CpuLedger:
             for name in after
             if name != "wall"
         }
+
+    async def quiet(self, busiest: float, limit: float) -> float:
+        """Wait until the bench's children together use less than ``busiest`` of a core over a
+        second (a backlog applied, e.g. the seeded workspaces), at most ``limit`` seconds;
+        returns how long it took."""
+        start = time.perf_counter()
+        while time.perf_counter() - start < limit:
+            before = {name: cpu_seconds(pid) for name, pid in self._children.items()}
+            await asyncio.sleep(1.0)
+            used = sum(cpu_seconds(pid) - before[name] for name, pid in self._children.items())
+            if used < busiest:
+                break
+        return round(time.perf_counter() - start, 1)

@@ -47,6 +47,7 @@ RUNNER = "runner"  # the one member every seeded pair shares, so one token logs 
 POLL_SECONDS = 0.01
 WARM_UP_LIMIT_SECONDS = 600.0
 SETTLE_SECONDS = 30.0  # after the last request: what has not arrived by then is an error
+QUIET_CORES = 0.2  # the services are done with the seeded backlog below this
 IDLE_SECONDS = 5.0  # CPU burnt with nothing to do (polling), measured before the timed run
 
 
@@ -146,6 +147,7 @@ async def measure(
     watcher.latency_ms.clear()
     watcher.http_ms.clear()
     ledger.watcher_pid = watcher.server_pid
+    settled = await ledger.quiet(QUIET_CORES, WARM_UP_LIMIT_SECONDS)
     resting = ledger.snapshot()
     await asyncio.sleep(IDLE_SECONDS)
     before = ledger.snapshot()
@@ -181,6 +183,7 @@ async def measure(
             # From the first request until the last check-in reached analytics.
             "cpu_ms_per_check_in": ledger.share(before, after, len(watcher.due)),
             "idle_cpu_ms_per_second": ledger.rate(resting, before),
+            "settle_seconds_before_idle": settled,
             "database_work_per_check_in": work_per(rows_before, rows_after, len(watcher.due)),
         },
     }
