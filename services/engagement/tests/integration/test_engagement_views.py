@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 import asyncpg
 import pytest
 
 from tandem_engagement.projections import all_projections
+from tandem_engagement.projections.timeline import Timeline
 from tandem_engagement.projections.views import EngagementViews
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.engagement import CheckInLogged, WorkspaceOpened
@@ -68,3 +70,32 @@ async def test_an_event_before_its_workspace_writes_nothing_anywhere(pool: async
         timeline = await conn.fetchval("SELECT count(*) FROM timeline_view")
     assert counted == 1
     assert timeline == 4, "each member sees the opening and the check-in"
+
+
+class CountingReads:
+    """A connection that counts the reads made through it."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn, self.reads = conn, 0
+
+    async def fetch(self, *args: object) -> list[asyncpg.Record]:
+        self.reads += 1
+        rows: list[asyncpg.Record] = await self.conn.fetch(*args)
+        return rows
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.conn, name)
+
+
+async def test_the_timeline_reads_a_pairs_members_once(pool: asyncpg.Pool) -> None:
+    timeline = Timeline()
+    async with pool.acquire() as conn:
+        counting = CountingReads(conn)
+        ctx = ProjectionContext(cast(asyncpg.Connection, counting))
+        await timeline.apply(ctx, opened("pair-1"), Envelope.wrap(opened("pair-1"), SOURCE))
+        for n in range(3):
+            event = checked_in("pair-1").model_copy(update={"check_in_id": f"c-{n}"})
+            await timeline.apply(ctx, event, Envelope.wrap(event, SOURCE))
+        rows = await conn.fetchval("SELECT count(*) FROM timeline_view")
+    assert counting.reads == 1
+    assert rows == 2 * 4, "both members see the opening and the three check-ins"
