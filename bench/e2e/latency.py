@@ -25,6 +25,7 @@ import uuid
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import aiohttp
 import asyncpg
@@ -32,8 +33,12 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engagement"))
 from _common import ROOT, admin_dsn, load_average, machine, scratch_database
 from checkin_load import free_port, percentile, seed, wait_healthy
+from cpu_share import CpuLedger
+from database_work import database_work, work_per
 
 from tandem_analytics.bootstrap import MIGRATIONS as ANALYTICS_MIGRATIONS
+from tandem_events.catalog import TOPICS
+from tandem_events.topics import EVENT_LOG_CONFIG, provision_topics
 from tandem_service.auth import DevKeyPair, Role, mint_token
 from tandem_testkit.databases import DatabaseFactory
 
@@ -42,6 +47,8 @@ RUNNER = "runner"  # the one member every seeded pair shares, so one token logs 
 POLL_SECONDS = 0.01
 WARM_UP_LIMIT_SECONDS = 600.0
 SETTLE_SECONDS = 30.0  # after the last request: what has not arrived by then is an error
+QUIET_CORES = 0.2  # the services are done with the seeded backlog below this
+IDLE_SECONDS = 5.0  # CPU burnt with nothing to do (polling), measured before the timed run
 
 
 class Watcher:
@@ -53,12 +60,14 @@ class Watcher:
         self.latency_ms: dict[str, float] = {}
         self.http_ms: list[float] = []  # due time to the API's answer: the HTTP share
         self.done = asyncio.Event()
+        self.server_pid = 0  # its PostgreSQL backend: the bench's cost, not the system's
 
     def expect(self, check_in_id: str, due: float) -> None:
         self.due[check_in_id] = due
 
     async def run(self) -> None:
         conn = await asyncpg.connect(self._dsn)
+        self.server_pid = conn.get_server_pid()
         try:
             while True:
                 waiting = [i for i in self.due if i not in self.latency_ms]
@@ -120,9 +129,13 @@ async def all_seen(watcher: Watcher, seconds: float) -> bool:
 
 
 async def measure(
-    urls: dict[str, str], analytics_dsn: str, token: str, args: argparse.Namespace
+    urls: dict[str, str],
+    dsns: dict[str, str],
+    token: str,
+    args: argparse.Namespace,
+    ledger: CpuLedger,
 ) -> dict[str, Any]:
-    watcher = Watcher(analytics_dsn)
+    watcher = Watcher(dsns["analytics"])
     watching = asyncio.create_task(watcher.run())
     # Warm up, and let analytics work through the seeded workspaces' backlog: the timed
     # check-ins must not queue behind it.
@@ -133,9 +146,18 @@ async def measure(
     watcher.due.clear()
     watcher.latency_ms.clear()
     watcher.http_ms.clear()
+    ledger.watcher_pid = watcher.server_pid
+    settled = await ledger.quiet(QUIET_CORES, WARM_UP_LIMIT_SECONDS)
+    resting = ledger.snapshot()
+    await asyncio.sleep(IDLE_SECONDS)
+    before = ledger.snapshot()
+    rows_before = await database_work(dsns)
     load = load_average()
     failures = await drive(urls["engagement"], token, args.rate, args.seconds, warm, watcher)
     await all_seen(watcher, SETTLE_SECONDS)
+    after = ledger.snapshot()
+    await asyncio.sleep(1.5)  # backends flush their statistics about once a second
+    rows_after = await database_work(dsns)
     watcher.done.set()
     watching.cancel()
     lost = len(watcher.due) - len(watcher.latency_ms)
@@ -158,8 +180,22 @@ async def measure(
             "load_average_before": load,
             "load_average_after": load_average(),
             "poll_ms": POLL_SECONDS * 1000,
+            # From the first request until the last check-in reached analytics.
+            "cpu_ms_per_check_in": ledger.share(before, after, len(watcher.due)),
+            "idle_cpu_ms_per_second": ledger.rate(resting, before),
+            "settle_seconds_before_idle": settled,
+            "database_work_per_check_in": work_per(rows_before, rows_after, len(watcher.due)),
         },
     }
+
+
+async def every_topic(prefix: str) -> None:
+    """Create every service's event log, as a deployment has them: matching and notifications
+    do not run here, and a consumer waiting for a missing input topic asks the broker for the
+    whole cluster's metadata every second (thousands of topics on a shared test broker)."""
+    bootstrap = os.environ.get("TANDEM_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+    plan = {prefix + topic: EVENT_LOG_CONFIG for topic in TOPICS}
+    await provision_topics(bootstrap, plan, partitions=3, replication=1)  # the services' defaults
 
 
 def start(name: str, env: dict[str, str], **extra: str) -> subprocess.Popen[bytes]:
@@ -177,10 +213,12 @@ def main(args: argparse.Namespace) -> dict[str, Any]:
         keys_dir = stack.enter_context(tempfile.TemporaryDirectory())
         asyncio.run(seed(engagement_dsn, pairs))
         keys = DevKeyPair.load_or_create(Path(keys_dir))
+        prefix = f"bench.e2e-{uuid.uuid4().hex[:8]}."
+        asyncio.run(every_topic(prefix))
         env = {
             **os.environ,
             "TANDEM_ENV": "test",
-            "TANDEM_TOPIC_PREFIX": f"bench.e2e-{uuid.uuid4().hex[:8]}.",
+            "TANDEM_TOPIC_PREFIX": prefix,
             "TANDEM_DEV_KEYS_DIR": keys_dir,
             "TANDEM_LOG_LEVEL": "WARNING",
         }
@@ -212,7 +250,18 @@ def main(args: argparse.Namespace) -> dict[str, Any]:
         for child, name in zip(children, ("engagement", "worker", "analytics"), strict=True):
             asyncio.run(wait_healthy(urls[name], child))
         token = mint_token(keys.private_pem, RUNNER, [Role.PARTICIPANT])
-        figures = asyncio.run(measure(urls, analytics_dsn, token, args))
+        dsns = {"engagement": engagement_dsn, "analytics": analytics_dsn}
+        ledger = CpuLedger(
+            dict(
+                zip(
+                    ("engagement_api", "engagement_worker", "analytics"),
+                    (c.pid for c in children),
+                    strict=True,
+                )
+            ),
+            {name: urlparse(dsn).path.lstrip("/") for name, dsn in dsns.items()},
+        )
+        figures = asyncio.run(measure(urls, dsns, token, args, ledger))
     return figures
 
 

@@ -22,6 +22,7 @@ from prometheus_client import Counter, Gauge
 from tandem_events.envelope import record_headers
 from tandem_events.kafka_producer import EventPublisher, WireRecord
 from tandem_events.log_tail import not_on_log
+from tandem_events.relay_pace import IdlePace
 from tandem_events.tracing import context_from, tracer
 from tandem_service.database import connect
 from tandem_service.logging import get_logger
@@ -73,13 +74,15 @@ class Relay:
         name: str = "outbox",
         batch_size: int = 5000,
         idle_seconds: float = 0.02,
+        quiet_seconds: float = 0.1,
         provision: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self._dsn = dsn
         self._publisher = publisher
         self.name = name
         self._batch = batch_size
-        self._idle = idle_seconds
+        self._pace = (idle_seconds, quiet_seconds)
+        self.pace = IdlePace(idle_seconds, quiet_seconds)  # the leading connection's
         self._provision = provision
         self._lock_key = zlib.crc32(f"tandem-relay:{name}".encode())
         self._task: asyncio.Task[None] | None = None
@@ -133,11 +136,13 @@ class Relay:
             # A leader killed between publishing and saving its progress left (part of) this
             # batch on the log: publish only what is not there (log_tail).
             fresh = await self._not_on_log(rows)
+            pace = self.pace = IdlePace(*self._pace)
             while True:
                 if not rows:
-                    await asyncio.sleep(self._idle)
+                    await asyncio.sleep(pace.after_empty_read())
                     rows = fresh = await self._fetch(conn, tx_id, position)
                     continue
+                pace.found_rows()
                 sending = asyncio.ensure_future(self._publish(fresh))
                 try:
                     last = rows[-1]

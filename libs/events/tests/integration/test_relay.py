@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Callable
+from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer
@@ -217,3 +219,40 @@ async def test_only_one_of_two_relays_publishes(
             await p.stop()
     ids = await consume_ids(kafka_bootstrap, prefix + "engagement.events", 100)
     assert len(ids) == len(set(ids)) == 100
+
+
+class CountingRelay(Relay):
+    """Notes when each of its reads ran."""
+
+    reads: list[float]
+
+    async def _fetch(self, conn: asyncpg.Connection, tx_id: int, position: int) -> list[Any]:
+        self.reads.append(time.monotonic())
+        return await super()._fetch(conn, tx_id, position)
+
+
+async def test_a_quiet_relay_reads_less_often_and_still_publishes_at_once(
+    pool: asyncpg.Pool, events_dsn: str, kafka_bootstrap: str, topic_name: Callable[[str], str]
+) -> None:
+    prefix = topic_name("relay-quiet") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
+    publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
+    relay = CountingRelay(events_dsn, publisher, idle_seconds=0.02, quiet_seconds=0.1)
+    relay.reads = []
+    await publisher.start()
+    await relay.start()
+    try:
+        async with asyncio.timeout(30):
+            while not relay.is_leader:
+                await asyncio.sleep(0.05)
+        await asyncio.sleep(2.0)  # quiet: nothing appended
+        last_second = [t for t in relay.reads if t > time.monotonic() - 1.0]
+        assert len(last_second) <= 15, "a quiet relay reads about 10 times a second, not 50"
+        await EventStore(pool, "/tandem/test").append("pair-q", 0, [check_in("pair-q")])
+        async with asyncio.timeout(5):
+            while await relay.pending(pool) > 0:
+                await asyncio.sleep(0.02)
+        assert relay.pace.empty_reads < relay.pace.patience, "rows bring back the short pace"
+    finally:
+        await relay.stop()
+        await publisher.stop()

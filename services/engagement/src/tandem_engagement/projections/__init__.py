@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from tandem_engagement.handlers.matching_feed import MatchingFeed
-from tandem_engagement.projections.program_health import ProgramHealth
-from tandem_engagement.projections.timeline import Timeline
-from tandem_engagement.projections.workspaces import Workspaces
+from tandem_engagement.projections.views import EngagementViews
 from tandem_events.projection import Projection
 
 
 def all_projections() -> list[Projection]:
     """The feed from matching (opens workspaces) and the engagement read models."""
-    return [MatchingFeed(), Workspaces(), Timeline(), ProgramHealth()]
+    return [MatchingFeed(), EngagementViews()]
