@@ -80,7 +80,7 @@ def plan_round(
         unmatched,
         everyone,
         policy,
-        bound_over=ALL_PAIRS if graph.complete else best_candidates(policy),
+        bound_over=ALL_PAIRS if graph.complete else best_candidates(policy, sampled=graph.sampled),
     )
     return RoundPlan(
         pairs=pairs,
@@ -105,7 +105,9 @@ def without_pairs(
     if not banned:
         return graph
     keep = ~np.isin(graph.us * n + graph.vs, banned)
-    return CandidateGraph(n, graph.us[keep], graph.vs[keep], graph.ws[keep], graph.complete)
+    return CandidateGraph(
+        n, graph.us[keep], graph.vs[keep], graph.ws[keep], graph.complete, graph.sampled
+    )
 
 
 def explain_duos(
