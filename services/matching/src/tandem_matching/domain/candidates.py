@@ -15,7 +15,7 @@ import numpy as np
 
 from tandem_matching.domain.column_sample import SAMPLED_COLUMNS, ColumnSample
 from tandem_matching.domain.constraints import exclusions
-from tandem_matching.domain.features import encode
+from tandem_matching.domain.features import Features, encode
 from tandem_matching.domain.profile import Candidate
 from tandem_matching.domain.scoring import ScoringPolicy, scored_pairs
 from tandem_matching.domain.shortlist import BARRED, Shortlist, Side, shortlist
@@ -45,6 +45,8 @@ class CandidateGraph:
     complete: bool = True
     # True when rows of a very large level group were ranked against a sample of it only.
     sampled: bool = False
+    # The people's encoded features, kept to score the chosen pairs without encoding again.
+    features: Features | None = None
 
     def degree(self) -> np.ndarray:
         """How many candidates each person has."""
@@ -114,7 +116,7 @@ def build_graph(
         right = features.take(vs[start : start + RESCORED_PER_SLICE])
         ws = np.concatenate([ws, scored_pairs(left, right, policy)[0]])
     sampled = sample is not None and sample.used
-    return CandidateGraph(len(candidates), us, vs, ws, complete and not sampled, sampled)
+    return CandidateGraph(len(candidates), us, vs, ws, complete and not sampled, sampled, features)
 
 
 def _block(
@@ -153,7 +155,7 @@ def _block(
         # row whose best were all barred would otherwise keep no candidate at all.
         score[barred_rows, barred_cols] = -BARRED
         if top_k is not None and ranked.size > top_k:
-            keep = np.argpartition(-score, top_k - 1, axis=1)[:, :top_k]
+            keep = np.argpartition(score, -top_k, axis=1)[:, -top_k:]
             r = np.repeat(np.arange(chunk.size), top_k)
             c = keep.ravel()
             ok = score[r, c] > -BARRED / 2
