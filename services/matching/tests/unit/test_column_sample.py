@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tandem_matching.domain.candidates import build_graph
+from tandem_matching.domain.candidates import best_candidates, build_graph
 from tandem_matching.domain.profile import Candidate, Personality
 from tandem_matching.domain.scoring import ScoringPolicy
 
@@ -68,3 +68,9 @@ def test_below_the_limit_the_graph_is_the_full_ranking(pool: list[Candidate], to
     assert np.array_equal(sampled.vs, full.vs)
     assert np.array_equal(sampled.ws, full.ws)
     assert sampled.complete == full.complete
+
+
+def test_the_bound_says_when_people_were_ranked_among_a_sample() -> None:
+    assert "random" in best_candidates(POLICY, sampled=True)
+    assert "random" not in best_candidates(POLICY)
+    assert best_candidates(POLICY, sampled=True).endswith("better than lp_bound")
