@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
-from fastapi import APIRouter, status
+import orjson
+from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 
 from tandem_matching.api.deps import Admin, Commands, Managed
@@ -16,6 +15,7 @@ from tandem_matching.api.schemas_pairs import (
     RoundPreview,
     RoundPublic,
 )
+from tandem_matching.domain.round_record import plan_as_json
 from tandem_matching.handlers.rounds import (
     CommitRound,
     CommittedRound,
@@ -46,16 +46,19 @@ REFUSALS: dict[int | str, dict[str, str]] = {
 )
 async def preview(
     program_id: str, _: Managed, commands: Commands, body: RoundOptions | None = None
-) -> dict[str, object]:
+) -> Response:
     """Propose pairs with scores, reasons and the round's quality; pins and excludes apply."""
     options = body or RoundOptions()
     planning = PlanRound(program_id, options.pins, options.excludes)
     previewed = await preview_round(commands, planning)
-    return {"token": previewed.token, **asdict(previewed.plan)}
+    # Encoded as is: validating 5,000 pairs against the response model and encoding them
+    # through FastAPI cost about 0.4 s at 10,000 people (the model stays the documentation).
+    encoded = orjson.dumps({"token": previewed.token, **plan_as_json(previewed.plan)})
+    return Response(encoded, media_type="application/json")
 
 
 def _committed(done: CommittedRound) -> RoundCommitted:
-    plan = asdict(done.plan)
+    plan = plan_as_json(done.plan)
     return RoundCommitted(
         round_id=done.round_id,
         pair_ids=done.pair_ids,

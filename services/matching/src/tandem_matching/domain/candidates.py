@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tandem_matching.domain.column_sample import SAMPLED_COLUMNS, ColumnSample
 from tandem_matching.domain.constraints import exclusions
-from tandem_matching.domain.features import encode
+from tandem_matching.domain.features import Features, encode
 from tandem_matching.domain.profile import Candidate
 from tandem_matching.domain.scoring import ScoringPolicy, scored_pairs
-from tandem_matching.domain.shortlist import BARRED, Shortlist, shortlist
+from tandem_matching.domain.shortlist import BARRED, Shortlist, Side, shortlist
 
 CHUNK_ROWS = 512
 # Cells ranked at once: bounds a chunk's temporaries (about 16 bytes a cell) in huge groups.
@@ -42,6 +43,10 @@ class CandidateGraph:
     # False when some person kept only their best candidates: a bound over this graph then
     # need not bound the best matching over all allowed pairs.
     complete: bool = True
+    # True when rows of a very large level group were ranked against a sample of it only.
+    sampled: bool = False
+    # The people's encoded features, kept to score the chosen pairs without encoding again.
+    features: Features | None = None
 
     def degree(self) -> np.ndarray:
         """How many candidates each person has."""
@@ -53,22 +58,38 @@ def per_group(policy: ScoringPolicy) -> int:
     return -(-CANDIDATES_PER_PERSON // (2 * policy.max_level_gap + 1))
 
 
-def best_candidates(policy: ScoringPolicy) -> str:
+def best_candidates(policy: ScoringPolicy, *, sampled: bool = False) -> str:
     """What the bound covers when people kept only their best candidates, in plain words."""
     groups = 2 * policy.max_level_gap + 1
+    among = (
+        f" (in a level group of more than {SAMPLED_COLUMNS:,} people, ranked among a seeded"
+        f" random {SAMPLED_COLUMNS:,} of them, drawn anew for every few hundred people)"
+        if sampled
+        else ""
+    )
     return (
         f"each person's {per_group(policy)} best-ranked allowed partners in each of up to"
-        f" {groups} level groups; a pair outside these could make the best round better than"
-        " lp_bound"
+        f" {groups} level groups{among}; a pair outside these could make the best round better"
+        " than lp_bound"
     )
 
 
 def build_graph(
-    candidates: Sequence[Candidate], policy: ScoringPolicy, *, top_k: int | None
+    candidates: Sequence[Candidate],
+    policy: ScoringPolicy,
+    *,
+    top_k: int | None,
+    sampled_columns: int | None = SAMPLED_COLUMNS,
 ) -> CandidateGraph:
     """Rank the allowed pairs, block by level, keep each person's ``top_k`` best, and score
-    those exactly."""
+    those exactly. With ``top_k``, rows are ranked against at most ``sampled_columns`` people
+    of a level group (see column_sample)."""
     features = encode(candidates)
+    sample = (
+        ColumnSample([c.person_id for c in candidates], sampled_columns)
+        if top_k is not None and sampled_columns is not None
+        else None
+    )
     ranking = shortlist(features, policy)
     by_level: dict[int, np.ndarray] = {}
     for level in np.unique(features.level):
@@ -82,7 +103,7 @@ def build_graph(
         for gap in range(policy.max_level_gap + 1):
             cols = by_level.get(level + gap)
             if cols is not None:
-                parts.extend(_block(ranking, rows, cols, top_k, barred, same=gap == 0))
+                parts.extend(_block(ranking, rows, cols, top_k, barred, sample, same=gap == 0))
                 complete &= top_k is None or cols.size <= top_k
     if parts:
         us, vs = (np.concatenate(column) for column in zip(*parts, strict=True))
@@ -94,7 +115,8 @@ def build_graph(
         left = features.take(us[start : start + RESCORED_PER_SLICE])
         right = features.take(vs[start : start + RESCORED_PER_SLICE])
         ws = np.concatenate([ws, scored_pairs(left, right, policy)[0]])
-    return CandidateGraph(len(candidates), us, vs, ws, complete)
+    sampled = sample is not None and sample.used
+    return CandidateGraph(len(candidates), us, vs, ws, complete and not sampled, sampled, features)
 
 
 def _block(
@@ -103,32 +125,44 @@ def _block(
     cols: np.ndarray,
     top_k: int | None,
     barred: tuple[np.ndarray, np.ndarray],
+    sample: ColumnSample | None,
     *,
     same: bool,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """The allowed pairs between two level groups that rank in a row's ``top_k``."""
     found = []
-    right = ranking.cols(cols)
+    every = ranking.cols(cols)
     row_at, col_at = _positions(barred, rows, cols)
-    step = min(CHUNK_ROWS, max(1, CHUNK_CELLS // cols.size))
+    width = sample.width(cols.size) if sample is not None else cols.size
+    step = min(CHUNK_ROWS, max(1, CHUNK_CELLS // width))
     for start in range(0, rows.size, step):
         chunk = rows[start : start + step]
+        lo, hi = np.searchsorted(row_at, [start, start + step])
+        barred_rows, barred_cols = row_at[lo:hi] - start, col_at[lo:hi]
+        pick = sample.draw(cols.size) if sample is not None else None
+        if pick is None:
+            ranked, right = cols, every
+        else:
+            ranked, right = cols[pick], Side(every.facets[pick], every.skills[pick])
+            where = np.full(cols.size, -1)
+            where[pick] = np.arange(pick.size)
+            inside = where[barred_cols] >= 0
+            barred_rows, barred_cols = barred_rows[inside], where[barred_cols[inside]]
         score = ranking.approximate(ranking.rows(chunk), right)
         if same:
-            score[chunk[:, None] == cols[None, :]] = -BARRED
+            score[chunk[:, None] == ranked[None, :]] = -BARRED
         # Barred before the ranking: past partners score high (they were chosen for it), and a
         # row whose best were all barred would otherwise keep no candidate at all.
-        lo, hi = np.searchsorted(row_at, [start, start + step])
-        score[row_at[lo:hi] - start, col_at[lo:hi]] = -BARRED
-        if top_k is not None and cols.size > top_k:
-            keep = np.argpartition(-score, top_k - 1, axis=1)[:, :top_k]
+        score[barred_rows, barred_cols] = -BARRED
+        if top_k is not None and ranked.size > top_k:
+            keep = np.argpartition(score, -top_k, axis=1)[:, -top_k:]
             r = np.repeat(np.arange(chunk.size), top_k)
             c = keep.ravel()
             ok = score[r, c] > -BARRED / 2
             r, c = r[ok], c[ok]
         else:
             r, c = np.nonzero(score > -BARRED / 2)
-        u, v = chunk[r], cols[c]
+        u, v = chunk[r], ranked[c]
         found.append((np.minimum(u, v), np.maximum(u, v)))
     return found
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -17,8 +17,14 @@ from tandem_matching.domain.candidates import (
 from tandem_matching.domain.profile import Candidate
 from tandem_matching.domain.quality import RoundQuality, assess
 from tandem_matching.domain.reasons import reasons_for, triad_reasons
-from tandem_matching.domain.scoring import PairScore, ScoringPolicy, score_pair, score_pairs
-from tandem_matching.domain.solver import solve
+from tandem_matching.domain.scoring import (
+    PairScore,
+    ScoringPolicy,
+    score_pair,
+    score_pairs,
+    scores_of,
+)
+from tandem_matching.domain.solver import Matching, solve
 
 NO_COMPATIBLE_PEER = "no_compatible_peer"
 ODD_ONE_OUT = "odd_one_out"
@@ -61,7 +67,11 @@ def plan_round(
     ordered = [c for c in everyone if c.person_id not in taken]
     graph = without_pairs(build_graph(ordered, policy, top_k=per_group(policy)), ordered, excludes)
     matching = solve(graph.n, graph.us, graph.vs, graph.ws)
-    pairs = explain_duos([(ordered[a], ordered[b]) for a, b in matching.pairs], policy)
+    pairs = explain_duos(
+        [(ordered[a], ordered[b]) for a, b in matching.pairs],
+        policy,
+        _scores(graph, matching, policy),
+    )
     matched = {i for pair in matching.pairs for i in pair}
     degree = graph.degree()
     unmatched = {
@@ -80,7 +90,7 @@ def plan_round(
         unmatched,
         everyone,
         policy,
-        bound_over=ALL_PAIRS if graph.complete else best_candidates(policy),
+        bound_over=ALL_PAIRS if graph.complete else best_candidates(policy, sampled=graph.sampled),
     )
     return RoundPlan(
         pairs=pairs,
@@ -105,14 +115,26 @@ def without_pairs(
     if not banned:
         return graph
     keep = ~np.isin(graph.us * n + graph.vs, banned)
-    return CandidateGraph(n, graph.us[keep], graph.vs[keep], graph.ws[keep], graph.complete)
+    return replace(graph, us=graph.us[keep], vs=graph.vs[keep], ws=graph.ws[keep])
+
+
+def _scores(
+    graph: CandidateGraph, matching: Matching, policy: ScoringPolicy
+) -> list[PairScore] | None:
+    """The matched pairs' scores from the graph's features (None: score them afresh)."""
+    if graph.features is None or not matching.pairs:
+        return None
+    firsts, seconds = np.asarray(matching.pairs, dtype=np.intp).T
+    return scores_of(graph.features, firsts, seconds, policy)
 
 
 def explain_duos(
-    duos: Sequence[tuple[Candidate, Candidate]], policy: ScoringPolicy
+    duos: Sequence[tuple[Candidate, Candidate]],
+    policy: ScoringPolicy,
+    scores: list[PairScore] | None = None,
 ) -> list[ProposedPair]:
-    """Score and explain many pairs of two, scored together (a round's thousands)."""
-    scores = score_pairs(duos, policy)
+    """Score (unless ``scores`` are given) and explain many pairs of two, scored together."""
+    scores = scores if scores is not None else score_pairs(duos, policy)
     return [explain_pair(list(duo), policy, s) for duo, s in zip(duos, scores, strict=True)]
 
 

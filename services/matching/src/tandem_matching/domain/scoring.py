@@ -89,8 +89,15 @@ def score_pairs(
         return []
     features = encode([person for pair in pairs for person in pair])
     firsts, seconds = np.arange(0, 2 * len(pairs), 2), np.arange(1, 2 * len(pairs), 2)
+    return scores_of(features, firsts, seconds, policy)
+
+
+def scores_of(
+    features: Features, firsts: np.ndarray, seconds: np.ndarray, policy: ScoringPolicy
+) -> list[PairScore]:
+    """Row ``firsts[i]`` of ``features`` with row ``seconds[i]``, as :func:`score_pairs`."""
     scored: list[PairScore] = []
-    for start in range(0, len(pairs), _PAIRS_PER_SLICE):
+    for start in range(0, firsts.size, _PAIRS_PER_SLICE):
         left = features.take(firsts[start : start + _PAIRS_PER_SLICE])
         right = features.take(seconds[start : start + _PAIRS_PER_SLICE])
         values, parts = scored_pairs(left, right, policy)

@@ -64,9 +64,10 @@ class Shortlist:
 
     def approximate(self, rows: Side, cols: Side) -> np.ndarray:
         """Rows × cols approximate scores; below -BARRED / 2 where a hard constraint breaks."""
-        given = rows.skills @ cols.skills.T
+        given = (rows.skills @ cols.skills.T).astype(np.intp)
         score = rows.facets @ cols.facets.T
-        return np.asarray(score + self.skills_table[given.astype(np.intp)])
+        score += self.skills_table[given]
+        return np.asarray(score)
 
 
 def shortlist(features: Features, policy: ScoringPolicy) -> Shortlist:

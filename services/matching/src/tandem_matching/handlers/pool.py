@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from tandem_matching.domain.profile import (
@@ -29,13 +29,18 @@ async def load_pool(
         rows = [r for r in rows if not r["busy"]]
     ids = [r["person_id"] for r in rows]
     chains = await tables.manager_chains(ids)
-    partners: dict[str, set[str]] = {pid: set() for pid in ids}
+    wanted = set(ids)
+    partners: dict[str, set[str]] = {}  # only people with a past or present partner
     for members in await tables.partners_in(program_id, ids):
         for member in members:
-            if member in partners:
-                partners[member].update(m for m in members if m != member)
+            if member in wanted:
+                partners.setdefault(member, set()).update(m for m in members if m != member)
+    # One day for the whole pool: asking the clock per person cost 10,000 reads at 10,000.
+    day = today or datetime.now(UTC).date()
+    none: set[str] = set()
     return [
-        _candidate(r, chains.get(r["person_id"], []), partners[r["person_id"]], today) for r in rows
+        _candidate(r, chains.get(r["person_id"], []), partners.get(r["person_id"], none), day)
+        for r in rows
     ]
 
 
