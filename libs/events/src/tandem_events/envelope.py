@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from tandem_events.catalog.base import DomainEvent
-from tandem_events.errors import InvalidEnvelope
+from tandem_events.errors import EventTooLarge, InvalidEnvelope
 from tandem_events.upcasting import read_event
 
 SPEC_VERSION = b"1.0"
@@ -23,6 +23,11 @@ _REQUIRED = frozenset(REQUIRED_HEADERS)
 # UUID version 7 (RFC 9562): the version nibble and the variant bits, and where they go.
 _V7_CLEAR = ~((0xF << 76) | (0x3 << 62))
 _V7_SET = (0x7 << 76) | (0x2 << 62)
+# The relay packs records into batches of this size (kafka_producer), under Kafka's default
+# 1 MB per message. An event's JSON must fit one batch with its key and headers: a bigger
+# one could be stored but never published, and would hold back every later event.
+RECORD_BATCH_BYTES = 512 * 1024
+MAX_EVENT_BYTES = RECORD_BATCH_BYTES - 32 * 1024
 
 
 def time_ordered_id() -> str:
@@ -82,6 +87,10 @@ class Envelope:
     @classmethod
     def wrap(cls, event: DomainEvent, source: str, trace: dict[str, str] | None = None) -> Envelope:
         """Envelope a new event from ``source`` (e.g. ``/tandem/engagement``)."""
+        data = event.model_dump(mode="json")
+        size = len(orjson.dumps(data))
+        if size > MAX_EVENT_BYTES:
+            raise EventTooLarge(event.type_name(), size, MAX_EVENT_BYTES)
         return cls(
             id=time_ordered_id(),
             type=event.type_name(),
@@ -90,7 +99,7 @@ class Envelope:
             time=event.occurred_at.astimezone(UTC),
             topic=event.topic(),
             key=event.key,
-            data=event.model_dump(mode="json"),
+            data=data,
             trace=dict(trace or {}),
         )
 

@@ -41,5 +41,19 @@ class ConcurrencyError(EventError):
         self.expected_version = expected_version
 
 
+class EventTooLarge(EventError):
+    """An event bigger than one record on the log may be (HTTP 413): refused before it is stored,
+    because a stored one could never be published and would hold back every later event."""
+
+    def __init__(self, type_name: str, size: int, limit: int) -> None:
+        super().__init__(
+            f"a {type_name} event of {size:,} bytes is larger than the {limit:,} bytes one record "
+            "on the event log may hold; nothing was stored"
+        )
+        self.type_name = type_name
+        self.size = size
+        self.limit = limit
+
+
 class TextErased(EventError):
     """Sealed text whose owner's key was erased (crypto-shredded)."""

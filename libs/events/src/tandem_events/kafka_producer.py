@@ -13,7 +13,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from aiokafka.partitioner import murmur2
 
-from tandem_events.envelope import Envelope
+from tandem_events.envelope import RECORD_BATCH_BYTES, Envelope
 from tandem_events.log_tail import last_event_ids
 
 # (topic, key, value, headers): one record as it goes on the wire.
@@ -48,7 +48,7 @@ class EventPublisher:
             acks="all",
             enable_idempotence=True,
             linger_ms=5,
-            max_batch_size=512 * 1024,
+            max_batch_size=RECORD_BATCH_BYTES,
             request_timeout_ms=30_000,
             **options,
         )

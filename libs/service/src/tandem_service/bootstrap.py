@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from tandem_events import STORE_MIGRATIONS
 from tandem_events.backbone import attach_backbone
 from tandem_events.collector import tune_collector
-from tandem_events.errors import ConcurrencyError
+from tandem_events.errors import ConcurrencyError, EventTooLarge
 from tandem_events.projection import Projection
 from tandem_service.api import dev_clock
 from tandem_service.api.errors import domain_error
@@ -103,6 +103,7 @@ class ServiceDefinition(Generic[S]):
 
         handlers: dict[type[Exception], ExceptionHandler] = {
             ConcurrencyError: _conflict,
+            EventTooLarge: _too_large,
             DomainError: domain_error,
             **self.error_handlers,
         }
@@ -122,3 +123,10 @@ class ServiceDefinition(Generic[S]):
 
 async def _conflict(_: Request, exc: ConcurrencyError) -> JSONResponse:
     return JSONResponse({"detail": str(exc), "stream_id": exc.stream_id}, status_code=409)
+
+
+async def _too_large(_: Request, exc: EventTooLarge) -> JSONResponse:
+    return JSONResponse(
+        {"detail": str(exc), "event_type": exc.type_name, "bytes": exc.size, "limit": exc.limit},
+        status_code=413,
+    )

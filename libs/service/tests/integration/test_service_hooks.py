@@ -16,6 +16,8 @@ import psycopg
 import pytest
 from fastapi import APIRouter, Depends, Request
 
+from tandem_events.catalog.matching import MatchRoundCompleted
+from tandem_events.envelope import MAX_EVENT_BYTES, Envelope
 from tandem_service.api import command_context
 from tandem_service.background import Started
 from tandem_service.bootstrap import ServiceDefinition
@@ -74,6 +76,24 @@ async def slow_read(request: Request) -> dict[str, Any]:
     """A read that holds its connection long enough for the database to go away under it."""
     pool: asyncpg.Pool = request.app.state.runtime.pool
     return {"slept": await pool.fetchval("SELECT pg_sleep(1.5) IS NOT NULL")}
+
+
+@router.post("/probe/huge-round")
+async def huge_round() -> None:
+    """A command whose event could not fit one record on the log."""
+    ids = tuple(f"{n:032x}" for n in range(MAX_EVENT_BYTES // 35 + 1))
+    Envelope.wrap(
+        MatchRoundCompleted(
+            occurred_at=FROZEN,
+            actor_id="admin",
+            program_id="prog-1",
+            round_id="round-1",
+            pair_ids=ids,
+            total_score=1.0,
+            exact=True,
+        ),
+        "/tandem/probe",
+    )
 
 
 def definition(
@@ -250,3 +270,12 @@ def test_a_database_gone_under_a_request_is_a_503_with_retry_after_then_served_a
     assert answer.headers["retry-after"] == "2"
     assert "nothing was stored" in answer.json()["detail"]
     assert admin.get("/probe/slow-read").json() == {"slept": True}
+
+
+def test_an_event_too_large_for_the_log_is_a_413_naming_it(service: RunningService) -> None:
+    answer = service.admin().post("/probe/huge-round")
+    assert answer.status_code == 413, answer.text
+    body = answer.json()
+    assert body["event_type"] == MatchRoundCompleted.type_name()
+    assert body["bytes"] > body["limit"] == MAX_EVENT_BYTES
+    assert "nothing was stored" in body["detail"]

@@ -73,7 +73,11 @@ def _committed(done: CommittedRound) -> RoundCommitted:
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=RoundCommitted,
-    responses={**REFUSALS, 412: {"description": "The program or its pool moved since the preview"}},
+    responses={
+        **REFUSALS,
+        412: {"description": "The program or its pool moved since the preview"},
+        413: {"description": "The round is too large to record as one event (see the limit)"},
+    },
     description=MANAGERS,
 )
 async def commit(
