@@ -12,7 +12,10 @@ import pytest
 
 from tandem_events.catalog.matching import PairCreated
 from tandem_events.envelope import Envelope
+from tandem_events.kafka_producer import EventPublisher
 from tandem_events.relay import Relay
+from tandem_service.database import connect
+from tandem_testkit.owner import CATALOG_LOGS, provision_logs
 
 SOURCE = "/tandem/test"
 
@@ -62,3 +65,16 @@ async def relay_everything(relay: Relay, conn: asyncpg.Connection, pool: asyncpg
         while await relay.pending(pool) > 0:
             progress = await relay.relay_once(conn, *progress) or progress
             await asyncio.sleep(0.02)
+
+
+async def publish_stored(pool: asyncpg.Pool, events_dsn: str, bootstrap: str, prefix: str) -> None:
+    """Provision the catalog's logs under ``prefix`` and relay every stored event to them."""
+    await provision_logs(bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
+    publisher = EventPublisher(bootstrap, topic_prefix=prefix)
+    await publisher.start()
+    conn = await connect(events_dsn)
+    try:
+        await relay_everything(Relay(events_dsn, publisher), conn, pool)
+    finally:
+        await conn.close()
+        await publisher.stop()

@@ -15,13 +15,9 @@ import pytest
 from tandem_events.catalog.matching import MatchRoundCompleted
 from tandem_events.envelope import MAX_EVENT_BYTES
 from tandem_events.errors import EventTooLarge
-from tandem_events.kafka_producer import EventPublisher
-from tandem_events.relay import Relay
 from tandem_events.store import EventStore
-from tandem_service.database import connect
-from tandem_testkit.owner import CATALOG_LOGS, provision_logs
 
-from .conftest import pair_created, relay_everything
+from .conftest import pair_created, publish_stored
 from .test_relay import consume_ids
 
 
@@ -55,13 +51,5 @@ async def test_a_too_large_event_is_refused_and_the_log_keeps_flowing(
     await store.append("round-2", 0, [round_of(MAX_EVENT_BYTES // 35 - 20)])
     await store.append("pair-1", 0, [pair_created("pair-1")])
     prefix = topic_name("event-size") + "."
-    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
-    publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
-    await publisher.start()
-    conn = await connect(events_dsn)
-    try:
-        await relay_everything(Relay(events_dsn, publisher), conn, pool)
-    finally:
-        await conn.close()
-        await publisher.stop()
+    await publish_stored(pool, events_dsn, kafka_bootstrap, prefix)
     assert len(set(await consume_ids(kafka_bootstrap, prefix + "matching.events", 2))) == 2

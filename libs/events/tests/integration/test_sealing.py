@@ -18,15 +18,11 @@ from aiokafka import AIOKafkaConsumer
 from tandem_events.catalog.engagement import CheckInLogged
 from tandem_events.envelope import Envelope
 from tandem_events.errors import EventError, TextErased
-from tandem_events.kafka_producer import EventPublisher
 from tandem_events.key_wrapping import KeyUnavailable, SecretKeyWrapper
-from tandem_events.relay import Relay
 from tandem_events.sealing import PersonKeyring
 from tandem_events.store import EventStore
-from tandem_service.database import connect
-from tandem_testkit.owner import CATALOG_LOGS, provision_logs
 
-from .conftest import relay_everything
+from .conftest import publish_stored
 
 SECRET = "Private: I am nervous about the promotion panel."
 
@@ -94,15 +90,7 @@ async def test_erasure_shreds_the_store_the_topic_and_needs_the_kek_for_an_older
         )
         await store.append("pair-1", n, [event])
     prefix = topic_name("shred") + "."
-    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
-    publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
-    await publisher.start()
-    conn = await connect(events_dsn)
-    try:
-        await relay_everything(Relay(events_dsn, publisher), conn, pool)
-    finally:
-        await conn.close()
-        await publisher.stop()
+    await publish_stored(pool, events_dsn, kafka_bootstrap, prefix)
     on_kafka = await _notes_on_topic(kafka_bootstrap, prefix + "engagement.events")
     assert await keyring.unseal(on_kafka[0]) == SECRET, "readable before the erasure"
     dump = tmp_path / "before-erasure.sql"
