@@ -116,7 +116,7 @@ async def _run(people: int, weeks: int, seed: int, root: Path, phases: Phases) -
             )
             kept = inboxes.keep(root / ".local" / "demo-inbox" / story.program_id)
             console.print(notifications_table(inboxes, deliveries, kept))
-        print_urls(console, urls, story.program_id)
+        print_urls(console, urls, story.program_id, tandem.token(ADMIN, Role.PROGRAM_ADMIN))
     finally:
         inboxes.stop()
         await tandem.close()

@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from rich.console import Console
 from rich.table import Table
@@ -139,9 +140,13 @@ def notifications_table(inboxes: Inboxes, deliveries: list[dict[str, Any]], kept
     return table
 
 
-def print_urls(console: Console, urls: dict[str, str], program_id: str) -> None:
-    """Where to look next."""
+def print_urls(console: Console, urls: dict[str, str], program_id: str, owner_token: str) -> None:
+    """Where to look next; the dashboard through a sign-in link a plain browser can open."""
     for name, url in urls.items():
         console.print(f"  {name:14} {url}/docs")
-    console.print(f"  dashboard      {urls['analytics']}/dashboard/programs/{program_id}")
+    page = f"/dashboard/programs/{program_id}"
+    query = urlencode({"token": owner_token, "next": page})
+    console.print(f"  dashboard      {urls['analytics']}{page}")
+    console.print("  open it signed in as the program's owner (a development token, one day):")
+    console.print(f"{urls['analytics']}/dashboard/sign-in?{query}", soft_wrap=True)
     console.print("  event catalog  docs/events/asyncapi.yaml (guide: docs/events/README.md)")

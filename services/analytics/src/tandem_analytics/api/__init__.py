@@ -2,6 +2,6 @@
 
 from fastapi import APIRouter
 
-from tandem_analytics.api import dashboard, figures
+from tandem_analytics.api import dashboard, figures, sign_in
 
-routers: list[APIRouter] = [figures.router, dashboard.router]
+routers: list[APIRouter] = [figures.router, dashboard.router, sign_in.router]

@@ -1,7 +1,7 @@
 """The dashboard: one server-rendered page per program, charts drawn by a vendored library.
 
-Served to the same audience as the JSON API (owners, analysts): a browser sends the bearer
-token (e.g. through the identity proxy in front of the service).
+Served to the same audience as the JSON API (owners, analysts): with a bearer token (e.g.
+from the identity proxy in front of the service), or once signed in through /dashboard/sign-in.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from tandem_analytics.api.dashboard_model import HEALTHS, Dashboard
-from tandem_analytics.api.deps import Reads, Viewer
+from tandem_analytics.api.deps import PageViewer, Reads
 from tandem_analytics.api.figures import ProgramId, freshness_of
 from tandem_analytics.projections import queries
 from tandem_analytics.projections.queries import Cell
@@ -44,7 +44,7 @@ pages.filters["percent"] = _percent
 
 @router.get("/programs/{program_id}", response_class=HTMLResponse)
 async def program_page(
-    program_id: ProgramId, request: Request, reads: Reads, viewer: Viewer
+    program_id: ProgramId, request: Request, reads: Reads, viewer: PageViewer
 ) -> HTMLResponse:
     """The program's dashboard: overview, engagement, retention, departments, health, pulse."""
     viewer.check_may_see(program_id, await queries.program_admins(reads))
