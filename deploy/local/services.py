@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from nativestack.registry import Service, services
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL = ROOT / ".local"
 SERVICES = {service.name: service for service in services(ROOT)}
+_URL = re.compile(r"\{url:([a-z_]+)\}")  # in the registry's local_env values
 SHOWN_SETTINGS = (
     "TANDEM_SMTP_PORT",
     "TANDEM_WEBHOOK_ALLOW_HTTP",
@@ -72,18 +74,11 @@ def service_env(name: str, stack: dict[str, str]) -> dict[str, str]:
         TANDEM_DATABASE_URL=stack[f"TANDEM_DATABASE_URL_{name.upper()}"],
         TANDEM_DEV_KEYS_DIR=str(LOCAL / "dev-keys"),
     )
-    if name == "notifications":
-        # Ready for the demo from the start, so it need not restart notifications: mail to its
-        # sink on notifications' default SMTP port, posts to its loopback webhook, links to the
-        # ports the services took. What the environment says wins (the demo's own restart).
-        urls = {n: f"http://127.0.0.1:{port_of(SERVICES[n])}" for n in ("matching", name)}
-        for key, value in (
-            ("TANDEM_SMTP_PORT", "1025"),
-            ("TANDEM_WEBHOOK_ALLOW_HTTP", "true"),
-            ("TANDEM_MATCHING_URL", urls["matching"]),
-            ("TANDEM_PUBLIC_URL", urls[name]),
-        ):
-            env.setdefault(key, value)
+    # The registry's local defaults (e.g. what the demo needs); the environment wins.
+    for key, value in SERVICES[name].local_env:
+        env.setdefault(
+            key, _URL.sub(lambda m: f"http://127.0.0.1:{port_of(SERVICES[m[1]])}", value)
+        )
     return env
 
 

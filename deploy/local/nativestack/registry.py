@@ -8,7 +8,17 @@ from pathlib import Path
 
 # Where a service declares itself: inside its package, so that its image carries it too.
 PATTERN = "services/*/src/tandem_*/service.toml"
-KEYS = {"name", "summary", "port", "database", "cli", "publishes", "consumes", "analyst_reads"}
+KEYS = {
+    "name",
+    "summary",
+    "port",
+    "database",
+    "cli",
+    "publishes",
+    "consumes",
+    "analyst_reads",
+    "local_env",
+}
 
 
 class RegistryError(Exception):
@@ -27,6 +37,9 @@ class Service:
     publishes: tuple[str, ...] = ()
     consumes: tuple[str, ...] = ()
     analyst_reads: bool = False
+    # Defaults the local stack gives the service's environment; "{url:NAME}" is where the
+    # service NAME answers there.
+    local_env: tuple[tuple[str, str], ...] = ()
 
     @property
     def port_variable(self) -> str:
@@ -46,6 +59,7 @@ def load(path: Path) -> Service:
                 **data,
                 "publishes": tuple(data.get("publishes", ())),
                 "consumes": tuple(data.get("consumes", ())),
+                "local_env": tuple(sorted(data.get("local_env", {}).items())),
             }
         )
     except TypeError as exc:

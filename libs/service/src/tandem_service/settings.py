@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The local stacks' administrator role; every other role there has its own name as password.
@@ -36,6 +36,14 @@ class ServiceDeclaration(BaseModel):
     publishes: tuple[str, ...] = ()
     consumes: tuple[str, ...] = ()
     analyst_reads: bool = False
+    # Defaults deploy/local gives the service's environment, as (name, value) pairs in name
+    # order, the way the stack's own reader keeps them; "{url:NAME}" is where NAME answers.
+    local_env: tuple[tuple[str, str], ...] = ()
+
+    @field_validator("local_env", mode="before")
+    @classmethod
+    def _pairs(cls, value: object) -> object:
+        return tuple(sorted(value.items())) if isinstance(value, dict) else value
 
     @classmethod
     def of_package(cls, package: str) -> ServiceDeclaration:
