@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import zlib
 
 import asyncpg
 
@@ -22,6 +23,7 @@ from tandem_service.logging import get_logger
 log = get_logger("tandem.analytics.refresh")
 # Pause after a refresh, in multiples of its duration: refreshing stays under 10 % of the time.
 IDLE_SHARE = 9.0
+REFRESH_LOCK = zlib.crc32(b"tandem-analytics:view-refresh")  # an advisory lock's key
 
 
 class ViewRefresh:
@@ -46,12 +48,22 @@ class ViewRefresh:
                 await self._task
 
     async def refresh_if_moved(self) -> bool:
-        """Refresh when the projections moved since the last refresh; whether it did."""
+        """Refresh when the projections moved since the last refresh; whether it did.
+
+        Every replica runs this timer; one refresh at a time is enough, so a replica that
+        finds another refreshing skips its turn (the views are shared, not per replica).
+        """
         async with self._pool.acquire() as conn:
-            if await conn.fetchval(OFFSETS) == await refreshed_offsets(conn):
+            if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", REFRESH_LOCK):
                 return False
-            await refresh_views(conn)
-            return True
+            try:
+                if await conn.fetchval(OFFSETS) == await refreshed_offsets(conn):
+                    return False
+                await refresh_views(conn)
+                return True
+            finally:
+                # Pooled connections are not reset on release (ADR 0031): unlock here.
+                await conn.execute("SELECT pg_advisory_unlock($1)", REFRESH_LOCK)
 
     async def _run(self) -> None:
         while not self._stop.is_set():
