@@ -78,3 +78,14 @@ async def publish_stored(pool: asyncpg.Pool, events_dsn: str, bootstrap: str, pr
     finally:
         await conn.close()
         await publisher.stop()
+
+
+async def run_until_published(relay: Relay, pool: asyncpg.Pool) -> None:
+    """Run ``relay`` in the background until nothing stored is left unpublished, then stop it."""
+    await relay.start()
+    try:
+        async with asyncio.timeout(60):
+            while await relay.pending(pool) > 0:
+                await asyncio.sleep(0.05)
+    finally:
+        await relay.stop()

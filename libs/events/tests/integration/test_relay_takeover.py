@@ -6,7 +6,6 @@ saved progress: exactly what the log and the database hold after a SIGKILL in th
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 
@@ -20,6 +19,7 @@ from tandem_service.database import connect
 from tandem_testkit.owner import CATALOG_LOGS, provision_logs
 
 from ..conftest import check_in
+from .conftest import run_until_published
 from .test_relay import consume_records, versions_on_kafka
 
 PAIRS, PER_PAIR = 30, 4
@@ -58,16 +58,6 @@ async def _die_after_publishing(events_dsn: str, publisher: EventPublisher, rows
         await conn.close()
 
 
-async def _run_until_published(relay: Relay, pool: asyncpg.Pool) -> None:
-    await relay.start()
-    try:
-        async with asyncio.timeout(60):
-            while await relay.pending(pool) > 0:
-                await asyncio.sleep(0.05)
-    finally:
-        await relay.stop()
-
-
 @pytest.mark.parametrize("published_before", [7, 45, 120])
 async def test_a_new_leader_publishes_only_what_the_dead_one_left_off(
     pool: asyncpg.Pool,
@@ -80,7 +70,7 @@ async def test_a_new_leader_publishes_only_what_the_dead_one_left_off(
     """7 or 45 of the new leader's first batch of 120 on the log, or all of it; no progress."""
     stored = await _store_events(pool)
     await _die_after_publishing(events_dsn, publisher, published_before)
-    await _run_until_published(Relay(events_dsn, publisher, batch_size=120), pool)
+    await run_until_published(Relay(events_dsn, publisher, batch_size=120), pool)
 
     records = await consume_records(kafka_bootstrap, prefix + "engagement.events", stored + 1, 8)
     copies = Counter(dict(r.headers)["ce_id"].decode() for r in records)
@@ -106,7 +96,7 @@ async def test_a_tail_from_elsewhere_skips_nothing(
     await pool.execute("DELETE FROM events")  # a store reset behind a log that remembers
     await pool.execute("DELETE FROM streams")
     stored = await _store_events(pool)
-    await _run_until_published(Relay(events_dsn, publisher), pool)
+    await run_until_published(Relay(events_dsn, publisher), pool)
 
     records = await consume_records(kafka_bootstrap, prefix + "engagement.events", stored + 2, 8)
     ids = Counter(dict(r.headers)["ce_id"].decode() for r in records)

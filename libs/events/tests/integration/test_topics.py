@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 import asyncpg
@@ -15,6 +14,7 @@ from tandem_events.store import EventStore
 from tandem_events.topics import provision_topics, topic_drift, topic_plan
 
 from ..conftest import check_in
+from .conftest import run_until_published
 
 
 async def test_provisioning_creates_logs_and_dead_letter_topics_once(
@@ -66,12 +66,8 @@ async def test_the_relay_provisions_its_topics_before_it_publishes(
 
     relay = Relay(events_dsn, publisher, provision=provision, idle_seconds=0.01)
     await EventStore(pool, "/tandem/test").append("pair-1", 0, [check_in("pair-1")])
-    await relay.start()
     try:
-        async with asyncio.timeout(60):
-            while await relay.pending(pool) > 0:
-                await asyncio.sleep(0.05)
+        await run_until_published(relay, pool)
     finally:
-        await relay.stop()
         await publisher.stop()
     assert await topic_drift(kafka_bootstrap, plan, partitions=2) == []
