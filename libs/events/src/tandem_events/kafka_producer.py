@@ -42,16 +42,17 @@ class EventPublisher:
         self._security = {
             k: v for k, v in options.items() if k.startswith(("security", "ssl", "sasl"))
         }
-        self._producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap,
-            client_id=client_id,
-            acks="all",
-            enable_idempotence=True,
-            linger_ms=5,
-            max_batch_size=RECORD_BATCH_BYTES,
-            request_timeout_ms=30_000,
+        self._options: dict[str, Any] = {
+            "bootstrap_servers": bootstrap,
+            "client_id": client_id,
+            "acks": "all",
+            "enable_idempotence": True,
+            "linger_ms": 5,
+            "max_batch_size": RECORD_BATCH_BYTES,
+            "request_timeout_ms": 30_000,
             **options,
-        )
+        }
+        self._producer = AIOKafkaProducer(**self._options)
 
     async def start(self) -> None:
         """Connect to the cluster."""
@@ -60,6 +61,18 @@ class EventPublisher:
     async def stop(self) -> None:
         """Flush and disconnect."""
         await self._producer.stop()
+
+    async def renew(self) -> None:
+        """Start a fresh producer once every send of the current one has settled.
+
+        Stopping waits until each batch still buffered or in flight was acknowledged or has
+        expired (within the request timeout), so none of them can land on the log after the
+        caller reads its tail (see docs/decisions/0036).
+        """
+        with contextlib.suppress(Exception):  # failed sends are what is being waited out
+            await self._producer.stop()
+        self._producer = AIOKafkaProducer(**self._options)
+        await self._producer.start()
 
     async def publish(self, envelopes: Sequence[Envelope]) -> None:
         """Send every envelope and wait until the broker acknowledged all of them."""

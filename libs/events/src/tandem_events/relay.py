@@ -87,6 +87,8 @@ class Relay:
         self._lock_key = zlib.crc32(f"tandem-relay:{name}".encode())
         self._task: asyncio.Task[None] | None = None
         self.is_leader = False
+        # A publish failed: sends of it may still be in flight (see _lead).
+        self._unsettled = False
 
     async def start(self) -> None:
         """Start relaying in the background."""
@@ -107,6 +109,7 @@ class Relay:
                 raise
             except Exception as exc:  # broker or database away: back off, then take over again
                 log.warning("relay interrupted", relay=self.name, error=str(exc))
+                self._unsettled = True
                 await asyncio.sleep(1.0)
             finally:
                 self.is_leader = False
@@ -132,6 +135,11 @@ class Relay:
             tx_id, position = (int(row[0]), int(row[1])) if row else (0, 0)
             # Pipelined: while the broker acknowledges one batch, the next one is read.
             # Progress is still saved only after a batch's acknowledgement, in order.
+            if self._unsettled:
+                # A publish that failed on a timeout may have left other partitions' sends
+                # in the producer: settled first, none of them lands after the tail check.
+                await self._publisher.renew()
+                self._unsettled = False
             rows = await self._fetch(conn, tx_id, position)
             # A leader killed between publishing and saving its progress left (part of) this
             # batch on the log: publish only what is not there (log_tail).
