@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -14,12 +12,6 @@ from typing import Any, TypeVar
 import httpx
 
 from tandem_service.auth import DevKeyPair, Role, mint_token
-
-# httpcore imports sniffio on every request to learn the event loop; where it is not installed
-# (it is not locked here) each failed import searched sys.path again: a third of the driver's
-# main-thread CPU. Recording the absence once answers "asyncio" at once, as before.
-if importlib.util.find_spec("sniffio") is None:
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 # The command was valid but the service has not seen what it refers to yet (eventual consistency).
 NOT_YET_KNOWN = 409
