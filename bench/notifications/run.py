@@ -125,7 +125,9 @@ def round_events(pairs: int, at: datetime) -> list[Envelope]:
         actor_id="admin-1",
         program_id="bench",
         round_id="round-1",
-        pair_ids=tuple(p.pair_id for p in created),
+        pairs=pairs,
+        triads=0,
+        people_matched=2 * pairs,
         total_score=0.8 * pairs,
         exact=True,
     )

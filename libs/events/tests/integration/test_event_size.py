@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
-from tandem_events.catalog.matching import MatchRoundCompleted
+from tandem_events.catalog.matching import MatchRoundCompletedV1
 from tandem_events.envelope import MAX_EVENT_BYTES
 from tandem_events.errors import EventTooLarge
 from tandem_events.store import EventStore
@@ -21,8 +21,9 @@ from .conftest import pair_created, publish_stored
 from .test_relay import consume_ids
 
 
-def round_of(pairs: int) -> MatchRoundCompleted:
-    return MatchRoundCompleted(
+def round_of(pairs: int) -> MatchRoundCompletedV1:
+    # v1 listed the pair ids: the event that did wedge the log (v2 counts them, decision 0040).
+    return MatchRoundCompletedV1(
         occurred_at=datetime(2026, 11, 24, tzinfo=UTC),
         actor_id="admin",
         program_id="prog-1",
@@ -40,7 +41,7 @@ async def test_a_too_large_event_is_refused_and_the_log_keeps_flowing(
     too_many = MAX_EVENT_BYTES // 35 + 1  # each id is 32 characters, 2 quotes and a comma
     with pytest.raises(EventTooLarge) as refused:
         await store.append("round-1", 0, [round_of(too_many), pair_created("pair-0")])
-    assert refused.value.type_name == MatchRoundCompleted.type_name()
+    assert refused.value.type_name == MatchRoundCompletedV1.type_name()
     assert refused.value.size > refused.value.limit == MAX_EVENT_BYTES
     assert await pool.fetchval("SELECT count(*) FROM events") == 0, "nothing of it was stored"
     with pytest.raises(EventTooLarge):

@@ -16,7 +16,7 @@ import psycopg
 import pytest
 from fastapi import APIRouter, Depends, Request
 
-from tandem_events.catalog.matching import MatchRoundCompleted
+from tandem_events.catalog.matching import MatchRoundCompletedV1
 from tandem_events.envelope import MAX_EVENT_BYTES, Envelope
 from tandem_service.api import command_context
 from tandem_service.background import Started
@@ -83,7 +83,7 @@ async def huge_round() -> None:
     """A command whose event could not fit one record on the log."""
     ids = tuple(f"{n:032x}" for n in range(MAX_EVENT_BYTES // 35 + 1))
     Envelope.wrap(
-        MatchRoundCompleted(
+        MatchRoundCompletedV1(
             occurred_at=FROZEN,
             actor_id="admin",
             program_id="prog-1",
@@ -276,6 +276,6 @@ def test_an_event_too_large_for_the_log_is_a_413_naming_it(service: RunningServi
     answer = service.admin().post("/probe/huge-round")
     assert answer.status_code == 413, answer.text
     body = answer.json()
-    assert body["event_type"] == MatchRoundCompleted.type_name()
+    assert body["event_type"] == MatchRoundCompletedV1.type_name()
     assert body["bytes"] > body["limit"] == MAX_EVENT_BYTES
     assert "nothing was stored" in body["detail"]

@@ -7,6 +7,7 @@ the views), the benchmark (a 100,000-person year) and the dashboard's demo data.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,7 @@ from tandem_events.catalog.matching import (
     PairCreated,
     PairEnded,
     ParticipantEnrolled,
+    ParticipantLeftUnmatched,
     ParticipantProfile,
     ParticipantWithdrew,
     ProgramAdminAdded,
@@ -137,22 +139,31 @@ def _history(shape: HistoryShape, rng: random.Random) -> Iterator[DomainEvent]:
             groups = [pool[i : i + 2] for i in range(0, len(pool) - 1, 2)]
             if len(pool) % 2:
                 unmatched[pool[-1].person_id] = "odd_one_out"
-            pair_ids = []
             for members in groups:
                 pair_count += 1
-                pair_id = f"pair-{pair_count}"
-                pair_ids.append(pair_id)
-                yield from _pair(shape, rng, program_id, pair_id, members, at)
+                yield from _pair(shape, rng, program_id, f"pair-{pair_count}", members, at)
+            round_id, done_at = f"{program_id}-round-{month}", at + timedelta(seconds=1)
             yield MatchRoundCompleted(
-                occurred_at=at + timedelta(seconds=1),
+                occurred_at=done_at,
                 actor_id="admin-1",
                 program_id=program_id,
-                round_id=f"{program_id}-round-{month}",
-                pair_ids=tuple(pair_ids),
-                unmatched=unmatched,
-                total_score=float(len(pair_ids)),
+                round_id=round_id,
+                pairs=len(groups),
+                triads=0,
+                people_matched=2 * len(groups),
+                unmatched=dict(Counter(unmatched.values())),
+                total_score=float(len(groups)),
                 exact=True,
             )
+            for person_id, reason in unmatched.items():
+                yield ParticipantLeftUnmatched(
+                    occurred_at=done_at,
+                    actor_id="admin-1",
+                    program_id=program_id,
+                    round_id=round_id,
+                    person_id=person_id,
+                    reason=reason,
+                )
 
 
 def _co_admins(shape: HistoryShape, i: int, program_id: str) -> Iterator[DomainEvent]:

@@ -26,10 +26,10 @@ from tandem_events.catalog.engagement import (
     PulseSubmitted,
 )
 from tandem_events.catalog.matching import (
-    MatchRoundCompleted,
     PairCreated,
     PairEnded,
     ParticipantEnrolled,
+    ParticipantLeftUnmatched,
     ParticipantWithdrew,
 )
 
@@ -145,9 +145,8 @@ def participation_monthly(f: Facts) -> dict[tuple[Any, ...], int | None]:
             first[k] = min(first.get(k, p.created), p.created)
     for (program_id, person), at in first.items():
         add(program_id, person, at, "matched")
-    for r in f.of(MatchRoundCompleted):
-        for person in r.unmatched:
-            add(r.program_id, person, r.occurred_at, "unmatched")
+    for u in f.of(ParticipantLeftUnmatched):
+        add(u.program_id, u.person_id, u.occurred_at, "unmatched")
     for w in f.of(ParticipantWithdrew):
         add(w.program_id, w.person_id, w.occurred_at, "withdrawn")
     partitions: dict[tuple[Any, ...], dict[tuple[Any, ...], int]] = defaultdict(dict)
@@ -401,9 +400,8 @@ def re_enrolment(f: Facts) -> dict[str, tuple[int | None, int | None]]:
 def unmatched_reasons(f: Facts) -> dict[tuple[str, date, str], int | None]:
     """(program, month, reason) -> people left unmatched, suppressed per program and month."""
     people: dict[tuple[str, date, str], set[str]] = defaultdict(set)
-    for r in f.of(MatchRoundCompleted):
-        for who, reason in r.unmatched.items():
-            people[(r.program_id, month_of(r.occurred_at), unmatched_reason(reason))].add(who)
+    for u in f.of(ParticipantLeftUnmatched):
+        people[(u.program_id, month_of(u.occurred_at), unmatched_reason(u.reason))].add(u.person_id)
     partitions: dict[Any, dict[Any, int]] = defaultdict(dict)
     for key, who in people.items():
         partitions[key[:2]][key] = len(who)

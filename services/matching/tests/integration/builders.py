@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date, timedelta
 from typing import Any
 
 import httpx
+import orjson
+from aiokafka import AIOKafkaConsumer
 
 from tandem_testkit.eventually import eventually, fresh_key
 from tandem_testkit.service import RunningService
@@ -105,3 +108,31 @@ def enrolled_pool(
             skills_sought=["public speaking"] if i % 2 else ["sql"],
         )
     return program_id, ids
+
+
+async def records(
+    service: RunningService, bootstrap: str, program_id: str, wanted: dict[str, int]
+) -> list[Any]:
+    """The program's records on the service's topic, once ``wanted`` counts by type are seen."""
+    consumer = AIOKafkaConsumer(
+        service.prefix + "matching.events",
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        group_id=None,
+    )
+    await consumer.start()
+    found: list[Any] = []
+
+    def count(type_name: str) -> int:
+        return sum(1 for r in found if dict(r.headers)["ce_type"].decode() == type_name)
+
+    try:
+        async with asyncio.timeout(45):
+            while any(count(t) < n for t, n in wanted.items()):
+                for batch in (await consumer.getmany(timeout_ms=500)).values():
+                    found.extend(
+                        r for r in batch if orjson.loads(r.value).get("program_id") == program_id
+                    )
+    finally:
+        await consumer.stop()
+    return found

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 from typing import Any
 
 import asyncpg
 import orjson
-from aiokafka import AIOKafkaConsumer
 
 from tandem_testkit.eventually import eventually
 from tandem_testkit.eventually import fresh_key as key
 from tandem_testkit.service import RunningService
 
-from .builders import enrol, enrolled_pool, import_people, person
+from .builders import enrol, enrolled_pool, import_people, person, records
 
 
 def _pairs(service: RunningService, program_id: str, count: int) -> list[dict[str, Any]]:
@@ -23,34 +21,6 @@ def _pairs(service: RunningService, program_id: str, count: int) -> list[dict[st
     return eventually(
         lambda: (p := admin.get(f"/programs/{program_id}/pairs").json()) and len(p) >= count and p
     )
-
-
-async def _records(
-    service: RunningService, bootstrap: str, program_id: str, wanted: dict[str, int]
-) -> list[Any]:
-    """The program's records on the service's topic, once ``wanted`` counts by type are seen."""
-    consumer = AIOKafkaConsumer(
-        service.prefix + "matching.events",
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="earliest",
-        group_id=None,
-    )
-    await consumer.start()
-    found: list[Any] = []
-
-    def count(type_name: str) -> int:
-        return sum(1 for r in found if dict(r.headers)["ce_type"].decode() == type_name)
-
-    try:
-        async with asyncio.timeout(45):
-            while any(count(t) < n for t, n in wanted.items()):
-                for batch in (await consumer.getmany(timeout_ms=500)).values():
-                    found.extend(
-                        r for r in batch if orjson.loads(r.value).get("program_id") == program_id
-                    )
-    finally:
-        await consumer.stop()
-    return found
 
 
 async def test_preview_records_nothing_and_commit_publishes_cloudevents(
@@ -87,15 +57,26 @@ async def test_preview_records_nothing_and_commit_publishes_cloudevents(
     assert len(round_["pair_ids"]) == 2
     pairs = _pairs(service, program_id, 2)
     assert all(p["components"] for p in pairs)
-    history = eventually(lambda: admin.get(f"/programs/{program_id}/rounds").json())
+    far = f"{program_id}-far"
+    history = eventually(
+        lambda: (
+            (h := admin.get(f"/programs/{program_id}/rounds").json()) and h[0]["unmatched"] and h
+        )
+    )
     assert history[0]["round_id"] == round_["round_id"]
+    assert sorted(history[0]["pair_ids"]) == sorted(round_["pair_ids"])  # from the pairs
+    assert history[0]["unmatched"] == {far: "no_compatible_peer"}  # from its own event
+    counts = {k: history[0][k] for k in ("pairs", "triads", "people_matched")}
+    assert counts == {"pairs": 2, "triads": 0, "people_matched": 4}
+    assert history[0]["unmatched_by_reason"] == {"no_compatible_peer": 1}
 
-    mine = await _records(
+    mine = await records(
         service,
         kafka_bootstrap,
         program_id,
         {
-            "tandem.matching.MatchRoundCompleted.v1": 1,
+            "tandem.matching.MatchRoundCompleted.v2": 1,
+            "tandem.matching.ParticipantLeftUnmatched.v1": 1,
             "tandem.matching.PairCreated.v1": 2,
             "tandem.matching.ParticipantEnrolled.v1": 5,
         },
@@ -115,8 +96,14 @@ async def test_preview_records_nothing_and_commit_publishes_cloudevents(
             b"emotional_stability",
         ):
             assert trait not in record.value
-    completed = by_type["tandem.matching.MatchRoundCompleted.v1"]
+    completed = by_type["tandem.matching.MatchRoundCompleted.v2"]
     assert [r.key for r in completed] == [program_id.encode()]
+    told = orjson.loads(completed[0].value)
+    assert "pair_ids" not in told
+    assert (told["pairs"], told["unmatched"]) == (2, {"no_compatible_peer": 1})
+    [alone] = by_type["tandem.matching.ParticipantLeftUnmatched.v1"]
+    assert alone.key == far.encode()
+    assert orjson.loads(alone.value)["reason"] == "no_compatible_peer"
     created = by_type["tandem.matching.PairCreated.v1"]
     assert sorted(r.key.decode() for r in created) == sorted(round_["pair_ids"])
     assert len(by_type["tandem.matching.ParticipantEnrolled.v1"]) == 5
@@ -279,7 +266,7 @@ async def test_a_retried_commit_records_one_round(service: RunningService) -> No
     finally:
         await conn.close()
     assert {r["event_type"]: r["n"] for r in counts} == {
-        "tandem.matching.MatchRoundCompleted.v1": 1,
+        "tandem.matching.MatchRoundCompleted.v2": 1,
         "tandem.matching.PairCreated.v1": 1,
         "tandem.matching.ProgramLaunched.v1": 1,
     }

@@ -6,12 +6,14 @@ partners and other systems may see.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from tandem_events.catalog.base import DomainEvent, Identifier
+from tandem_events.upcasting import upcaster
 
 CrossTeamPreference = Literal["prefer_other_departments", "prefer_same_department", "indifferent"]
 TimeOfDay = Literal["morning", "midday", "afternoon", "evening", "any"]
@@ -155,9 +157,10 @@ class ParticipantWithdrew(MatchingEvent):
     reason: str = Field(default="", max_length=500)
 
 
-class MatchRoundCompleted(MatchingEvent):
-    """A match round was committed: how many pairs, who stayed unmatched and why."""
+class MatchRoundCompletedV1(MatchingEvent):
+    """Superseded by v2 (its lists grew with the round); kept so v1 records still read."""
 
+    event_name: ClassVar[str] = "MatchRoundCompleted"
     key_field: ClassVar[str] = "program_id"
     program_id: Identifier
     round_id: Identifier
@@ -165,6 +168,43 @@ class MatchRoundCompleted(MatchingEvent):
     unmatched: dict[str, str] = Field(default_factory=dict)
     total_score: float = Field(ge=0)
     exact: bool
+
+
+class MatchRoundCompleted(MatchingEvent):
+    """A match round was committed, told in counts so that its size does not grow with the round.
+
+    Each pair is its own ``PairCreated`` naming this ``round_id``; each person left unmatched
+    is a ``ParticipantLeftUnmatched``.
+    """
+
+    version: ClassVar[int] = 2
+    key_field: ClassVar[str] = "program_id"
+    program_id: Identifier
+    round_id: Identifier
+    pairs: int = Field(ge=0, description="Groups made (pairs and triads): one PairCreated each.")
+    triads: int | None = Field(
+        default=None, ge=0, description="Groups of three among them (None: recorded as v1)."
+    )
+    people_matched: int | None = Field(
+        default=None, ge=0, description="People in the groups (None: recorded as v1)."
+    )
+    unmatched: dict[str, int] = Field(
+        default_factory=dict, description="reason (no_compatible_peer, odd_one_out) -> people"
+    )
+    total_score: float = Field(ge=0)
+    exact: bool
+
+
+class ParticipantLeftUnmatched(MatchingEvent):
+    """A committed round left this participant without a partner, for this reason."""
+
+    key_field: ClassVar[str] = "person_id"
+    program_id: Identifier
+    round_id: Identifier
+    person_id: Identifier
+    reason: str = Field(
+        min_length=1, max_length=100, description="no_compatible_peer | odd_one_out"
+    )
 
 
 class PairCreated(MatchingEvent):
@@ -227,3 +267,11 @@ class RematchRequested(MatchingEvent):
     person_id: Identifier
     pair_id: Identifier
     reason: Literal["schedule", "chemistry", "goals_differ", "other"] = "other"
+
+
+@upcaster("matching", "MatchRoundCompleted", 1)
+def _round_lists_became_counts(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 listed pair ids and unmatched people; v2 counts them (v1 did not say the triads)."""
+    listed = {k: v for k, v in payload.items() if k not in {"pair_ids", "unmatched"}}
+    reasons = Counter((payload.get("unmatched") or {}).values())
+    return {**listed, "pairs": len(payload.get("pair_ids") or ()), "unmatched": dict(reasons)}

@@ -13,10 +13,10 @@ from tandem_analytics.domain.categories import location_of, unmatched_reason
 from tandem_analytics.projections.rows import FactProjection, Row, Rows, latest_by, least
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.matching import (
-    MatchRoundCompleted,
     PairCreated,
     PairEnded,
     ParticipantEnrolled,
+    ParticipantLeftUnmatched,
     ParticipantWithdrew,
     ProgramAdminAdded,
     ProgramAdminRemoved,
@@ -92,10 +92,9 @@ class Participation(FactProjection):
                 case ParticipantWithdrew():
                     person = people.of(event.person_id)
                     rows.add("withdrawals", (envelope.id, event.program_id, person, at))
-                case MatchRoundCompleted():
-                    for person_id, reason in event.unmatched.items():
-                        person, why = people.of(person_id), unmatched_reason(reason)
-                        rows.add("unmatched", (event.round_id, person, event.program_id, why, at))
+                case ParticipantLeftUnmatched():
+                    person, why = people.of(event.person_id), unmatched_reason(event.reason)
+                    rows.add("unmatched", (event.round_id, person, event.program_id, why, at))
                 case ProgramLaunched():
                     row = (event.program_id, event.name, people.of(event.actor_id), at, None)
                     rows.merge("programs", event.program_id, row, _launch_and_close)

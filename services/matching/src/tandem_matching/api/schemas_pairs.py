@@ -95,8 +95,12 @@ class RoundPublic(BaseModel):
     """One round in a program's match history."""
 
     round_id: str
-    pair_ids: list[str]
-    unmatched: dict[str, str]
+    pairs: int = Field(description="Groups made (pairs and triads)")
+    triads: int | None = Field(description="Groups of three (null for rounds before counts)")
+    people_matched: int | None
+    unmatched_by_reason: dict[str, int]
+    pair_ids: list[str] = Field(description="The pairs that name this round (in pair_view)")
+    unmatched: dict[str, str] = Field(description="person -> no_compatible_peer | odd_one_out")
     total_score: float
     exact: bool
     completed_at: datetime

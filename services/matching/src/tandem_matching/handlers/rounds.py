@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import import_module
 
-from tandem_events.catalog.matching import MatchRoundCompleted
 from tandem_matching.domain.errors import Conflict, NotFound, Stale
 from tandem_matching.domain.profile import Candidate
 from tandem_matching.domain.program import Program, program_stream
 from tandem_matching.domain.round_options import check_options
+from tandem_matching.domain.round_outcome import left_unmatched, round_completed, round_stream
 from tandem_matching.domain.round_record import (
     StoredPreview,
     plan_as_json,
@@ -93,7 +93,8 @@ async def preview_round(ctx: Context, command: PlanRound) -> PreviewedRound:
 
 
 async def commit_round(ctx: Context, command: CommitRound) -> CommittedRound:
-    """MatchRoundCompleted, then PairCreated for each pair, in one transaction."""
+    """MatchRoundCompleted (counts), a PairCreated per pair and a ParticipantLeftUnmatched per
+    person left out, in one transaction."""
     program_id = command.program_id
     program, version = await load_program(ctx, program_id)
     program.check_running()
@@ -109,17 +110,12 @@ async def commit_round(ctx: Context, command: CommitRound) -> CommittedRound:
             raise Conflict("no pairs to make: a round needs two people who can meet")
         round_id = uuid.uuid4().hex
         pair_ids = [uuid.uuid4().hex for _ in plan.pairs]
-        done = MatchRoundCompleted(
-            occurred_at=ctx.now(),
-            actor_id=command.actor,
-            program_id=program_id,
-            round_id=round_id,
-            pair_ids=tuple(pair_ids),
-            unmatched=plan.unmatched,
-            total_score=plan.total_score,
-            exact=plan.exact,
-        )
+        now = ctx.now()
+        done = round_completed(plan, program_id, round_id, actor=command.actor, now=now)
         result = await tx.append(program_stream(program_id), version, [done])
+        alone = left_unmatched(plan, program_id, round_id, actor=command.actor, now=now)
+        if alone:
+            await tx.append(round_stream(round_id), 0, alone)
         made = dict(zip(pair_ids, plan.pairs, strict=True))
         await record_round_pairs(ctx, tx, program, made, actor=command.actor, round_id=round_id)
         matched = [m for p in plan.pairs for m in p.member_ids]

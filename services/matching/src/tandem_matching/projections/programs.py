@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.matching import (
     MatchRoundCompleted,
+    ParticipantLeftUnmatched,
     ProgramClosed,
     ProgramEnrolmentOpened,
     ProgramLaunched,
@@ -18,11 +19,12 @@ from tandem_events.projection import ProjectionContext, WaitFor
 
 
 class ProgramCatalog:
-    """``program_view`` (one row per program) and ``round_view`` (its committed rounds)."""
+    """``program_view`` (one row per program), ``round_view`` (its committed rounds, in counts)
+    and ``round_unmatched_view`` (who each round left unmatched, and why)."""
 
     name = "matching_programs"
     topics: Sequence[str] = ("matching.events",)
-    tables: Sequence[str] = ("program_view", "round_view")
+    tables: Sequence[str] = ("program_view", "round_view", "round_unmatched_view")
 
     async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
         """Fold one event into the program read models."""
@@ -77,12 +79,14 @@ class ProgramCatalog:
             )
         elif isinstance(event, MatchRoundCompleted):
             await ctx.conn.execute(
-                f"INSERT INTO {rounds} (round_id, program_id, pair_ids, unmatched, total_score,"
-                " exact, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                " ON CONFLICT (round_id) DO NOTHING",
+                f"INSERT INTO {rounds} (round_id, program_id, pairs, triads, people_matched,"
+                " unmatched_by_reason, total_score, exact, completed_at)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (round_id) DO NOTHING",
                 event.round_id,
                 event.program_id,
-                list(event.pair_ids),
+                event.pairs,
+                event.triads,
+                event.people_matched,
                 dict(event.unmatched),
                 event.total_score,
                 event.exact,
@@ -92,6 +96,16 @@ class ProgramCatalog:
                 f"UPDATE {programs} SET rounds = (SELECT count(*) FROM {rounds}"
                 " WHERE program_id = $1) WHERE program_id = $1",
                 event.program_id,
+            )
+        elif isinstance(event, ParticipantLeftUnmatched):
+            # Keyed by person, so it may come before its round's row: a table of its own.
+            await ctx.conn.execute(
+                f"INSERT INTO {ctx.table('round_unmatched_view')} (round_id, program_id,"
+                " person_id, reason) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                event.round_id,
+                event.program_id,
+                event.person_id,
+                event.reason,
             )
 
     async def _require(

@@ -10,6 +10,15 @@ import asyncpg
 from tandem_matching.adapters.postgres import PostgresMatchingTables
 from tandem_matching.handlers.tables import DirectoryEntry
 
+_ROUNDS = """
+SELECT r.*,
+    coalesce((SELECT array_agg(p.pair_id ORDER BY p.created_at, p.pair_id) FROM pair_view p
+              WHERE p.program_id = r.program_id AND p.round_id = r.round_id), '{}') AS pair_ids,
+    coalesce((SELECT jsonb_object_agg(u.person_id, u.reason) FROM round_unmatched_view u
+              WHERE u.round_id = r.round_id), '{}') AS unmatched
+FROM round_view r WHERE r.program_id = $1 ORDER BY r.completed_at
+"""
+
 _ROSTER = """
 SELECT program_id, person_id, status, level, department, profile,
        coalesce(rematch_requested_at > coalesce(last_paired_at, '-infinity'), false)
@@ -91,10 +100,9 @@ async def pair(pool: asyncpg.Pool, pair_id: str) -> dict[str, Any] | None:
 
 
 async def rounds(pool: asyncpg.Pool, program_id: str) -> list[dict[str, Any]]:
-    """The program's match history, oldest first."""
-    rows = await pool.fetch(
-        "SELECT * FROM round_view WHERE program_id = $1 ORDER BY completed_at", program_id
-    )
+    """The program's match history, oldest first, each round with its pair ids (from the pairs
+    naming it) and who it left unmatched (from their own events)."""
+    rows = await pool.fetch(_ROUNDS, program_id)
     return [dict(r) for r in rows]
 
 
