@@ -10,6 +10,7 @@ import json
 import uuid
 
 import asyncpg
+import httpx
 import orjson
 
 from tandem_testkit.eventually import eventually
@@ -71,12 +72,14 @@ async def test_a_large_round_is_told_in_counts_and_every_event_reaches_kafka(
 
     def recorded() -> list[dict[str, object]] | None:
         shown = admin.get(f"/programs/{program_id}/rounds").json()
-        whole = shown and len(shown[0]["pair_ids"]) == pairs
+        whole = shown and _round_pairs(admin, program_id, round_["round_id"], 1)[0] == pairs
         return shown if whole and len(shown[0]["unmatched"]) == len(unmatched) else None
 
     [shown] = eventually(recorded, timeout=120)
     assert shown["unmatched"] == unmatched
-    assert sorted(shown["pair_ids"]) == sorted(round_["pair_ids"])
+    total, listed = _round_pairs(admin, program_id, round_["round_id"], 400)
+    assert total == pairs
+    assert sorted(listed) == sorted(round_["pair_ids"]), "every page, no pair twice"
     assert (shown["pairs"], shown["triads"], shown["people_matched"]) == (pairs, 0, 2 * pairs)
     by_reason: dict[str, int] = {}
     for why in unmatched.values():
@@ -100,3 +103,21 @@ async def test_a_large_round_is_told_in_counts_and_every_event_reaches_kafka(
         orjson.loads(v)["person_id"] for v in by_type["tandem.matching.ParticipantLeftUnmatched.v1"]
     }
     assert alone == set(unmatched)
+
+
+def _round_pairs(
+    admin: httpx.Client, program_id: str, round_id: str, limit: int
+) -> tuple[int, list[str]]:
+    """The round's pairs, following the pages' next links; and the count the first page gave."""
+    url: str | None = f"/programs/{program_id}/pairs?round_id={round_id}&limit={limit}"
+    found: list[str] = []
+    total = -1
+    while url is not None:
+        page = admin.get(url)
+        assert page.status_code == 200, page.text
+        total = int(page.headers["X-Total-Count"]) if total < 0 else total
+        found += [p["pair_id"] for p in page.json()]
+        url = page.links.get("next", {}).get("url")
+        if limit == 1:
+            break  # only the count is wanted
+    return total, found

@@ -64,7 +64,18 @@ async def test_preview_records_nothing_and_commit_publishes_cloudevents(
         )
     )
     assert history[0]["round_id"] == round_["round_id"]
-    assert sorted(history[0]["pair_ids"]) == sorted(round_["pair_ids"])  # from the pairs
+    of_round = admin.get(f"/programs/{program_id}/pairs", params={"round_id": round_["round_id"]})
+    assert sorted(p["pair_id"] for p in of_round.json()) == sorted(round_["pair_ids"])
+    assert of_round.headers["X-Total-Count"] == "2"
+    assert "link" not in of_round.headers  # one page holds them
+    first = admin.get(f"/programs/{program_id}/pairs", params={"limit": 1})
+    second = admin.get(first.links["next"]["url"])
+    assert [len(first.json()), len(second.json())] == [1, 1]
+    assert first.json()[0]["pair_id"] != second.json()[0]["pair_id"]
+    assert "next" not in second.links
+    too_many = admin.get(f"/programs/{program_id}/pairs", params={"limit": 5001})
+    assert too_many.status_code == 422
+    assert too_many.json()["detail"][0]["loc"] == ["query", "limit"]
     assert history[0]["unmatched"] == {far: "no_compatible_peer"}  # from its own event
     counts = {k: history[0][k] for k in ("pairs", "triads", "people_matched")}
     assert counts == {"pairs": 2, "triads": 0, "people_matched": 4}

@@ -4,8 +4,9 @@ rematch requests."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from tandem_matching.api.deps import (
@@ -17,6 +18,7 @@ from tandem_matching.api.deps import (
     SeesAllPairs,
 )
 from tandem_matching.api.openapi_docs import AUTH, CONFLICT, NOT_FOUND
+from tandem_matching.api.paging import DEFAULT_PAGE, MAX_PAGE, PAGED, paged
 from tandem_matching.api.schemas_pairs import (
     PairCreate,
     PairEnd,
@@ -74,17 +76,35 @@ async def pair_by_hand(
 @router.get(
     "/programs/{program_id}/pairs",
     response_model=list[PairPublic],
-    responses=NOT_FOUND,
+    responses=NOT_FOUND | PAGED,
     description="Needs participant (your own pairs), program_admin (a program you manage) "
-    "or org_admin.",
+    "or org_admin. A page at a time, oldest first: `X-Total-Count` says how many in all and "
+    '`Link: <...>; rel="next"` where the next page is.',
 )
 async def program_pairs(
-    program_id: str, all_pairs: SeesAllPairs, caller: Member, reads: Reads
+    program_id: str,
+    all_pairs: SeesAllPairs,
+    caller: Member,
+    reads: Reads,
+    request: Request,
+    response: Response,
+    round_id: Annotated[str | None, Query(max_length=100, description="Only this round's")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[dict[str, object]]:
     """The program's pairs: all with score components for its managers, your own otherwise."""
-    if all_pairs:
-        return await queries.pairs(reads, program_id, None, with_components=True)
-    return await queries.pairs(reads, program_id, caller.subject, with_components=False)
+    member = None if all_pairs else caller.subject
+    total, found = await queries.pairs_page(
+        reads,
+        program_id,
+        member,
+        with_components=all_pairs,
+        round_id=round_id,
+        limit=limit,
+        offset=offset,
+    )
+    paged(request, response, total, limit, offset)
+    return found
 
 
 @router.get(

@@ -99,7 +99,6 @@ class RoundPublic(BaseModel):
     triads: int | None = Field(description="Groups of three (null for rounds before counts)")
     people_matched: int | None
     unmatched_by_reason: dict[str, int]
-    pair_ids: list[str] = Field(description="The pairs that name this round (in pair_view)")
     unmatched: dict[str, str] = Field(description="person -> no_compatible_peer | odd_one_out")
     total_score: float
     exact: bool

@@ -12,8 +12,6 @@ from tandem_matching.handlers.tables import DirectoryEntry
 
 _ROUNDS = """
 SELECT r.*,
-    coalesce((SELECT array_agg(p.pair_id ORDER BY p.created_at, p.pair_id) FROM pair_view p
-              WHERE p.program_id = r.program_id AND p.round_id = r.round_id), '{}') AS pair_ids,
     coalesce((SELECT jsonb_object_agg(u.person_id, u.reason) FROM round_unmatched_view u
               WHERE u.round_id = r.round_id), '{}') AS unmatched
 FROM round_view r WHERE r.program_id = $1 ORDER BY r.completed_at
@@ -82,16 +80,40 @@ async def pairs(
     pool: asyncpg.Pool, program_id: str | None, member: str | None, *, with_components: bool
 ) -> list[dict[str, Any]]:
     """Pairs of a program and/or of a member; score components only when asked for."""
-    rows = await pool.fetch(
-        "SELECT v.*, CASE WHEN $3 THEN i.components END AS components"
-        " FROM pair_view v LEFT JOIN pair_index i USING (pair_id)"
+    return (await pairs_page(pool, program_id, member, with_components=with_components))[1]
+
+
+async def pairs_page(
+    pool: asyncpg.Pool,
+    program_id: str | None,
+    member: str | None,
+    *,
+    with_components: bool,
+    round_id: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[int, list[dict[str, Any]]]:
+    """One page of ``pairs`` (oldest first), optionally of one round, and how many in all."""
+    where = (
         " WHERE ($1::text IS NULL OR v.program_id = $1)"
-        " AND ($2::text IS NULL OR $2 = ANY(v.member_ids)) ORDER BY v.created_at, v.pair_id",
-        program_id,
-        member,
-        with_components,
+        " AND ($2::text IS NULL OR $2 = ANY(v.member_ids))"
+        " AND ($3::text IS NULL OR v.round_id = $3)"
     )
-    return [dict(r) for r in rows]
+    args = (program_id, member, round_id)
+    rows = await pool.fetch(
+        "SELECT v.*, CASE WHEN $4 THEN i.components END AS components, count(*) OVER () AS total"
+        f" FROM pair_view v LEFT JOIN pair_index i USING (pair_id){where}"
+        " ORDER BY v.created_at, v.pair_id LIMIT $5 OFFSET $6",
+        *args,
+        with_components,
+        limit,
+        offset,
+    )
+    if rows:
+        total = int(rows[0]["total"])
+    else:  # past the last page (or nothing): the count still answers
+        total = int(await pool.fetchval(f"SELECT count(*) FROM pair_view v{where}", *args))
+    return total, [{k: v for k, v in r.items() if k != "total"} for r in rows]
 
 
 async def pair(pool: asyncpg.Pool, pair_id: str) -> dict[str, Any] | None:
@@ -100,8 +122,8 @@ async def pair(pool: asyncpg.Pool, pair_id: str) -> dict[str, Any] | None:
 
 
 async def rounds(pool: asyncpg.Pool, program_id: str) -> list[dict[str, Any]]:
-    """The program's match history, oldest first, each round with its pair ids (from the pairs
-    naming it) and who it left unmatched (from their own events)."""
+    """The program's match history, oldest first, each round with who it left unmatched (from
+    their own events); its pairs are a page of ``pairs_page`` away (they can be 50,000)."""
     rows = await pool.fetch(_ROUNDS, program_id)
     return [dict(r) for r in rows]
 
