@@ -101,6 +101,17 @@ class Tandem:
         page: str = await self._send("GET", service, path, subject, role, None, {}, text=True)
         return page
 
+    async def read_all(self, service: str, path: str, subject: str, role: Role) -> list[Any]:
+        """GET every page of a paged list, following its next links."""
+        found: list[Any] = []
+        following: str | None = path
+        while following is not None:
+            page = await self._exchange("GET", service, following, subject, role, None, {})
+            found += page.json()
+            link = page.links.get("next", {}).get("url")
+            following = httpx.URL(link).raw_path.decode() if link else None
+        return found
+
     async def _send(
         self,
         method: str,
@@ -113,6 +124,19 @@ class Tandem:
         *,
         text: bool = False,
     ) -> Any:
+        response = await self._exchange(method, service, path, subject, role, body, headers)
+        return response.text if text else response.json()
+
+    async def _exchange(
+        self,
+        method: str,
+        service: str,
+        path: str,
+        subject: str,
+        role: Role,
+        body: Any,
+        headers: dict[str, str],
+    ) -> httpx.Response:
         url = self.urls[service] + path
         headers = {**headers, "Authorization": f"Bearer {self.token(subject, role)}"}
         deadline = asyncio.get_running_loop().time() + PATIENCE_SECONDS
@@ -126,7 +150,7 @@ class Tandem:
             if response is not None:
                 self.responses.append((role, url, response.text))
                 if response.status_code < 400:
-                    return response.text if text else response.json()
+                    return response
                 waitable = (
                     response.status_code == NOT_YET_KNOWN and "retry-after" in response.headers
                 )

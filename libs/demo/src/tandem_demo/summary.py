@@ -24,7 +24,7 @@ async def caught_up(story: Story) -> list[dict[str, Any]]:
     tally = story.tally
 
     async def probe() -> tuple[str, list[dict[str, Any]]]:
-        rows = await story.tandem.read("engagement", path, ADMIN, Role.PROGRAM_ADMIN)
+        rows = await story.tandem.read_all("engagement", path, ADMIN, Role.PROGRAM_ADMIN)
         check_ins = sum(r["check_ins"] for r in rows)
         completed = sum(r["goals_completed"] for r in rows)
         if check_ins >= tally.check_ins and completed >= tally.goals_completed:

@@ -97,6 +97,13 @@ def test_the_owning_admin_sees_state_counts_and_dates_only(stack: RunningService
     assert {"health", "check_ins", "opened_at", "last_check_in"} <= set(body)
     pairs = owner.get("/programs/prog/pairs").json()
     assert {p["pair_id"] for p in pairs} == {"p1", "p2", "p3"}
+    paged, url = [], "/programs/prog/pairs?limit=2"
+    while url:
+        page = owner.get(url)
+        assert page.headers["X-Total-Count"] == "3"
+        paged += [p["pair_id"] for p in page.json()]
+        url = page.links.get("next", {}).get("url")
+    assert paged == ["p1", "p2", "p3"], "two pages, in pair order, none twice"
     health = eventually(lambda: owner.get("/programs/prog/health").json())
     assert sum(health.values()) == 2  # p3 ended
 

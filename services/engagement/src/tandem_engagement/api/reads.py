@@ -3,9 +3,9 @@ and resources, and a program's pairs and health (owning admins)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from tandem_engagement.api.schemas import PairSummary, ResourcePublic, Workspace
 from tandem_engagement.domain.access import view_of
@@ -13,6 +13,7 @@ from tandem_engagement.projections import queries
 from tandem_events.sealing import PersonKeyring
 from tandem_service.api import Admin, Member, Participant, Reads
 from tandem_service.auth import Role
+from tandem_service.paging import DEFAULT_PAGE, MAX_PAGE, PAGED, paged
 
 router = APIRouter(tags=["reads"])
 DENIED = "only the pair's members see its workspace; its program's owner sees its state"
@@ -70,11 +71,27 @@ async def _owned(reads: Any, admin: str, program_id: str) -> None:
         raise HTTPException(403, "only the program's owner sees its pairs")
 
 
-@router.get("/programs/{program_id}/pairs", response_model=list[PairSummary])
-async def program_pairs(program_id: str, caller: Admin, reads: Reads) -> list[dict[str, Any]]:
+@router.get(
+    "/programs/{program_id}/pairs",
+    response_model=list[PairSummary],
+    responses=PAGED,
+    description="A page at a time, by pair id: `X-Total-Count` says how many in all and "
+    '`Link: <...>; rel="next"` where the next page is.',
+)
+async def program_pairs(
+    program_id: str,
+    caller: Admin,
+    reads: Reads,
+    request: Request,
+    response: Response,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[dict[str, Any]]:
     """The program's pairs with health, counts and dates (owning admins)."""
     await _owned(reads, caller.subject, program_id)
-    return await queries.program_pairs(reads, program_id)
+    total, found = await queries.program_pairs(reads, program_id, limit, offset)
+    paged(request, response, total, limit, offset)
+    return found
 
 
 @router.get("/programs/{program_id}/health")

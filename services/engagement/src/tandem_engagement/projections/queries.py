@@ -129,12 +129,23 @@ async def content(conn: asyncpg.Connection, keys: PersonKeyring, pair_id: str, v
     return {"goals": goals, "check_ins": check_ins, "feedback": feedback, "milestones": milestones}
 
 
-async def program_pairs(pool: asyncpg.Pool, program_id: str) -> list[Row]:
-    """Every pair of a program: state, counts and dates only."""
+async def program_pairs(
+    pool: asyncpg.Pool, program_id: str, limit: int, offset: int
+) -> tuple[int, list[Row]]:
+    """A page of a program's pairs (state, counts and dates only) and how many in all."""
     rows = await pool.fetch(
-        f"SELECT {SUMMARY} FROM workspace_view WHERE program_id = $1 ORDER BY pair_id", program_id
+        f"SELECT {SUMMARY}, count(*) OVER () AS total FROM workspace_view WHERE program_id = $1"
+        " ORDER BY pair_id LIMIT $2 OFFSET $3",
+        program_id,
+        limit,
+        offset,
     )
-    return [dict(r) for r in rows]
+    if not rows:  # past the last page (or nothing): the count still answers
+        total = await pool.fetchval(
+            "SELECT count(*) FROM workspace_view WHERE program_id = $1", program_id
+        )
+        return int(total), []
+    return int(rows[0]["total"]), [{k: v for k, v in r.items() if k != "total"} for r in rows]
 
 
 async def program_health(pool: asyncpg.Pool, program_id: str) -> dict[str, int]:

@@ -18,7 +18,6 @@ from tandem_matching.api.deps import (
     SeesAllPairs,
 )
 from tandem_matching.api.openapi_docs import AUTH, CONFLICT, NOT_FOUND
-from tandem_matching.api.paging import DEFAULT_PAGE, MAX_PAGE, PAGED, paged
 from tandem_matching.api.schemas_pairs import (
     PairCreate,
     PairEnd,
@@ -38,6 +37,7 @@ from tandem_service.api import (
     accepted,
     run,
 )
+from tandem_service.paging import DEFAULT_PAGE, MAX_PAGE, PAGED, paged
 
 router = APIRouter(tags=["pairs"], responses=AUTH)
 
