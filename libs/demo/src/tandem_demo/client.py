@@ -77,29 +77,26 @@ class Tandem:
     ) -> dict[str, Any]:
         """POST a command, one Idempotency-Key for all its retries; wait out not-yet-known."""
         headers = {"Idempotency-Key": uuid.uuid4().hex}
-        answer: dict[str, Any] = await self._send(
-            "POST", service, path, subject, role, body, headers
-        )
-        return answer
+        answer = await self._exchange("POST", service, path, subject, role, body, headers)
+        result: dict[str, Any] = answer.json()
+        return result
 
     async def put(
         self, service: str, path: str, subject: str, role: Role, body: Any
     ) -> dict[str, Any]:
         """PUT a setting, one Idempotency-Key for all its retries."""
         headers = {"Idempotency-Key": uuid.uuid4().hex}
-        answer: dict[str, Any] = await self._send(
-            "PUT", service, path, subject, role, body, headers
-        )
-        return answer
+        answer = await self._exchange("PUT", service, path, subject, role, body, headers)
+        result: dict[str, Any] = answer.json()
+        return result
 
     async def read(self, service: str, path: str, subject: str, role: Role) -> Any:
         """GET a read model."""
-        return await self._send("GET", service, path, subject, role, None, {})
+        return (await self._exchange("GET", service, path, subject, role, None, {})).json()
 
     async def read_text(self, service: str, path: str, subject: str, role: Role) -> str:
         """GET a page (the dashboard) as text."""
-        page: str = await self._send("GET", service, path, subject, role, None, {}, text=True)
-        return page
+        return (await self._exchange("GET", service, path, subject, role, None, {})).text
 
     async def read_all(self, service: str, path: str, subject: str, role: Role) -> list[Any]:
         """GET every page of a paged list, following its next links."""
@@ -111,21 +108,6 @@ class Tandem:
             link = page.links.get("next", {}).get("url")
             following = httpx.URL(link).raw_path.decode() if link else None
         return found
-
-    async def _send(
-        self,
-        method: str,
-        service: str,
-        path: str,
-        subject: str,
-        role: Role,
-        body: Any,
-        headers: dict[str, str],
-        *,
-        text: bool = False,
-    ) -> Any:
-        response = await self._exchange(method, service, path, subject, role, body, headers)
-        return response.text if text else response.json()
 
     async def _exchange(
         self,
