@@ -33,6 +33,9 @@ class FactProjection:
     topics: Sequence[str]
     tables: Sequence[str]
     writes: dict[str, str]
+    # Every upsert is idempotent and order-free (insert-once, earliest or latest wins), so
+    # the runner claims no event ids for these projections (ADR 0043; test_order.py).
+    idempotent = True
 
     def __init__(self, pseudonyms: Pseudonyms) -> None:
         self._people = pseudonyms
