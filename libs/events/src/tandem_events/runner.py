@@ -79,6 +79,9 @@ class ProjectionRunner:
         self._lag: dict[TopicPartition, int] = {}
         # Held while a batch is fetched and applied, and while the consumer is positioned.
         self._turn = asyncio.Lock()
+        # Held while a batch is applied (not while records are fetched): what a revocation
+        # waits for. Not the turn: a fetch during a reassignment waits for the assignment.
+        self._applying = asyncio.Lock()
         self._positioning = 0  # counts seeks: a batch read ahead before one is stale
         self._ahead: Batch | None = None
         self.parking = ParkingLot(
@@ -294,6 +297,10 @@ class ProjectionRunner:
 
     async def process(self, batch: Batch) -> None:
         """Apply a read batch and record its offsets, all in one transaction."""
+        async with self._applying:
+            await self._process(batch)
+
+    async def _process(self, batch: Batch) -> None:
         batches, good, dead, newer = batch.records, batch.good, batch.dead, batch.newer
         self.parking.parked_now.clear()
         async with self._pool.acquire() as conn:
@@ -424,7 +431,7 @@ class _Reseek(ConsumerRebalanceListener):  # type: ignore[misc]
             self._runner._lag.pop(tp, None)
         # The batch in flight commits before this member rejoins: a member taking over its
         # partitions then reads stored offsets that include it instead of reading it again.
-        async with self._runner._turn:
+        async with self._runner._applying:
             pass
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
