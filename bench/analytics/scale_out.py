@@ -8,9 +8,12 @@ on a fresh database with that many worker processes (spawned; the clock starts o
 have imported and connected) and prints, per run: events/s, the load, CPU per event of the
 workers and of the PostgreSQL backends, records decoded per event, the server's deadlock
 count and the lock waits seen while polling. Then the fact tables of every run are compared
-row by row with the first run's.
+row by row with the first run's. With ``--compare TREE`` every count runs twice in a row,
+this tree's code then TREE's (its ``src`` directories first on the workers' path):
+before and after in the same minute.
 
     .venv/bin/python bench/analytics/scale_out.py --people 10000 --processes 1 2 1 2
+    .venv/bin/python bench/analytics/scale_out.py --processes 2 2 --compare /tmp/main-tree
 """
 
 from __future__ import annotations
@@ -77,11 +80,26 @@ async def _work(dsn: str, prefix: str, group: str, go: Any, stop: Any, out: Any)
     for runner in runners:
         await runner.stop()
     await pool.close()
-    out.put((time.process_time() - cpu, decodes.total()))
+    out.put(
+        (
+            time.process_time() - cpu,
+            decodes.total(),
+            sys.modules[ProjectionRunner.__module__].__file__,
+        )
+    )
 
 
-def catch_up(processes: int, dsn: str, prefix: str, ends: dict[str, int]) -> dict[str, Any]:
-    """Seconds until the stored offsets reach every end, with CPU and lock figures."""
+def catch_up(
+    processes: int, dsn: str, prefix: str, ends: dict[str, int], code: str = ""
+) -> dict[str, Any]:
+    """Seconds until the stored offsets reach every end, with CPU and lock figures.
+
+    ``code``: another tree whose sources the workers import instead of this one's.
+    """
+    # A spawned worker starts from this process's sys.path (not PYTHONPATH): put the other
+    # tree's sources first while the workers start.
+    own_path = list(sys.path)
+    sys.path[:0] = [str(p) for p in sorted(Path(code).glob("*/*/src"))] if code else []
     spawn = multiprocessing.get_context("spawn")
     go, stop, out = spawn.Event(), spawn.Event(), spawn.Queue()
     group = uuid.uuid4().hex[:6]  # a fresh group per run: no stale members to wait out
@@ -89,6 +107,7 @@ def catch_up(processes: int, dsn: str, prefix: str, ends: dict[str, int]) -> dic
     workers = [spawn.Process(target=worker, args=args) for _ in range(processes)]
     for process in workers:
         process.start()
+    sys.path[:] = own_path
     for _ in workers:
         out.get(timeout=300)
     names = [p.name for p in PROJECTIONS]
@@ -119,13 +138,14 @@ def catch_up(processes: int, dsn: str, prefix: str, ends: dict[str, int]) -> dic
     stop.set()
     client = decoded = 0.0
     for _ in workers:
-        seconds_of, decoded_by = out.get(timeout=300)
+        seconds_of, decoded_by, runner_file = out.get(timeout=300)
         client, decoded = client + seconds_of, decoded + decoded_by
     for process in workers:
         process.join()
     total = sum(ends.values())
     return {
         "processes": processes,
+        "code": runner_file,  # the runner the workers ran: this tree's or --compare's
         "eps": round(total / seconds, 1),
         "seconds": round(seconds, 1),
         "load": round(load, 2),
@@ -151,6 +171,7 @@ def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--people", type=int, default=10_000)
     args.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    args.add_argument("--compare", default="", help="another tree, run after this one's code")
     opts = args.parse_args()
     events = generate(HistoryShape(people=opts.people, programs=10, months=12, seed=1))
     envelopes = [Envelope.wrap(e, "/tandem/bench") for e in events]
@@ -161,14 +182,16 @@ def main() -> None:
     print(f"{len(envelopes):,} events published under {prefix}: {ends}", file=sys.stderr)
     del envelopes, events
     runs, first = [], None
-    for processes in opts.processes:
+    codes = ["", opts.compare] if opts.compare else [""]
+    order = [(n, code) for n in opts.processes for code in codes]
+    for processes, code in order:
         name = f"bench_scale_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(bench.ADMIN, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         dsn = bench.with_database(bench.ADMIN, name)
         try:
             apply_migrations(dsn, MIGRATIONS)
-            figures = catch_up(processes, dsn, prefix, ends)
+            figures = catch_up(processes, dsn, prefix, ends, code)
             rows = table_rows(dsn)
         finally:
             bench.drop(name)

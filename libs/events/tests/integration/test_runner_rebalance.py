@@ -29,6 +29,23 @@ from .conftest import SOURCE, wait_for
 EVENTS = 300
 
 
+async def published(bootstrap: str, prefix: str) -> str:
+    """``EVENTS`` check-ins of seven pairs (so on every partition) under ``prefix``."""
+    await provision_logs(bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
+    publisher = EventPublisher(bootstrap, topic_prefix=prefix)
+    await publisher.start()
+    await publisher.publish(
+        [Envelope.wrap(check_in(f"pair-{n % 7}", n), SOURCE) for n in range(EVENTS)]
+    )
+    await publisher.stop()
+    return prefix
+
+
+async def caught_up(pool: asyncpg.Pool) -> bool:
+    stored = await pool.fetchval("SELECT coalesce(sum(next_offset), 0) FROM projection_offsets")
+    return bool(stored == EVENTS)
+
+
 class HeldFirstBatch:
     """Counts events; its first batch waits until the test lets it go."""
 
@@ -58,14 +75,7 @@ async def test_a_rebalance_during_a_batch_reads_no_record_twice(
     topic_name: Callable[[str], str],
     decoded: Counter[str],
 ) -> None:
-    prefix = topic_name("rebalance") + "."
-    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
-    publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
-    await publisher.start()
-    await publisher.publish(
-        [Envelope.wrap(check_in(f"pair-{n % 7}", n), SOURCE) for n in range(EVENTS)]
-    )
-    await publisher.stop()
+    prefix = await published(kafka_bootstrap, topic_name("rebalance") + ".")
     projection = HeldFirstBatch()
     runner = ProjectionRunner(
         activity_pool, kafka_bootstrap, projection, group_id=prefix + "g", topic_prefix=prefix
@@ -83,17 +93,46 @@ async def test_a_rebalance_during_a_batch_reads_no_record_twice(
         await asyncio.sleep(1.0)  # let the runner's listener have its turn
         projection.release.set()
 
-        async def caught_up() -> bool:
-            stored = await activity_pool.fetchval(
-                "SELECT coalesce(sum(next_offset), 0) FROM projection_offsets"
-            )
-            return bool(stored == EVENTS)
-
-        await wait_for(caught_up)
+        await wait_for(lambda: caught_up(activity_pool))
         await joining
     finally:
         await other.stop()
         await runner.stop()
     assert projection.applied == EVENTS
+    twice = sum(1 for n in decoded.values() if n > 1)
+    assert twice == 0, f"{twice} of {EVENTS} records decoded more than once"
+
+
+async def test_a_member_taking_partitions_during_a_batch_reads_none_of_them_twice(
+    activity_pool: asyncpg.Pool,
+    kafka_bootstrap: str,
+    topic_name: Callable[[str], str],
+    decoded: Counter[str],
+) -> None:
+    # Two processes of one service starting together: the first takes every partition and
+    # is applying its first batch when the second joins and takes some of them over. If
+    # the first rejoined before that batch committed, the second would read the stored
+    # offsets from before it and decode (and apply, to be rolled back) the batch again.
+    prefix = await published(kafka_bootstrap, topic_name("takeover") + ".")
+    first, second = HeldFirstBatch(), HeldFirstBatch()
+    second.release.set()
+    runners = [
+        ProjectionRunner(
+            activity_pool, kafka_bootstrap, p, group_id=prefix + "g", topic_prefix=prefix
+        )
+        for p in (first, second)
+    ]
+    await runners[0].start()
+    try:
+        await asyncio.wait_for(first.entered.wait(), 30)
+        joining = asyncio.create_task(runners[1].start())
+        await asyncio.sleep(5.0)  # past a heartbeat: the first member hears of the rebalance
+        first.release.set()
+        await wait_for(lambda: caught_up(activity_pool))
+        await joining
+    finally:
+        for runner in runners:
+            await runner.stop()
+    assert first.applied + second.applied == EVENTS
     twice = sum(1 for n in decoded.values() if n > 1)
     assert twice == 0, f"{twice} of {EVENTS} records decoded more than once"

@@ -7,7 +7,8 @@ from itertools import permutations, product
 
 from tandem_analytics.domain.pseudonyms import Pseudonyms
 from tandem_analytics.projections.participation import Participation
-from tandem_analytics.projections.rows import Rows, earliest_from, latest_by, least
+from tandem_analytics.projections.rows import Rows
+from tandem_analytics.projections.rules import earliest_from, latest_by, least
 from tandem_events.catalog.matching import PairCreated, PairEnded
 from tandem_events.envelope import Envelope
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tandem_analytics.projections.rows import FactProjection, Row, Rows, earliest_from, latest_by
+from tandem_analytics.projections.rows import FactProjection, Rows
+from tandem_analytics.projections.rules import Row, earliest_from, latest_by
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.engagement import (
     CadenceAgreed,

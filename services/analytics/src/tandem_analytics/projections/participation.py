@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tandem_analytics.domain.categories import location_of, unmatched_reason
-from tandem_analytics.projections.rows import FactProjection, Row, Rows, latest_by, least
+from tandem_analytics.projections.rows import FactProjection, Rows
+from tandem_analytics.projections.rules import Row, latest_by, least
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.matching import (
     PairCreated,

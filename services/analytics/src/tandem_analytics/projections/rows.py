@@ -6,20 +6,19 @@ meet again within a batch are merged here first, by the rule the upsert itself a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from operator import itemgetter
 from typing import Any
 
 import asyncpg
 
 from tandem_analytics.domain.pseudonyms import Pseudonyms
+from tandem_analytics.projections.rules import Row, Rule
+from tandem_analytics.projections.staging import COPY_FROM_ROWS, Staged
 from tandem_analytics.projections.views import recreate_views
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.envelope import Envelope
 from tandem_events.projection import ProjectionContext
-
-Row = tuple[Any, ...]
-Rule = Callable[[Row, Row], Row]
 
 
 class FactProjection:
@@ -33,9 +32,13 @@ class FactProjection:
     topics: Sequence[str]
     tables: Sequence[str]
     writes: dict[str, str]
+    # Every upsert is idempotent and order-free (insert-once, earliest or latest wins), so
+    # the runner claims no event ids for these projections (ADR 0043; test_order.py).
+    idempotent = True
 
     def __init__(self, pseudonyms: Pseudonyms) -> None:
         self._people = pseudonyms
+        self._staged = {table: Staged.of(table, write) for table, write in self.writes.items()}
 
     async def apply(self, ctx: ProjectionContext, event: DomainEvent, envelope: Envelope) -> None:
         """Record the fact ``event`` states (events of no interest here are skipped)."""
@@ -44,11 +47,14 @@ class FactProjection:
     async def apply_batch(
         self, ctx: ProjectionContext, items: Sequence[tuple[DomainEvent, Envelope]]
     ) -> None:
-        """Record the facts of a batch: one statement per fact table that has rows."""
+        """Record the facts of a batch: one upsert per fact table that has rows."""
         rows = self.rows(items)
         for table, statement in self.writes.items():
-            columns = rows.columns(table)
-            if columns:
+            listed = rows.listed(table)
+            if len(listed) >= COPY_FROM_ROWS:
+                await self._staged[table].write(ctx.conn, ctx.table(table), listed)
+            elif listed:
+                columns = [list(column) for column in zip(*listed, strict=True)]
                 await ctx.conn.execute(statement.format(t=ctx.table(table)), *columns)
 
     def rows(self, items: Sequence[tuple[DomainEvent, Envelope]]) -> Rows:
@@ -78,7 +84,11 @@ class Rows:
         rows[key] = row if old is None else rule(old, row)
 
     def columns(self, table: str) -> list[list[Any]]:
-        """The table's rows as one list per column (empty when the batch adds none), by key.
+        """The table's rows as one list per column (empty when the batch adds none), by key."""
+        return [list(column) for column in zip(*self.listed(table), strict=True)]
+
+    def listed(self, table: str) -> list[Row]:
+        """The table's rows, sorted by key.
 
         Two processes of the consumer group apply the same records while a partition moves
         between them; in arrival order their batches (starting at different offsets) could
@@ -89,32 +99,4 @@ class Rows:
         merged = self._merged.get(table, {})
         rows = sorted(self._appended.get(table, []), key=itemgetter(0))
         rows += [merged[key] for key in sorted(merged)]  # type: ignore[type-var]  # one kind
-        return [list(column) for column in zip(*rows, strict=True)]
-
-
-def least(a: Any, b: Any) -> Any:
-    """SQL's LEAST: the smaller, ignoring NULL."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return min(a, b)
-
-
-def earliest_from(start: int) -> Rule:
-    """Keep the fields before ``start``; the later fields take the earliest non-NULL value."""
-
-    def rule(old: Row, new: Row) -> Row:
-        later = zip(old[start:], new[start:], strict=True)
-        return old[:start] + tuple(least(a, b) for a, b in later)
-
-    return rule
-
-
-def latest_by(*positions: int) -> Rule:
-    """The row whose fields at ``positions`` (compared as a tuple) are the greater wins."""
-
-    def rule(old: Row, new: Row) -> Row:
-        return new if [new[p] for p in positions] > [old[p] for p in positions] else old
-
-    return rule
+        return rows
