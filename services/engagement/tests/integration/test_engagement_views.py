@@ -10,13 +10,24 @@ import pytest
 
 from tandem_engagement.projections import all_projections
 from tandem_engagement.projections.timeline import Timeline
-from tandem_engagement.projections.views import EngagementViews
+from tandem_engagement.projections.views import EarlyInBatch, EngagementViews
 from tandem_events.catalog.base import DomainEvent
-from tandem_events.catalog.engagement import CheckInLogged, WorkspaceOpened
+from tandem_events.catalog.engagement import (
+    CheckInLogged,
+    FeedbackGiven,
+    GoalCompleted,
+    GoalSet,
+    MilestoneReached,
+    PairHealthChanged,
+    WorkspaceOpened,
+)
 from tandem_events.envelope import Envelope
 from tandem_events.projection import ProjectionContext, WaitFor
+from tandem_events.write_behind import WriteBehind
 
 from .conftest import CREATED, SOURCE
+
+TODAY = date(2026, 1, 8)
 
 
 def opened(pair_id: str) -> WorkspaceOpened:
@@ -99,3 +110,71 @@ async def test_the_timeline_reads_a_pairs_members_once(pool: asyncpg.Pool) -> No
         rows = await conn.fetchval("SELECT count(*) FROM timeline_view")
     assert counting.reads == 1
     assert rows == 2 * 4, "both members see the opening and the three check-ins"
+
+
+def a_batch() -> list[DomainEvent]:
+    """Two pairs' events, with moves that only their order makes right (the last health)."""
+    at = {"occurred_at": CREATED, "actor_id": "ana"}
+    health = [("steady", "at_risk"), ("at_risk", "stalled")]
+    return [
+        opened("pair-a"),
+        opened("pair-b"),
+        checked_in("pair-a"),
+        MilestoneReached(**at, pair_id="pair-a", milestone="first_check_in", reached_on=TODAY),
+        *(PairHealthChanged(**at, pair_id="pair-a", previous=p, current=c) for p, c in health),
+        GoalSet(
+            **at,
+            pair_id="pair-b",
+            goal_id="g-1",
+            owner_id="ana",
+            category="c",
+            title="sealed:v1:k:dGl0bGU=",
+        ),
+        GoalCompleted(**at, pair_id="pair-b", goal_id="g-1"),
+        checked_in("pair-b").model_copy(update={"met_on": date(2026, 1, 7)}),
+        checked_in("pair-b").model_copy(update={"check_in_id": "c-0", "met_on": date(2026, 1, 6)}),
+        FeedbackGiven(
+            **at,
+            pair_id="pair-a",
+            feedback_id="f-1",
+            to_person_id="ben",
+            helpfulness=4,
+            kind="appreciation",
+        ),
+        MilestoneReached(
+            **at, pair_id="pair-b", milestone="first_goal_completed", reached_on=TODAY
+        ),
+    ]
+
+
+async def contents(conn: asyncpg.Connection, views: EngagementViews) -> dict[str, list[str]]:
+    return {
+        t: sorted(repr(tuple(row.values())) for row in await conn.fetch(f"SELECT * FROM {t}"))
+        for t in views.tables
+    }
+
+
+async def test_a_batch_leaves_the_rows_that_event_by_event_leaves(pool: asyncpg.Pool) -> None:
+    events = [(e, Envelope.wrap(e, SOURCE)) for e in a_batch()]
+    async with pool.acquire() as conn:
+        views = EngagementViews()
+        for event, envelope in events:
+            await views.apply(ProjectionContext(conn), event, envelope)
+        one_by_one = await contents(conn, views)
+        await conn.execute(f"TRUNCATE {', '.join(views.tables)}")
+        batched = EngagementViews()
+        async with conn.transaction():
+            behind = WriteBehind(conn)
+            await batched.apply_batch(ProjectionContext(cast(asyncpg.Connection, behind)), events)
+            await behind.flush()
+        assert await contents(conn, batched) == one_by_one
+        health = await conn.fetchval("SELECT health FROM workspace_view WHERE pair_id = 'pair-a'")
+    assert health == "stalled"
+
+
+async def test_a_batch_with_an_early_event_is_refused_whole(pool: asyncpg.Pool) -> None:
+    events = [(e, Envelope.wrap(e, SOURCE)) for e in (opened("pair-a"), checked_in("pair-z"))]
+    async with pool.acquire() as conn:
+        views = EngagementViews()
+        with pytest.raises(EarlyInBatch):
+            await views.apply_batch(ProjectionContext(conn), events)
