@@ -185,6 +185,8 @@ async def measure(
     if lost:
         failures["not in analytics within 30 s"] = lost
     seen = list(watcher.latency_ms.values())
+    if not seen:
+        raise SystemExit(f"no check-in reached analytics; failures: {failures}")
     return {
         "p50_ms": round(percentile(seen, 50), 1),
         "p95_ms": round(percentile(seen, 95), 1),
