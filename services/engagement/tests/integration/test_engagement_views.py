@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import date
 from typing import cast
 
@@ -22,8 +24,11 @@ from tandem_events.catalog.engagement import (
     WorkspaceOpened,
 )
 from tandem_events.envelope import Envelope
+from tandem_events.kafka_producer import EventPublisher
 from tandem_events.projection import ProjectionContext, WaitFor
+from tandem_events.runner import ProjectionRunner
 from tandem_events.write_behind import WriteBehind
+from tandem_testkit.owner import CATALOG_LOGS, provision_logs
 
 from .conftest import CREATED, SOURCE
 
@@ -178,3 +183,42 @@ async def test_a_batch_with_an_early_event_is_refused_whole(pool: asyncpg.Pool) 
         views = EngagementViews()
         with pytest.raises(EarlyInBatch):
             await views.apply_batch(ProjectionContext(conn), events)
+
+
+async def test_the_runner_feeds_the_views_by_batch_and_parks_an_early_event(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic_name: Callable[[str], str]
+) -> None:
+    prefix = topic_name("views") + "."
+    await provision_logs(kafka_bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
+    early = checked_in("pair-late").model_copy(update={"check_in_id": "c-late"})
+    sealed = [(e, Envelope.wrap(e, SOURCE)) for e in [early, *a_batch(), opened("pair-late")]]
+    views = EngagementViews()
+    runner = ProjectionRunner(
+        pool, kafka_bootstrap, views, group_id=prefix + "g", topic_prefix=prefix
+    )
+    publisher = EventPublisher(kafka_bootstrap, topic_prefix=prefix)
+    await publisher.start()
+    await runner.start()
+    try:
+        # The early check-in alone first: its batch fails, is redone event by event, parks it.
+        await publisher.publish([sealed[0][1]])
+        await until(pool, "SELECT count(*) = 1 FROM projection_parked")
+        # Then a batch the views take whole, and the opening that releases the parked one.
+        await publisher.publish([envelope for _, envelope in sealed[1:]])
+        await until(pool, "SELECT check_ins = 1 FROM workspace_view WHERE pair_id = 'pair-late'")
+    finally:
+        await runner.stop()
+        await publisher.stop()
+    async with pool.acquire() as conn:
+        fed = await contents(conn, views)
+        await conn.execute(f"TRUNCATE {', '.join(views.tables)}")
+        one_by_one = EngagementViews()
+        for event, envelope in [*sealed[1:], sealed[0]]:  # the early one once it can apply
+            await one_by_one.apply(ProjectionContext(conn), event, envelope)
+        assert fed == await contents(conn, one_by_one)
+
+
+async def until(pool: asyncpg.Pool, query: str) -> None:
+    async with asyncio.timeout(60):
+        while not await pool.fetchval(query):
+            await asyncio.sleep(0.1)
