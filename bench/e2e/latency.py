@@ -3,10 +3,10 @@
 Engagement runs as two processes (the API; a worker with its relay, projections and sweeper,
 as separate deployments would) and analytics as a third (its projection runner), on scratch
 databases and one topic prefix of the real Kafka. This process is an open-loop load generator
-(aiohttp): check-in i is due at start + i/rate whatever earlier ones did, each for its own pair,
-and a watcher polls analytics' ``check_ins`` table every 10 ms for the ids the API returned. A
-check-in's latency runs from its due time to the poll that first sees its row: HTTP, the
-append, the relay, Kafka, the projection's transaction, all of it.
+(kept_connections.py, on uvloop): check-in i is due at start + i/rate whatever earlier ones
+did, each for its own pair, and a watcher polls analytics' ``check_ins`` table every 10 ms
+for the ids the API returned. A check-in's latency runs from its due time to the poll that
+first sees its row: HTTP, the append, the relay, Kafka, the projection's transaction, all of it.
 
     .venv/bin/python bench/e2e/latency.py [--rate 200] [--seconds 60] [--no-write]
 """
@@ -27,14 +27,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import aiohttp
 import asyncpg
+import orjson
+import uvloop
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engagement"))
 from _common import ROOT, admin_dsn, load_average, machine, scratch_database
 from checkin_load import free_port, percentile, seed, wait_healthy
 from cpu_share import CpuLedger
 from database_work import database_work, work_per
+from kept_connections import KeptConnections, post_head
 
 from tandem_analytics.bootstrap import MIGRATIONS as ANALYTICS_MIGRATIONS
 from tandem_events.catalog import TOPICS
@@ -57,6 +59,7 @@ class Watcher:
     def __init__(self, dsn: str) -> None:
         self._dsn = dsn
         self.due: dict[str, float] = {}  # check-in id -> when its request was due
+        self.waiting: set[str] = set()  # accepted, not yet seen in analytics
         self.latency_ms: dict[str, float] = {}
         self.http_ms: list[float] = []  # due time to the API's answer: the HTTP share
         self.done = asyncio.Event()
@@ -64,21 +67,31 @@ class Watcher:
 
     def expect(self, check_in_id: str, due: float) -> None:
         self.due[check_in_id] = due
+        self.waiting.add(check_in_id)
+
+    def forget(self) -> None:
+        """Start counting afresh (after the warm-up)."""
+        self.due.clear()
+        self.waiting.clear()
+        self.latency_ms.clear()
+        self.http_ms.clear()
 
     async def run(self) -> None:
         conn = await asyncpg.connect(self._dsn)
         self.server_pid = conn.get_server_pid()
         try:
             while True:
-                waiting = [i for i in self.due if i not in self.latency_ms]
-                if waiting:
+                # Only the ids still awaited: a list of every id sent, filtered on each
+                # 10 ms tick, cost the bench more CPU per check-in the longer the run.
+                if self.waiting:
                     rows = await conn.fetch(
                         "SELECT check_in_id FROM check_ins WHERE check_in_id = ANY($1::text[])",
-                        waiting,
+                        list(self.waiting),
                     )
                     seen = time.perf_counter()
-                    for row in rows:
-                        self.latency_ms[row[0]] = (seen - self.due[row[0]]) * 1000
+                    for (check_in_id,) in rows:
+                        self.waiting.discard(check_in_id)
+                        self.latency_ms[check_in_id] = (seen - self.due[check_in_id]) * 1000
                 elif self.done.is_set():
                     return
                 await asyncio.sleep(POLL_SECONDS)
@@ -90,31 +103,41 @@ async def drive(
     url: str, token: str, rate: float, seconds: float, first: int, watcher: Watcher
 ) -> dict[str, int]:
     """Send ``rate * seconds`` check-ins open-loop; returns the failures by kind."""
-    body = {"met_on": time.strftime("%Y-%m-%d"), "duration_minutes": 30, "felt": 4}
+    body = orjson.dumps({"met_on": time.strftime("%Y-%m-%d"), "duration_minutes": 30, "felt": 4})
     failures: dict[str, int] = {}
-    connector = aiohttp.TCPConnector(limit=256)
-    headers = {"Authorization": f"Bearer {token}"}
-    async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
+    where = urlparse(url)
+    host, port = where.hostname or "127.0.0.1", where.port or 80
+    client = KeptConnections(host, port, limit=256)
+    bearer = {"Authorization": f"Bearer {token}"}
 
-        async def one(i: int, due: float) -> None:
-            await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            key = {"Idempotency-Key": uuid.uuid4().hex}
-            try:
-                async with session.post(
-                    f"{url}/pairs/b{first + i}/check-ins", json=body, headers=key
-                ) as answer:
-                    if answer.status == 201:
-                        watcher.expect((await answer.json())["id"], due)
-                        watcher.http_ms.append((time.perf_counter() - due) * 1000)
-                        return
-                    kind = f"HTTP {answer.status}"
-            except aiohttp.ClientError as exc:
-                kind = type(exc).__name__
-            failures[kind] = failures.get(kind, 0) + 1
+    async def one(i: int, due: float) -> None:
+        headers = {**bearer, "Idempotency-Key": uuid.uuid4().hex}
+        head = post_head(host, port, f"/pairs/b{first + i}/check-ins", headers, len(body))
+        try:
+            status, answer = await client.post(head + body)
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            kind = type(exc).__name__
+        else:
+            if status == 201:
+                watcher.expect(orjson.loads(answer)["id"], due)
+                watcher.http_ms.append((time.perf_counter() - due) * 1000)
+                return
+            kind = f"HTTP {status}"
+        failures[kind] = failures.get(kind, 0) + 1
 
-        start = time.perf_counter() + 0.2
-        total = int(rate * seconds)
-        await asyncio.gather(*(one(i, start + i / rate) for i in range(total)))
+    # One task per request, started when it is due (not thousands of sleeping tasks at once);
+    # a late start still counts from the due time.
+    sending: set[asyncio.Task[None]] = set()
+    start = time.perf_counter() + 0.2
+    for i in range(int(rate * seconds)):
+        due = start + i / rate
+        if (wait := due - time.perf_counter()) > 0:
+            await asyncio.sleep(wait)
+        task = asyncio.create_task(one(i, due))
+        sending.add(task)
+        task.add_done_callback(sending.discard)
+    await asyncio.gather(*sending)
+    client.close()
     return failures
 
 
@@ -143,9 +166,7 @@ async def measure(
     await drive(urls["engagement"], token, args.rate / 5, 5, 0, watcher)
     if not await all_seen(watcher, WARM_UP_LIMIT_SECONDS):
         raise SystemExit("the warm-up check-ins never reached analytics")
-    watcher.due.clear()
-    watcher.latency_ms.clear()
-    watcher.http_ms.clear()
+    watcher.forget()
     ledger.watcher_pid = watcher.server_pid
     settled = await ledger.quiet(QUIET_CORES, WARM_UP_LIMIT_SECONDS)
     resting = ledger.snapshot()
@@ -164,6 +185,8 @@ async def measure(
     if lost:
         failures["not in analytics within 30 s"] = lost
     seen = list(watcher.latency_ms.values())
+    if not seen:
+        raise SystemExit(f"no check-in reached analytics; failures: {failures}")
     return {
         "p50_ms": round(percentile(seen, 50), 1),
         "p95_ms": round(percentile(seen, 95), 1),
@@ -261,7 +284,7 @@ def main(args: argparse.Namespace) -> dict[str, Any]:
             ),
             {name: urlparse(dsn).path.lstrip("/") for name, dsn in dsns.items()},
         )
-        figures = asyncio.run(measure(urls, dsns, token, args, ledger))
+        figures = uvloop.run(measure(urls, dsns, token, args, ledger))
     return figures
 
 

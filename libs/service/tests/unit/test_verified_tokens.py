@@ -11,7 +11,7 @@ import pytest
 
 from tandem_service.auth import DevKeyPair, Role, TokenVerifier, mint_token
 from tandem_service.auth import verifier as verifying
-from tandem_service.auth.verifier import VERIFIED_FOR_SECONDS
+from tandem_service.auth.verifier import VERIFIED_FOR_SECONDS, AuthError
 
 
 class Clock:
@@ -54,3 +54,18 @@ async def test_a_token_is_checked_again_after_a_minute_and_at_its_expiry(
     assert len(checked) == 3  # past its expiry on the verifier's clock: never from the cache
     other = mint_token(keys.private_pem, "ben", [Role.PARTICIPANT])
     assert (await verifier.verify(other)).subject == "ben"
+
+
+async def test_a_trusted_token_vouches_for_no_other_bytes(keys: DevKeyPair, tmp_path: Path) -> None:
+    verifier = TokenVerifier(issuer="tandem-dev", audience="tandem", public_pem=keys.public_pem)
+    token = mint_token(keys.private_pem, "ana", [Role.PARTICIPANT])
+    await verifier.verify(token)  # now trusted
+    head, claims, signature = token.split(".")
+    forged = f"{head}.{claims}.{signature[:-6]}AAAAAA"
+    stranger = DevKeyPair.load_or_create(tmp_path / "stranger")
+    signed_elsewhere = mint_token(stranger.private_pem, "ana", [Role.PARTICIPANT])
+    expired = mint_token(keys.private_pem, "ana", [Role.PARTICIPANT], now=time.time() - 7200)
+    for refused in (forged, signed_elsewhere, expired):
+        with pytest.raises(AuthError) as raised:
+            await verifier.verify(refused)
+        assert raised.value.status == 401

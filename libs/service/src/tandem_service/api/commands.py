@@ -52,11 +52,16 @@ async def command_request(
     ] = None,
 ) -> CommandRequest:
     """The command this request carries: caller, operation (method and route), key, hash."""
-    route = request.scope.get("route")
-    template = getattr(route, "path", request.url.path)
+    # The scope's own path and query: ``request.url`` would build and parse the whole URL
+    # (host header included) for every command. A retry sends the same bytes, so it hashes
+    # alike; latin-1 reads any query bytes (the client's mistake is not ours to 500 on).
+    scope = request.scope
+    path, query = scope["path"], scope["query_string"].decode("latin-1")
+    route = scope.get("route")
+    template = getattr(route, "path", path)
     status = getattr(route, "status_code", None) or 200
     body = await request.body()
-    digest = fingerprint(request.method, request.url.path, request.url.query, body)
+    digest = fingerprint(request.method, path, query, body)
     return CommandRequest(caller.subject, f"{request.method} {template}", key, digest, status)
 
 

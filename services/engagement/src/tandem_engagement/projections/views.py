@@ -9,18 +9,31 @@ and a transaction, and stay in step: rebuilt together, one lag, one progress (AD
 Order matters. The timeline and the health summary raise ``WaitFor`` for a pair they have
 not seen, before writing anything; the workspace view, whose counters are not idempotent,
 comes last, so an event parked for later was not half-applied now.
+
+A batch goes view after view, its writes queued per table (``TableOrder``, ADR 0042): each
+view reads and writes only its own tables, so the order across views does not matter, and
+the batch's writes leave in a few round trips. An event early for its pair fails the batch,
+which the runner then redoes event by event through ``apply`` (parking that one).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
+
+import asyncpg
 
 from tandem_engagement.projections.program_health import ProgramHealth
+from tandem_engagement.projections.table_order import TableOrder
 from tandem_engagement.projections.timeline import Timeline
 from tandem_engagement.projections.workspaces import Workspaces
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.envelope import Envelope
-from tandem_events.projection import Projection, ProjectionContext
+from tandem_events.projection import Projection, ProjectionContext, WaitFor
+
+
+class EarlyInBatch(Exception):
+    """An event of the batch came before its pair's opening: redo the batch event by event."""
 
 
 class EngagementViews:
@@ -37,3 +50,17 @@ class EngagementViews:
         """Apply the event to each view, in order."""
         for part in self.parts:
             await part.apply(ctx, event, envelope)
+
+    async def apply_batch(
+        self, ctx: ProjectionContext, items: Sequence[tuple[DomainEvent, Envelope]]
+    ) -> None:
+        """Apply the batch view after view, its writes queued per table."""
+        order = TableOrder(ctx.conn)
+        queued = ProjectionContext(cast(asyncpg.Connection, order), ctx.table_names)
+        try:
+            for part in self.parts:
+                for event, envelope in items:
+                    await part.apply(queued, event, envelope)
+        except WaitFor as wait:
+            raise EarlyInBatch(wait.what) from wait
+        await order.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import orjson
 
@@ -35,6 +36,28 @@ TABLES = (
 )
 
 
+# Every counter move is this one statement (zero for the counters an event leaves alone), so a
+# batch's moves are one run of one statement: one round trip through the write-behind queue.
+_COUNT = (
+    "UPDATE {view} SET check_ins = check_ins + $2, last_check_in = GREATEST(last_check_in, $3), "
+    "goals_open = goals_open + $4, goals_completed = goals_completed + $5, "
+    "feedback_given = feedback_given + $6, milestones = milestones + $7 WHERE pair_id = $1"
+)
+
+
+def _moved(
+    pair_id: str,
+    *,
+    check_ins: int = 0,
+    met_on: date | None = None,
+    goals_open: int = 0,
+    goals_completed: int = 0,
+    feedback: int = 0,
+    milestones: int = 0,
+) -> tuple[object, ...]:
+    return (pair_id, check_ins, met_on, goals_open, goals_completed, feedback, milestones)
+
+
 def _json(value: object) -> object:
     return orjson.loads(orjson.dumps(value))
 
@@ -50,6 +73,7 @@ class Workspaces:
         """Fold one event into the tables."""
         view = ctx.table("workspace_view")
         run = ctx.conn.execute
+        count = _COUNT.format(view=view)
         match event:
             case WorkspaceOpened():
                 await run(
@@ -108,10 +132,7 @@ class Workspaces:
                     list(event.steps),
                     event.target_date,
                 )
-                await run(
-                    f"UPDATE {view} SET goals_open = goals_open + 1 WHERE pair_id = $1",
-                    event.pair_id,
-                )
+                await run(count, *_moved(event.pair_id, goals_open=1))
             case GoalProgressed():
                 await run(
                     f"UPDATE {ctx.table('goal_view')} SET progress_percent = $3 "
@@ -131,12 +152,7 @@ class Workspaces:
                     "completed" if done else "dropped",
                     done,
                 )
-                await run(
-                    f"UPDATE {view} SET goals_open = goals_open - 1, "
-                    "goals_completed = goals_completed + $2::int WHERE pair_id = $1",
-                    event.pair_id,
-                    int(done),
-                )
+                await run(count, *_moved(event.pair_id, goals_open=-1, goals_completed=int(done)))
             case CheckInLogged():
                 await run(
                     f"INSERT INTO {ctx.table('check_in_view')} (pair_id, check_in_id, author_id, "
@@ -155,12 +171,7 @@ class Workspaces:
                     event.notes,
                     event.notes_shared,
                 )
-                await run(
-                    f"UPDATE {view} SET check_ins = check_ins + 1, last_check_in = "
-                    "GREATEST(last_check_in, $2) WHERE pair_id = $1",
-                    event.pair_id,
-                    event.met_on,
-                )
+                await run(count, *_moved(event.pair_id, check_ins=1, met_on=event.met_on))
             case FeedbackGiven():
                 await run(
                     f"INSERT INTO {ctx.table('feedback_view')} (pair_id, feedback_id, check_in_id, "
@@ -176,10 +187,7 @@ class Workspaces:
                     event.text,
                     event.occurred_at,
                 )
-                await run(
-                    f"UPDATE {view} SET feedback_given = feedback_given + 1 WHERE pair_id = $1",
-                    event.pair_id,
-                )
+                await run(count, *_moved(event.pair_id, feedback=1))
             case PulseSubmitted():
                 await run(
                     f"INSERT INTO {ctx.table('pulse_view')} (event_id, person_id, pair_id, "
@@ -203,10 +211,7 @@ class Workspaces:
                     event.count or 0,
                     event.reached_on,
                 )
-                await run(
-                    f"UPDATE {view} SET milestones = milestones + 1 WHERE pair_id = $1",
-                    event.pair_id,
-                )
+                await run(count, *_moved(event.pair_id, milestones=1))
             case PairHealthChanged():
                 await run(
                     f"UPDATE {view} SET health = $2, health_reasons = $3, health_since = $4 "
