@@ -15,7 +15,8 @@ from prometheus_client import Counter
 from tandem_events.dead_letters import DeadLetters
 from tandem_events.dedup import claim
 from tandem_events.offsets import OffsetsMoved, save_offsets
-from tandem_events.parking import TRANSIENT, ParkingLot
+from tandem_events.parking import ParkingLot
+from tandem_events.parking_retry import TRANSIENT
 from tandem_events.projection import BatchProjection, Projection, ProjectionContext, WaitFor
 from tandem_events.reading import Batch, Decoded
 from tandem_events.tracing import context_from_headers, tracer
