@@ -48,7 +48,7 @@ def add_event_commands(
     @cli.command("prune-idempotency")
     def prune(older_than_days: int = typer.Option(30, min=1)) -> None:
         """Delete idempotency records older than the given number of days."""
-        from tandem_events.store import prune_idempotency
+        from tandem_events.store_pruning import prune_idempotency
         from tandem_service.database import create_pool
 
         settings = settings_factory()

@@ -15,32 +15,16 @@ from datetime import timedelta
 from typing import Any
 
 import asyncpg
-from aiokafka.structs import ConsumerRecord
 
-from tandem_events.catalog.base import EVENT_TYPES, parse_version
 from tandem_events.dead_letters import DeadLetters
-from tandem_events.dedup import claim
 from tandem_events.envelope import Envelope
-from tandem_events.errors import UnknownEventType
-from tandem_events.projection import Projection, ProjectionContext, WaitFor
+from tandem_events.parking_retry import retry_one
+from tandem_events.projection import Projection
 
 DEFAULT_HORIZON = timedelta(hours=48)
 DEFAULT_RECHECK = timedelta(minutes=1)
-MAX_RECHECK = timedelta(minutes=30)
 # With nothing parked, look again this often anyway: replay-dead-letters parks from outside.
 LOOK_EVERY_SECONDS = 5.0
-
-# Errors of the database or the network: the retry pass is rolled back and runs again later;
-# they say nothing about the event, so it is never dead-lettered for them.
-TRANSIENT = (
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.exceptions.OperatorInterventionError,
-    asyncpg.exceptions.InsufficientResourcesError,
-    asyncpg.exceptions.TransactionRollbackError,
-    OSError,
-    TimeoutError,
-)
 
 _PARK = """
 INSERT INTO projection_parked (projection, event_id, waiting_for, waiting_key, topic,
@@ -54,23 +38,6 @@ WHERE projection = $1
   AND ((waiting_key = ANY($2::text[]) AND event_id <> ALL($4::text[])) OR retry_at <= now())
 ORDER BY parked_at LIMIT $3 FOR UPDATE SKIP LOCKED
 """
-_WAIT_LONGER = """
-UPDATE projection_parked SET attempts = attempts + 1, waiting_key = $3,
-    retry_at = now() + least($4::interval * power(2, least(attempts, 16)), $5::interval)
-WHERE projection = $1 AND event_id = $2
-"""
-
-
-def newer_than_known(type_name: str) -> bool:
-    """Whether ``type_name`` is a later version of a known event than this consumer has.
-
-    Producers deploy first: such an event waits (parked) for this consumer's upgrade instead
-    of being rejected, and is dead-lettered, replayably, only after the horizon.
-    """
-    try:
-        return parse_version(type_name) > EVENT_TYPES.current(type_name).version
-    except UnknownEventType:
-        return False
 
 
 class ParkingLot:
@@ -143,7 +110,9 @@ class ParkingLot:
                         list(self._tried),
                     )
                     for row in rows:
-                        await self._retry_one(conn, row, dead)
+                        await retry_one(
+                            conn, row, dead, self._projection, self._recheck, self._arrived
+                        )
             except BaseException:
                 self._arrived |= arrived  # rolled back: those arrivals still count next time
                 raise
@@ -159,69 +128,3 @@ class ParkingLot:
                 )
             )
         await dead.send_committed(pool)
-
-    async def _retry_one(
-        self, conn: asyncpg.Connection, row: asyncpg.Record, dead: DeadLetters
-    ) -> None:
-        headers = [(k, v.encode()) for k, v in row["headers"]]
-        try:
-            async with conn.transaction():
-                envelope = Envelope.from_record(
-                    row["topic"], row["record_key"].encode(), row["value"], headers
-                )
-                if newer_than_known(envelope.type):
-                    raise WaitFor(f"a consumer that knows {envelope.type}", key=None)
-                ctx = ProjectionContext(conn)
-                await self._projection.apply(ctx, envelope.event(), envelope)
-                await claim(conn, self._projection.name, [envelope.id])
-        except WaitFor as wait:
-            if await conn.fetchval("SELECT $1::timestamptz <= now()", row["expires_at"]):
-                await self._give_up(conn, row, dead, headers, f"gave up waiting for {wait.what}")
-            else:
-                await conn.execute(
-                    _WAIT_LONGER,
-                    self._projection.name,
-                    row["event_id"],
-                    wait.key if wait.key is not None else row["waiting_key"],
-                    self._recheck,
-                    MAX_RECHECK,
-                )
-            return
-        except TRANSIENT:
-            raise
-        except Exception as exc:  # this event is bad, not the database: only it goes
-            await self._give_up(conn, row, dead, headers, f"projection failed: {exc!r}")
-            return
-        self._arrived.add(row["record_key"])  # what waits for this one may go next loop
-        await self._forget(conn, row["event_id"])
-
-    async def _give_up(
-        self,
-        conn: asyncpg.Connection,
-        row: asyncpg.Record,
-        dead: DeadLetters,
-        headers: list[tuple[str, bytes]],
-        reason: str,
-    ) -> None:
-        record = ConsumerRecord(
-            topic=row["topic"],
-            partition=-1,
-            offset=-1,
-            timestamp=0,
-            timestamp_type=0,
-            key=row["record_key"].encode(),
-            value=row["value"],
-            checksum=None,
-            serialized_key_size=0,
-            serialized_value_size=0,
-            headers=tuple(headers),
-        )
-        await dead.record(conn, record, reason)
-        await self._forget(conn, row["event_id"])
-
-    async def _forget(self, conn: asyncpg.Connection, event_id: str) -> None:
-        await conn.execute(
-            "DELETE FROM projection_parked WHERE projection = $1 AND event_id = $2",
-            self._projection.name,
-            event_id,
-        )

@@ -17,7 +17,7 @@ from aiokafka.structs import ConsumerRecord
 
 from tandem_events.envelope import Envelope
 from tandem_events.errors import EventError
-from tandem_events.parking import newer_than_known
+from tandem_events.parking_retry import newer_than_known
 
 Record: TypeAlias = ConsumerRecord[bytes, bytes]
 YIELD_EVERY = 500

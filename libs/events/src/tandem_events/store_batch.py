@@ -8,13 +8,13 @@ with :meth:`tandem_events.store.EventStore.append` (its version must still be th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import asyncpg
 
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.envelope import Envelope
-from tandem_events.store_writes import _APPEND_MANY, Pending, append_one
+from tandem_events.store_append import Pending, append_one
+from tandem_events.store_many import APPEND_MANY, many_arguments
 from tandem_events.tracing import current_trace_headers
 
 # (stream id, expected version, events): one append per stream, streams all different.
@@ -43,35 +43,8 @@ async def append_many(
     ]
     try:
         async with conn.transaction():  # a savepoint: a lost race must not abort the caller
-            rows = await conn.fetch(_APPEND_MANY, *_arguments(source, pending))
+            rows = await conn.fetch(APPEND_MANY, *many_arguments(source, pending))
         return {row[0] for row in rows}
     except asyncpg.UniqueViolationError:
         # A concurrent twin created one of these streams first: settle each one alone.
         return {p.stream_id for p in pending if await append_one(conn, source, p) > 0}
-
-
-def _arguments(source: str, batch: list[Pending]) -> list[Any]:
-    columns: list[list[Any]] = [[] for _ in range(9)]
-    for p in batch:
-        for n, e in enumerate(p.envelopes, start=1):
-            row = (
-                p.stream_id,
-                p.expected + n,
-                e.id,
-                e.type,
-                e.topic,
-                e.key,
-                e.time,
-                e.data,
-                e.trace,
-            )
-            for column, value in zip(columns, row, strict=True):
-                column.append(value)
-    return [
-        [p.stream_id for p in batch],
-        [p.expected for p in batch],
-        [p.new_version for p in batch],
-        [p.key for p in batch],
-        source,
-        *columns,
-    ]

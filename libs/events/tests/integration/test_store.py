@@ -11,7 +11,8 @@ import pytest
 
 from tandem_events.catalog.engagement import CheckInLogged
 from tandem_events.errors import ConcurrencyError
-from tandem_events.store import EventStore, prune_idempotency
+from tandem_events.store import EventStore
+from tandem_events.store_pruning import prune_idempotency
 
 from ..conftest import check_in
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import asyncpg
 
-from tandem_events.store import prune_idempotency
+from tandem_events.store_pruning import prune_idempotency
 from tandem_service.recurring import Recurring
 
 

@@ -25,7 +25,7 @@ from tandem_events.key_wrapping import KeyWrapper, wrapper_from
 from tandem_events.sealing import PersonKeyring
 from tandem_events.sealing_keys import SealingKeys
 from tandem_events.store import AppendResult
-from tandem_events.store_writes import Pending, append_statement
+from tandem_events.store_append import Pending, append_statement
 from tandem_events.tracing import current_trace_headers
 from tandem_service.database import database_of
 

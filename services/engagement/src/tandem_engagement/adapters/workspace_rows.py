@@ -19,8 +19,8 @@ from tandem_engagement.adapters import snapshots
 from tandem_engagement.domain.folding import fold_all
 from tandem_engagement.domain.workspace import Workspace, workspace_stream
 from tandem_events.catalog.base import DomainEvent
-from tandem_events.store import recorded
-from tandem_events.store_writes import APPEND_PARAMETERS, APPEND_STEPS, Pending, append_arguments
+from tandem_events.store_append import APPEND_PARAMETERS, APPEND_STEPS, Pending, append_arguments
+from tandem_events.store_reads import recorded
 
 # The timer kind that re-assesses a pair's health (and days-together milestones).
 HEALTH_REVIEW = "pair-health"
