@@ -158,7 +158,14 @@ def _adjacency_by_cost(
     """CSR adjacency with each list sorted by cost, and per-level ends of the cheap prefixes."""
     tails = np.concatenate([u, v])
     costs = np.concatenate([cost, cost])
-    order = np.lexsort((costs, tails))
+    # One stable sort of a combined key: the same order as lexsort((costs, tails)), a third of
+    # its time (0.40 -> 0.14 s for the 10,000-person round's million arcs).
+    low = int(costs.min(initial=0))
+    span = int(costs.max(initial=0)) - low + 1
+    if span * n < 2**62:
+        order = np.argsort(tails * span + (costs - low), kind="stable")
+    else:
+        order = np.lexsort((costs, tails))
     heads = np.concatenate([v, u])[order]
     costs = costs[order]
     indptr = np.zeros(n + 1, dtype=np.int64)
