@@ -150,7 +150,14 @@ def _block(
             barred_rows, barred_cols = barred_rows[inside], where[barred_cols[inside]]
         score = ranking.approximate(ranking.rows(chunk), right)
         if same:
-            score[chunk[:, None] == ranked[None, :]] = -BARRED
+            # One level group on both sides (rows is cols): row i of the chunk is column
+            # start + i (or its place in the sample), no need to compare every cell.
+            own = (
+                np.arange(start, start + chunk.size)
+                if pick is None
+                else where[start : start + chunk.size]
+            )
+            score[np.flatnonzero(own >= 0), own[own >= 0]] = -BARRED
         # Barred before the ranking: past partners score high (they were chosen for it), and a
         # row whose best were all barred would otherwise keep no candidate at all.
         score[barred_rows, barred_cols] = -BARRED
