@@ -9,6 +9,7 @@ sparse graph (about ``top_k`` edges per person and level group).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,8 @@ CANDIDATES_PER_PERSON = 48
 ALL_PAIRS = "all allowed pairs"
 # Kept edges scored exactly at once: bounds the temporary arrays.
 RESCORED_PER_SLICE = 65_536
+# Threads ranking level blocks at once (the service's machines have two cores or more).
+RANKING_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -97,14 +100,26 @@ def build_graph(
     banned = exclusions(candidates)
     # Both directions: a row's barred partners, whichever side of the pair it is on.
     barred = (np.r_[banned[0], banned[1]], np.r_[banned[1], banned[0]])
-    parts: list[tuple[np.ndarray, np.ndarray]] = []
-    complete = True
-    for level, rows in by_level.items():
-        for gap in range(policy.max_level_gap + 1):
-            cols = by_level.get(level + gap)
-            if cols is not None:
-                parts.extend(_block(ranking, rows, cols, top_k, barred, sample, same=gap == 0))
-                complete &= top_k is None or cols.size <= top_k
+    blocks = [
+        (rows, cols, gap == 0)
+        for level, rows in by_level.items()
+        for gap in range(policy.max_level_gap + 1)
+        if (cols := by_level.get(level + gap)) is not None
+    ]
+    complete = all(top_k is None or cols.size <= top_k for _, cols, _ in blocks)
+
+    def rank(block: tuple[np.ndarray, np.ndarray, bool]) -> list[tuple[np.ndarray, np.ndarray]]:
+        return _block(ranking, block[0], block[1], top_k, barred, sample, same=block[2])
+
+    # Blocks are independent unless a sample is drawn (the draws follow the blocks' order),
+    # and their numpy work lets go of the interpreter: two threads rank them side by side.
+    drawing = sample is not None and any(sample.width(c.size) < c.size for _, c, _ in blocks)
+    if RANKING_THREADS > 1 and not drawing:
+        with ThreadPoolExecutor(RANKING_THREADS) as ranking_threads:
+            ranked = list(ranking_threads.map(rank, blocks))  # in the blocks' order
+    else:
+        ranked = [rank(block) for block in blocks]
+    parts = [part for found in ranked for part in found]
     if parts:
         us, vs = (np.concatenate(column) for column in zip(*parts, strict=True))
     else:
