@@ -1,4 +1,5 @@
-"""Level blocks ranked on two threads give the graph one thread gives (decision 0041)."""
+"""Level blocks ranked, and edges rescored, on two threads give the graph one thread gives
+(decision 0041)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,11 @@ def _company(n: int) -> list[Candidate]:
 def _both(pool: list[Candidate], policy: ScoringPolicy, **options: int | None) -> None:
     graphs: list[CandidateGraph] = []
     for threads in (1, 2):
-        with patch.object(candidates, "RANKING_THREADS", threads):
+        # Small slices of edges: several are rescored at once, and must come back in order.
+        with (
+            patch.object(candidates, "RANKING_THREADS", threads),
+            patch.object(candidates, "RESCORED_PER_SLICE", 1000),
+        ):
             graphs.append(build_graph(pool, policy, **options))  # type: ignore[arg-type]
     one, two = graphs
     assert np.array_equal(one.us, two.us)

@@ -8,9 +8,10 @@ sparse graph (about ``top_k`` edges per person and level group).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -31,7 +32,10 @@ CANDIDATES_PER_PERSON = 48
 ALL_PAIRS = "all allowed pairs"
 # Kept edges scored exactly at once: bounds the temporary arrays.
 RESCORED_PER_SLICE = 65_536
-# Threads ranking level blocks at once (the service's machines have two cores or more).
+Item = TypeVar("Item")
+Done = TypeVar("Done")
+# Threads ranking level blocks, or rescoring slices of edges, at once (the service runs on
+# two cores or more; numpy lets go of the interpreter for most of this work).
 RANKING_THREADS = 2
 
 
@@ -114,24 +118,31 @@ def build_graph(
     # Blocks are independent unless a sample is drawn (the draws follow the blocks' order),
     # and their numpy work lets go of the interpreter: two threads rank them side by side.
     drawing = sample is not None and any(sample.width(c.size) < c.size for _, c, _ in blocks)
-    if RANKING_THREADS > 1 and not drawing:
-        with ThreadPoolExecutor(RANKING_THREADS) as ranking_threads:
-            ranked = list(ranking_threads.map(rank, blocks))  # in the blocks' order
-    else:
-        ranked = [rank(block) for block in blocks]
+    ranked = _in_order(rank, blocks, threads=not drawing)
     parts = [part for found in ranked for part in found]
     if parts:
         us, vs = (np.concatenate(column) for column in zip(*parts, strict=True))
     else:
         us, vs = np.zeros(0, np.int64), np.zeros(0, np.int64)
     us, vs = _without_exclusions(len(candidates), us, vs, banned)
-    ws = np.zeros(0)
-    for start in range(0, us.size, RESCORED_PER_SLICE):
+
+    def rescore(start: int) -> np.ndarray:
         left = features.take(us[start : start + RESCORED_PER_SLICE])
         right = features.take(vs[start : start + RESCORED_PER_SLICE])
-        ws = np.concatenate([ws, scored_pairs(left, right, policy)[0]])
+        return scored_pairs(left, right, policy)[0]
+
+    slices = range(0, us.size, RESCORED_PER_SLICE)
+    ws = np.concatenate([np.zeros(0), *_in_order(rescore, slices, threads=True)])
     sampled = sample is not None and sample.used
     return CandidateGraph(len(candidates), us, vs, ws, complete and not sampled, sampled, features)
+
+
+def _in_order(work: Callable[[Item], Done], items: Sequence[Item], *, threads: bool) -> list[Done]:
+    """``work`` of each item, in the items' order: on RANKING_THREADS threads if ``threads``."""
+    if threads and RANKING_THREADS > 1 and len(items) > 1:
+        with ThreadPoolExecutor(RANKING_THREADS) as side_by_side:
+            return list(side_by_side.map(work, items))
+    return [work(item) for item in items]
 
 
 def _block(
