@@ -123,6 +123,8 @@ def _canonical_edges(
         raise ValueError("weights must be finite and non-negative")
     lo, hi = np.minimum(u, v), np.maximum(u, v)
     key = lo * n + hi
+    if np.all(key[1:] > key[:-1]):
+        return lo, hi, weight  # already sorted, no repeats: the candidate graph's edges
     order = np.lexsort((-weight, key))
     key, weight = key[order], weight[order]
     first = np.r_[True, key[1:] != key[:-1]] if key.size else np.zeros(0, bool)
