@@ -48,6 +48,19 @@ def test_the_same_pool_gives_the_same_sampled_graph_and_says_it_was_sampled() ->
     assert _edges(crowd, sampled_columns=10) != _edges(crowd, sampled_columns=None)
 
 
+def test_nobody_is_their_own_candidate_whether_sampled_or_not() -> None:
+    # Each person seeks exactly the skill they offer, which nobody else has: left unbarred,
+    # they would be their own best candidate.
+    crowd = [
+        person(f"p{i:03d}", skills_offered=frozenset({f"s{i}"}), skills_sought=frozenset({f"s{i}"}))
+        for i in range(300)
+    ]
+    for sampled_columns in (None, 40):
+        graph = build_graph(crowd, POLICY, top_k=3, sampled_columns=sampled_columns)
+        assert graph.us.size > 0
+        assert not np.any(graph.us == graph.vs)
+
+
 def test_a_sample_is_drawn_per_chunk_so_nobody_is_left_to_a_favoured_few() -> None:
     crowd = _crowd(1200)  # more rows than one chunk: several draws
     graph = build_graph(crowd, POLICY, top_k=3, sampled_columns=50)

@@ -8,8 +8,10 @@ sparse graph (about ``top_k`` edges per person and level group).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -30,6 +32,11 @@ CANDIDATES_PER_PERSON = 48
 ALL_PAIRS = "all allowed pairs"
 # Kept edges scored exactly at once: bounds the temporary arrays.
 RESCORED_PER_SLICE = 65_536
+Item = TypeVar("Item")
+Done = TypeVar("Done")
+# Threads ranking level blocks, or rescoring slices of edges, at once (the service runs on
+# two cores or more; numpy lets go of the interpreter for most of this work).
+RANKING_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -97,26 +104,45 @@ def build_graph(
     banned = exclusions(candidates)
     # Both directions: a row's barred partners, whichever side of the pair it is on.
     barred = (np.r_[banned[0], banned[1]], np.r_[banned[1], banned[0]])
-    parts: list[tuple[np.ndarray, np.ndarray]] = []
-    complete = True
-    for level, rows in by_level.items():
-        for gap in range(policy.max_level_gap + 1):
-            cols = by_level.get(level + gap)
-            if cols is not None:
-                parts.extend(_block(ranking, rows, cols, top_k, barred, sample, same=gap == 0))
-                complete &= top_k is None or cols.size <= top_k
+    blocks = [
+        (rows, cols, gap == 0)
+        for level, rows in by_level.items()
+        for gap in range(policy.max_level_gap + 1)
+        if (cols := by_level.get(level + gap)) is not None
+    ]
+    complete = all(top_k is None or cols.size <= top_k for _, cols, _ in blocks)
+
+    def rank(block: tuple[np.ndarray, np.ndarray, bool]) -> list[tuple[np.ndarray, np.ndarray]]:
+        return _block(ranking, block[0], block[1], top_k, barred, sample, same=block[2])
+
+    # Blocks are independent unless a sample is drawn (the draws follow the blocks' order),
+    # and their numpy work lets go of the interpreter: two threads rank them side by side.
+    drawing = sample is not None and any(sample.width(c.size) < c.size for _, c, _ in blocks)
+    ranked = _in_order(rank, blocks, threads=not drawing)
+    parts = [part for found in ranked for part in found]
     if parts:
         us, vs = (np.concatenate(column) for column in zip(*parts, strict=True))
     else:
         us, vs = np.zeros(0, np.int64), np.zeros(0, np.int64)
     us, vs = _without_exclusions(len(candidates), us, vs, banned)
-    ws = np.zeros(0)
-    for start in range(0, us.size, RESCORED_PER_SLICE):
+
+    def rescore(start: int) -> np.ndarray:
         left = features.take(us[start : start + RESCORED_PER_SLICE])
         right = features.take(vs[start : start + RESCORED_PER_SLICE])
-        ws = np.concatenate([ws, scored_pairs(left, right, policy)[0]])
+        return scored_pairs(left, right, policy)[0]
+
+    slices = range(0, us.size, RESCORED_PER_SLICE)
+    ws = np.concatenate([np.zeros(0), *_in_order(rescore, slices, threads=True)])
     sampled = sample is not None and sample.used
     return CandidateGraph(len(candidates), us, vs, ws, complete and not sampled, sampled, features)
+
+
+def _in_order(work: Callable[[Item], Done], items: Sequence[Item], *, threads: bool) -> list[Done]:
+    """``work`` of each item, in the items' order: on RANKING_THREADS threads if ``threads``."""
+    if threads and RANKING_THREADS > 1 and len(items) > 1:
+        with ThreadPoolExecutor(RANKING_THREADS) as side_by_side:
+            return list(side_by_side.map(work, items))
+    return [work(item) for item in items]
 
 
 def _block(
@@ -150,7 +176,14 @@ def _block(
             barred_rows, barred_cols = barred_rows[inside], where[barred_cols[inside]]
         score = ranking.approximate(ranking.rows(chunk), right)
         if same:
-            score[chunk[:, None] == ranked[None, :]] = -BARRED
+            # One level group on both sides (rows is cols): row i of the chunk is column
+            # start + i (or its place in the sample), no need to compare every cell.
+            own = (
+                np.arange(start, start + chunk.size)
+                if pick is None
+                else where[start : start + chunk.size]
+            )
+            score[np.flatnonzero(own >= 0), own[own >= 0]] = -BARRED
         # Barred before the ranking: past partners score high (they were chosen for it), and a
         # row whose best were all barred would otherwise keep no candidate at all.
         score[barred_rows, barred_cols] = -BARRED

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # The five traits, each answered on a 1–5 scale. Emotional stability is asked the positive
@@ -61,6 +62,23 @@ class Candidate:
     def first_name(self) -> str:
         """How reasons address the person."""
         return self.name.split()[0] if self.name.strip() else self.person_id
+
+
+CANDIDATE_FIELDS = frozenset(f.name for f in fields(Candidate))
+
+
+def candidate_of(values: dict[str, Any]) -> Candidate:
+    """The candidate with exactly these fields, equal to ``Candidate(**values)``.
+
+    A frozen dataclass sets each of its 18 fields through object.__setattr__: 20 µs a person
+    on the shared machine, 0.2 s of a 10,000-person pool's load; filling the instance's
+    dictionary at once takes a third of that (decision 0041).
+    """
+    if values.keys() != CANDIDATE_FIELDS:
+        raise TypeError(f"candidate fields: {sorted(values.keys() ^ CANDIDATE_FIELDS)}")
+    made: Candidate = object.__new__(Candidate)
+    made.__dict__.update(values)
+    return made
 
 
 def normalise_tags(values: Iterable[object] | None) -> frozenset[str]:

@@ -66,12 +66,14 @@ def _assigned_weight(
     return assigned
 
 
-def doubled_duals(relaxation: Relaxation) -> np.ndarray:
+def doubled_duals(relaxation: Relaxation, *, settled: float = 0.0) -> np.ndarray:
     """Return 2*y, optimal vertex duals of the relaxation (y_u + y_v >= w_uv, y >= 0).
 
     Row potentials p come from shortest paths in the residual graph (no negative cycle, as the
     assignment is optimal), by Bellman-Ford rounds vectorised over all arcs; column potentials
     follow from tightness, and y_v = (p_v + q_v) / 2 is feasible for the undirected problem.
+    With ``settled`` > 0 the rounds stop once at most that share of people still moves: such
+    duals are close, not feasible, and may only guide a search (decision 0041).
     """
     r = relaxation
     n = r.successor.size
@@ -86,14 +88,19 @@ def doubled_duals(relaxation: Relaxation) -> np.ndarray:
     target, cost, source = target[order], cost[order], r.arc_tail[order]
     starts = np.flatnonzero(np.r_[True, target[1:] != target[:-1]])
     heads = target[starts]
-    potential = np.zeros(n, dtype=np.int64)
+    # A potential is a path's cost: at most n arcs. In int32 when that cannot overflow, each
+    # round moves half the bytes (0.37 -> 0.30 s at 10,000 people, the same duals).
+    narrow = int(np.abs(cost).max(initial=0)) * (n + 1) < 2**31
+    kind = np.int32 if narrow else np.int64
+    cost = cost.astype(kind)
+    potential = np.zeros(n, dtype=kind)
     for _ in range(n + 1):
         best = np.minimum.reduceat(potential[source] + cost, starts)
         improved = best < potential[heads]
-        if not improved.any():
+        if np.count_nonzero(improved) <= settled * n:
             break
         potential[heads[improved]] = best[improved]
     else:  # pragma: no cover - an optimal assignment has no negative cycle
         raise ArithmeticError("assignment is not optimal: negative residual cycle")
-    column = column_weight - potential[predecessor]
-    return potential + column
+    widened = potential.astype(np.int64)
+    return widened + column_weight - widened[predecessor]

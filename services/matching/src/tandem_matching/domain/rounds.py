@@ -105,6 +105,8 @@ def without_pairs(
     graph: CandidateGraph, ordered: Sequence[Candidate], excludes: Sequence[Sequence[str]]
 ) -> CandidateGraph:
     """The graph without the edges the admin excluded."""
+    if not excludes:
+        return graph  # most rounds: no index of 10,000 people to build
     index = {c.person_id: i for i, c in enumerate(ordered)}
     n = graph.n
     banned = [

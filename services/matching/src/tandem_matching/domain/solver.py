@@ -30,6 +30,9 @@ _AUTO_EXACT_LIMIT = 5_000
 _DIRECT_EDGES = 5_000
 # Up to this many people duals guide the augmenting paths (about 0.2 s at 10k people).
 _DUALS_LIMIT = 30_000
+# Duals that only guide stop once at most this share of people still moves: the last half
+# of the rounds moves a few people each (10k: 113 rounds -> 64, within 0.003 % of the weight).
+_GUIDE_SETTLED = 0.03
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ def solve(
     mate = round_relaxation(relaxation)
     bound2 = relaxation.bound2
     proven = False
+    finishing = exact is True or (exact is None and n <= _AUTO_EXACT_LIMIT)
     if exact is not True and n > _DUALS_LIMIT:
         # At scale the few people the rounding leaves out are re-matched along any augmenting
         # path: the dual pass would cost more than the weight it saves.
@@ -84,11 +88,12 @@ def solve(
         indptr, neighbours = _adjacency(n, u, v)
         mate = maximise_cardinality(n, indptr, neighbours, mate)
     else:
-        duals = doubled_duals(relaxation)
+        # The exact finish needs feasible duals; a guide does with close ones.
+        duals = doubled_duals(relaxation, settled=0.0 if finishing else _GUIDE_SETTLED)
         reduced2 = duals[u] + duals[v] - 2 * w
         indptr, neighbours, level_ends = _adjacency_by_cost(n, u, v, reduced2)
         mate = maximise_cardinality(n, indptr, neighbours, mate, level_ends)
-    if exact or (exact is None and n <= _AUTO_EXACT_LIMIT):
+    if finishing:
         slack2 = int(duals.sum()) - 2 * _mate_weight(mate, u, v, w, n)
         finished = exact_finish(n, u, v, w, duals, slack2, max_piece=n if exact else _MAX_PIECE)
         if finished is not None:
@@ -118,6 +123,8 @@ def _canonical_edges(
         raise ValueError("weights must be finite and non-negative")
     lo, hi = np.minimum(u, v), np.maximum(u, v)
     key = lo * n + hi
+    if np.all(key[1:] > key[:-1]):
+        return lo, hi, weight  # already sorted, no repeats: the candidate graph's edges
     order = np.lexsort((-weight, key))
     key, weight = key[order], weight[order]
     first = np.r_[True, key[1:] != key[:-1]] if key.size else np.zeros(0, bool)
@@ -158,7 +165,14 @@ def _adjacency_by_cost(
     """CSR adjacency with each list sorted by cost, and per-level ends of the cheap prefixes."""
     tails = np.concatenate([u, v])
     costs = np.concatenate([cost, cost])
-    order = np.lexsort((costs, tails))
+    # One stable sort of a combined key: the same order as lexsort((costs, tails)), a third of
+    # its time (0.40 -> 0.14 s for the 10,000-person round's million arcs).
+    low = int(costs.min(initial=0))
+    span = int(costs.max(initial=0)) - low + 1
+    if span * n < 2**62:
+        order = np.argsort(tails * span + (costs - low), kind="stable")
+    else:
+        order = np.lexsort((costs, tails))
     heads = np.concatenate([v, u])[order]
     costs = costs[order]
     indptr = np.zeros(n + 1, dtype=np.int64)

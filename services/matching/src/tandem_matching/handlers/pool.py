@@ -9,6 +9,7 @@ from typing import Any
 from tandem_matching.domain.profile import (
     Candidate,
     Personality,
+    candidate_of,
     normalise_tags,
     working_window_utc,
 )
@@ -53,23 +54,25 @@ def _candidate(
         timezone = row["timezone"]  # the directory knows better than a default
     start, hours = working_window_utc(timezone, row["work_start"], row["work_end"], today)
     traits = row["personality"]
-    return Candidate(
-        person_id=row["person_id"],
-        name=row["name"],
-        level=row["level"],
-        department=row["department"],
-        team=row["team"],
-        skills_offered=normalise_tags(profile.get("skills_offered")),
-        skills_sought=normalise_tags(profile.get("skills_sought")),
-        goals=normalise_tags(profile.get("goals")),
-        languages=normalise_tags(profile.get("languages") or row["languages"]),
-        meeting_style=profile.get("meeting_style", "either"),
-        meeting_minutes=profile.get("meeting_minutes", 30),
-        every_days=profile.get("every_days", 14),
-        time_of_day=profile.get("time_of_day", "any"),
-        utc_start=start,
-        work_hours=hours,
-        personality=Personality(*traits) if traits else None,
-        manager_chain=frozenset(chain),
-        previous_partners=frozenset(partners),
+    return candidate_of(
+        {
+            "person_id": row["person_id"],
+            "name": row["name"],
+            "level": row["level"],
+            "department": row["department"],
+            "team": row["team"],
+            "skills_offered": normalise_tags(profile.get("skills_offered")),
+            "skills_sought": normalise_tags(profile.get("skills_sought")),
+            "goals": normalise_tags(profile.get("goals")),
+            "languages": normalise_tags(profile.get("languages") or row["languages"]),
+            "meeting_style": profile.get("meeting_style", "either"),
+            "meeting_minutes": profile.get("meeting_minutes", 30),
+            "every_days": profile.get("every_days", 14),
+            "time_of_day": profile.get("time_of_day", "any"),
+            "utc_start": start,
+            "work_hours": hours,
+            "personality": Personality(*traits) if traits else None,
+            "manager_chain": frozenset(chain),
+            "previous_partners": frozenset(partners),
+        }
     )
