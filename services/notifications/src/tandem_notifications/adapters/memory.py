@@ -18,7 +18,7 @@ from tandem_notifications.adapters.ports import (
 from tandem_notifications.domain.delivery import Delivery, Status
 from tandem_notifications.domain.errors import InvalidTransition
 from tandem_notifications.domain.kinds import PRIORITY
-from tandem_notifications.domain.planning import Planned
+from tandem_notifications.domain.planned import Planned
 from tandem_notifications.domain.preferences import PersonChoices
 
 

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from tandem_notifications.domain.delivery import Delivery, Status
 from tandem_notifications.domain.kinds import Channel, Kind
-from tandem_notifications.domain.planning import Planned
+from tandem_notifications.domain.planned import Planned
 from tandem_notifications.domain.preferences import PersonChoices
 
 

@@ -26,7 +26,7 @@ from tandem_notifications.adapters.postgres import HORIZON, NewPair, PostgresBoo
 from tandem_notifications.adapters.series import to_payload
 from tandem_notifications.domain.horizon import extend
 from tandem_notifications.domain.kinds import CATALOG_KIND
-from tandem_notifications.domain.planning import Plan
+from tandem_notifications.domain.planning.plan import Plan
 
 SOURCE = "/tandem/notifications"
 ACTOR = "notifications"

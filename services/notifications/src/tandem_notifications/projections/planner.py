@@ -27,8 +27,14 @@ from tandem_events.catalog.matching import (
 from tandem_events.envelope import Envelope
 from tandem_events.projection import ProjectionContext, WaitFor
 from tandem_notifications.adapters.postgres import NewPair, PostgresContacts
-from tandem_notifications.domain import planning
-from tandem_notifications.domain.planning import Plan
+from tandem_notifications.domain.planning import (
+    announcements,
+    encouragement,
+    endings,
+    introductions,
+    meetings,
+)
+from tandem_notifications.domain.planning.plan import Plan
 from tandem_notifications.handlers.plans import record_plan
 
 
@@ -69,7 +75,7 @@ class Planner:
         """New pairs' rows and what their creation plans, in one statement."""
         if not created:
             return
-        plans = [planning.on_pair_created(e, cause) for e, cause in created]
+        plans = [introductions.on_pair_created(e, cause) for e, cause in created]
         planned = [p for plan in plans for p in plan.schedule]
         series = [s for plan in plans for s in plan.series]
         pairs = [NewPair(e.pair_id, e.program_id, tuple(e.member_ids)) for e, _ in created]
@@ -93,9 +99,9 @@ class Planner:
                 event.purpose,
                 event.actor_id,
             )
-            return planning.on_program_launched(event, cause)
+            return announcements.on_program_launched(event, cause)
         if isinstance(event, ProgramClosed):
-            return planning.on_program_closed(event.program_id)
+            return announcements.on_program_closed(event.program_id)
         if isinstance(event, ParticipantEnrolled | ProfileUpdated):
             await ctx.conn.execute(
                 f"INSERT INTO {ctx.table('people')} (person_id, timezone) VALUES ($1, $2)"
@@ -109,7 +115,7 @@ class Planner:
                 f"UPDATE {pairs} SET active = false WHERE pair_id = $1 RETURNING cadence",
                 event.pair_id,
             )
-            return planning.on_pair_ended(event, cause, cadence)
+            return endings.on_pair_ended(event, cause, cadence)
         if isinstance(event, ParticipantWithdrew):
             await PostgresContacts(ctx.conn).forget(event.person_id)
             rows = await ctx.conn.fetch(
@@ -117,7 +123,7 @@ class Planner:
                 event.program_id,
                 event.person_id,
             )
-            return planning.on_withdrew(event, [r[0] for r in rows])
+            return endings.on_withdrew(event, [r[0] for r in rows])
         if isinstance(event, _PairEvent):
             return await self._pair_event(ctx, event, cause)
         return Plan()
@@ -140,7 +146,7 @@ class Planner:
         program_id, members = row["program_id"], list(row["member_ids"])
         if isinstance(event, CadenceAgreed):
             zones = await self._zones(ctx, event.agreed_by)
-            plan = planning.on_cadence_agreed(event, cause, program_id, zones)
+            plan = meetings.on_cadence_agreed(event, cause, program_id, zones)
             cadence = {k: plan.series[0].data[k] for k in _SERIES} if plan.series else None
             await ctx.conn.execute(
                 f"UPDATE {pairs} SET cadence = $2::jsonb WHERE pair_id = $1",
@@ -149,13 +155,13 @@ class Planner:
             )
             return plan
         if isinstance(event, MilestoneReached):
-            return planning.on_milestone(event, cause, program_id, members)
+            return encouragement.on_milestone(event, cause, program_id, members)
         if isinstance(event, PulseInvited):  # to the members the pair has now
-            return planning.on_pulse_invited(event, cause, program_id, members)
+            return encouragement.on_pulse_invited(event, cause, program_id, members)
         await ctx.conn.execute(
             f"UPDATE {pairs} SET health = $2 WHERE pair_id = $1", event.pair_id, event.current
         )
-        return planning.on_health_changed(event, cause, program_id, members)
+        return encouragement.on_health_changed(event, cause, program_id, members)
 
     async def _zones(self, ctx: ProjectionContext, people: Sequence[str]) -> dict[str, str]:
         """Each person's time zone: their own choice, else their enrolment, else the directory's."""

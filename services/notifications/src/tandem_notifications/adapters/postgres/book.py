@@ -15,7 +15,7 @@ from tandem_notifications.adapters.postgres.inbox import PostgresInbox
 from tandem_notifications.adapters.postgres.statements import ANNOUNCE, CLAIM, RECORD, SETTLE
 from tandem_notifications.domain.delivery import Delivery, Status
 from tandem_notifications.domain.kinds import PRIORITY, Channel, Kind
-from tandem_notifications.domain.planning import Planned
+from tandem_notifications.domain.planned import Planned
 
 HORIZON = "notifications.horizon"  # the timers kind of rolling series
 
