@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tandem_notifications.adapters.memory import MemoryNotificationTables
+from tandem_notifications.adapters.memory.tables import MemoryNotificationTables
 from tandem_notifications.adapters.ports import (
     DeliveryBook,
     InboxEntry,
