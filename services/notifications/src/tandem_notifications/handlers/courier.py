@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from tandem_notifications.adapters.email import Envelope, build_email
-from tandem_notifications.adapters.ports import Claimed, InboxEntry, Settled
+from tandem_notifications.adapters.records import Claimed, InboxEntry, Settled
 from tandem_notifications.domain import unsubscribe
 from tandem_notifications.domain.errors import NotificationError
 from tandem_notifications.domain.identity import message_id

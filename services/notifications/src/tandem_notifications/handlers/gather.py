@@ -9,8 +9,8 @@ import asyncpg
 
 from tandem_notifications.adapters import surroundings as reads
 from tandem_notifications.adapters.directory import Contact
-from tandem_notifications.adapters.ports import Claimed
 from tandem_notifications.adapters.postgres import PostgresContacts
+from tandem_notifications.adapters.records import Claimed
 from tandem_notifications.domain.errors import NotificationError, TemporaryFailure, UnknownRecipient
 from tandem_notifications.domain.kinds import Kind
 from tandem_notifications.domain.planning.keys import program_channel

@@ -12,8 +12,8 @@ import asyncpg
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.catalog.notifications import NotificationFailed, NotificationSent
 from tandem_events.store import EventStore
-from tandem_notifications.adapters.ports import Claimed, InboxEntry, Settled
 from tandem_notifications.adapters.postgres import PostgresBook
+from tandem_notifications.adapters.records import Claimed, InboxEntry, Settled
 from tandem_notifications.domain.delivery import Delivery, Status
 
 ACTOR = "notifications"

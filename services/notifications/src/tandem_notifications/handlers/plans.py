@@ -21,8 +21,8 @@ import asyncpg
 from tandem_events.catalog.notifications import NotificationScheduled
 from tandem_events.store_batch import append_many
 from tandem_notifications.adapters.held import HOLD_BEYOND
-from tandem_notifications.adapters.ports import Announced
 from tandem_notifications.adapters.postgres import HORIZON, NewPair, PostgresBook
+from tandem_notifications.adapters.records import Announced
 from tandem_notifications.adapters.series import to_payload
 from tandem_notifications.domain.horizon import extend
 from tandem_notifications.domain.kinds import CATALOG_KIND

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from tandem_notifications.adapters.memory.inbox import MemoryInbox
-from tandem_notifications.adapters.ports import Announced, Claimed, Settled
+from tandem_notifications.adapters.records import Announced, Claimed, Settled
 from tandem_notifications.domain.delivery import Delivery, Status
 from tandem_notifications.domain.errors import InvalidTransition
 from tandem_notifications.domain.kinds import PRIORITY

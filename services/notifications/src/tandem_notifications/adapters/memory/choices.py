@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from tandem_notifications.adapters.ports import ProgramChannels
+from tandem_notifications.adapters.records import ProgramChannels
 from tandem_notifications.domain.preferences import PersonChoices
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from tandem_notifications.adapters.ports import InboxEntry
+from tandem_notifications.adapters.records import InboxEntry
 
 
 class MemoryInbox:

@@ -10,9 +10,9 @@ from typing import Any
 import asyncpg
 
 from tandem_notifications.adapters.held import CANCEL_HELD, HELD, held
-from tandem_notifications.adapters.ports import Announced, Claimed, Settled
 from tandem_notifications.adapters.postgres.inbox import PostgresInbox
 from tandem_notifications.adapters.postgres.statements import ANNOUNCE, CLAIM, RECORD, SETTLE
+from tandem_notifications.adapters.records import Announced, Claimed, Settled
 from tandem_notifications.domain.delivery import Delivery, Status
 from tandem_notifications.domain.kinds import PRIORITY, Channel, Kind
 from tandem_notifications.domain.planned import Planned
