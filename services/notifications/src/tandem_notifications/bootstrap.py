@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tandem_notifications.adapters.postgres import PostgresNotificationTables
 from tandem_notifications.api import routers
-from tandem_notifications.handlers.dispatch import DispatchLoop
+from tandem_notifications.handlers.dispatch_loop import DispatchLoop
 from tandem_notifications.outbound import run_worker, senders
 from tandem_notifications.projections import all_projections
 from tandem_notifications.settings import NotificationsSettings

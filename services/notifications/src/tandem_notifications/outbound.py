@@ -14,7 +14,9 @@ from tandem_notifications.adapters.directory import MatchingDirectory, TokenSour
 from tandem_notifications.adapters.smtp import SmtpChannel, SmtpConfig
 from tandem_notifications.adapters.webhook import WebhookChannel
 from tandem_notifications.domain.retry import RetryPolicy
-from tandem_notifications.handlers.dispatch import DispatchConfig, Dispatcher, DispatchLoop
+from tandem_notifications.handlers.dispatch import Dispatcher
+from tandem_notifications.handlers.dispatch_config import DispatchConfig
+from tandem_notifications.handlers.dispatch_loop import DispatchLoop
 from tandem_notifications.handlers.horizon import timer_sweeps
 from tandem_notifications.settings import NotificationsSettings
 from tandem_notifications.wiring import Wiring

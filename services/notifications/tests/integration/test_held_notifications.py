@@ -13,7 +13,8 @@ from tandem_events.catalog.matching import PairCreated
 from tandem_events.timers import TimerSweep
 from tandem_notifications.adapters.held import HELD
 from tandem_notifications.adapters.postgres import NewPair
-from tandem_notifications.domain.planning import Plan, on_pair_created
+from tandem_notifications.domain.planning.introductions import on_pair_created
+from tandem_notifications.domain.planning.plan import Plan
 from tandem_notifications.handlers.horizon import release
 from tandem_notifications.handlers.plans import record_plan
 from tandem_service.database import create_pool

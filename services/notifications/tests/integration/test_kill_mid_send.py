@@ -21,7 +21,7 @@ import pytest
 from tandem_notifications.adapters.postgres import PostgresBook
 from tandem_notifications.domain.identity import message_id, notification_id
 from tandem_notifications.domain.kinds import Kind
-from tandem_notifications.domain.planning import Planned
+from tandem_notifications.domain.planned import Planned
 from tandem_notifications.smtp_sink import SmtpSink
 from tandem_service.database import connect
 

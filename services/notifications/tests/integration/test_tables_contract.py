@@ -7,19 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tandem_notifications.adapters.memory import MemoryNotificationTables
-from tandem_notifications.adapters.ports import (
-    DeliveryBook,
-    InboxEntry,
-    NotificationTables,
-    ProgramChannels,
-    Settled,
-)
+from tandem_notifications.adapters.memory.tables import MemoryNotificationTables
+from tandem_notifications.adapters.ports import DeliveryBook, NotificationTables
 from tandem_notifications.adapters.postgres import PostgresNotificationTables
+from tandem_notifications.adapters.records import InboxEntry, ProgramChannels, Settled
 from tandem_notifications.domain.delivery import Status
 from tandem_notifications.domain.errors import TemporaryFailure
 from tandem_notifications.domain.kinds import Channel, Kind
-from tandem_notifications.domain.planning import Planned
+from tandem_notifications.domain.planned import Planned
 from tandem_notifications.domain.preferences import PersonChoices, Preferences, Rhythm
 from tandem_notifications.domain.retry import RetryPolicy
 from tandem_service.database import connect

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tandem_notifications.adapters import templates
-from tandem_notifications.adapters.ports import Claimed
+from tandem_notifications.adapters.records import Claimed
 from tandem_notifications.adapters.surroundings import ProgramInfo
 from tandem_notifications.adapters.templates import Overrides
 from tandem_notifications.domain.content import Rendered

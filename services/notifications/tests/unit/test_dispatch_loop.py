@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, cast
 
-from tandem_notifications.handlers.dispatch import DispatchLoop
+from tandem_notifications.handlers.dispatch_loop import DispatchLoop
 
 
 class SlowBatches:

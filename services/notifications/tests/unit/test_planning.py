@@ -17,16 +17,15 @@ from tandem_events.catalog.matching import PairCreated, PairEnded, ParticipantWi
 from tandem_notifications.domain.horizon import extend
 from tandem_notifications.domain.identity import notification_id
 from tandem_notifications.domain.kinds import Channel, Kind
-from tandem_notifications.domain.planning import (
-    on_cadence_agreed,
+from tandem_notifications.domain.planning.encouragement import (
     on_health_changed,
     on_milestone,
-    on_pair_created,
-    on_pair_ended,
     on_pulse_invited,
-    on_withdrew,
-    program_channel,
 )
+from tandem_notifications.domain.planning.endings import on_pair_ended, on_withdrew
+from tandem_notifications.domain.planning.introductions import on_pair_created
+from tandem_notifications.domain.planning.keys import program_channel
+from tandem_notifications.domain.planning.meetings import on_cadence_agreed
 from tandem_notifications.domain.preferences import (
     Preferences,
     ProgramDefaults,

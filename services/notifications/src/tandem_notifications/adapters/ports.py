@@ -2,64 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
-from tandem_notifications.domain.delivery import Delivery, Status
-from tandem_notifications.domain.kinds import Channel, Kind
-from tandem_notifications.domain.planning import Planned
+from tandem_notifications.adapters.records import (
+    Announced,
+    Claimed,
+    InboxEntry,
+    ProgramChannels,
+    Settled,
+)
+from tandem_notifications.domain.delivery import Delivery
+from tandem_notifications.domain.planned import Planned
 from tandem_notifications.domain.preferences import PersonChoices
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """A delivery claimed for sending, with what its templates need."""
-
-    delivery: Delivery
-    cause_id: str
-    program_id: str | None
-    pair_id: str | None
-    data: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Settled:
-    """What became of a claimed delivery; ``publishes`` when the attempt is worth an event."""
-
-    claimed: Delivery
-    outcome: Delivery
-
-    @property
-    def publishes(self) -> bool:
-        """Sent, failed, or failed-and-retrying: an attempt happened. A deferral or skip did not."""
-        return self.outcome.status in (Status.SENT, Status.FAILED) or self.outcome.will_retry
-
-
-@dataclass(frozen=True)
-class Announced:
-    """A newly scheduled (notification, channel), taken to be announced as NotificationScheduled."""
-
-    notification_id: str
-    channel: Channel
-    recipient_id: str
-    kind: Kind
-    due_at: datetime
-    pair_id: str | None
-
-
-@dataclass(frozen=True)
-class InboxEntry:
-    """One in-app notification."""
-
-    notification_id: str
-    person_id: str
-    kind: str
-    subject: str
-    body: str
-    created_at: datetime
-    read_at: datetime | None = None
 
 
 class DeliveryBook(Protocol):
@@ -108,16 +64,6 @@ class DeliveryBook(Protocol):
     async def mark_read(self, person_id: str, notification_id: str, now: datetime) -> bool:
         """Mark one of the person's entries read; False when it is not theirs or not there."""
         ...
-
-
-@dataclass(frozen=True)
-class ProgramChannels:
-    """A program owner's channel settings."""
-
-    defaults: Mapping[str, list[str]]
-    webhook_url: str | None
-    webhook_secret: str | None
-    support: str
 
 
 class ChoiceBook(Protocol):

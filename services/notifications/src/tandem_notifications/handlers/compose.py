@@ -9,7 +9,7 @@ from typing import Any
 
 from tandem_notifications.adapters.calendar import Series, invitation
 from tandem_notifications.adapters.directory import Contact
-from tandem_notifications.adapters.ports import Claimed
+from tandem_notifications.adapters.records import Claimed
 from tandem_notifications.adapters.surroundings import PairInfo, ProgramInfo
 from tandem_notifications.adapters.templates import render
 from tandem_notifications.domain.content import PARTS, Rendered

@@ -9,11 +9,11 @@ import asyncpg
 
 from tandem_notifications.adapters import surroundings as reads
 from tandem_notifications.adapters.directory import Contact
-from tandem_notifications.adapters.ports import Claimed
 from tandem_notifications.adapters.postgres import PostgresContacts
+from tandem_notifications.adapters.records import Claimed
 from tandem_notifications.domain.errors import NotificationError, TemporaryFailure, UnknownRecipient
 from tandem_notifications.domain.kinds import Kind
-from tandem_notifications.domain.planning import program_channel
+from tandem_notifications.domain.planning.keys import program_channel
 from tandem_notifications.domain.preferences import PersonChoices
 from tandem_notifications.handlers.compose import Surroundings, people_of
 

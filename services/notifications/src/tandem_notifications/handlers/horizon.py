@@ -12,7 +12,7 @@ from tandem_events.timers import Timer, TimerSweep
 from tandem_notifications.adapters.held import HELD, released
 from tandem_notifications.adapters.postgres import PostgresBook
 from tandem_notifications.adapters.series import from_payload
-from tandem_notifications.domain.planning import Plan
+from tandem_notifications.domain.planning.plan import Plan
 from tandem_notifications.handlers.plans import HORIZON, record_plan
 
 

@@ -21,12 +21,12 @@ import asyncpg
 from tandem_events.catalog.notifications import NotificationScheduled
 from tandem_events.store_batch import append_many
 from tandem_notifications.adapters.held import HOLD_BEYOND
-from tandem_notifications.adapters.ports import Announced
 from tandem_notifications.adapters.postgres import HORIZON, NewPair, PostgresBook
+from tandem_notifications.adapters.records import Announced
 from tandem_notifications.adapters.series import to_payload
 from tandem_notifications.domain.horizon import extend
 from tandem_notifications.domain.kinds import CATALOG_KIND
-from tandem_notifications.domain.planning import Plan
+from tandem_notifications.domain.planning.plan import Plan
 
 SOURCE = "/tandem/notifications"
 ACTOR = "notifications"

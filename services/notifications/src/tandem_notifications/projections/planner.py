@@ -9,12 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tandem_events.catalog.base import DomainEvent
-from tandem_events.catalog.engagement import (
-    CadenceAgreed,
-    MilestoneReached,
-    PairHealthChanged,
-    PulseInvited,
-)
 from tandem_events.catalog.matching import (
     PairCreated,
     PairEnded,
@@ -25,11 +19,12 @@ from tandem_events.catalog.matching import (
     ProgramLaunched,
 )
 from tandem_events.envelope import Envelope
-from tandem_events.projection import ProjectionContext, WaitFor
+from tandem_events.projection import ProjectionContext
 from tandem_notifications.adapters.postgres import NewPair, PostgresContacts
-from tandem_notifications.domain import planning
-from tandem_notifications.domain.planning import Plan
+from tandem_notifications.domain.planning import announcements, endings, introductions
+from tandem_notifications.domain.planning.plan import Plan
 from tandem_notifications.handlers.plans import record_plan
+from tandem_notifications.projections.pair_events import PAIR_EVENTS, plan_pair_event
 
 
 class Planner:
@@ -69,7 +64,7 @@ class Planner:
         """New pairs' rows and what their creation plans, in one statement."""
         if not created:
             return
-        plans = [planning.on_pair_created(e, cause) for e, cause in created]
+        plans = [introductions.on_pair_created(e, cause) for e, cause in created]
         planned = [p for plan in plans for p in plan.schedule]
         series = [s for plan in plans for s in plan.series]
         pairs = [NewPair(e.pair_id, e.program_id, tuple(e.member_ids)) for e, _ in created]
@@ -93,9 +88,9 @@ class Planner:
                 event.purpose,
                 event.actor_id,
             )
-            return planning.on_program_launched(event, cause)
+            return announcements.on_program_launched(event, cause)
         if isinstance(event, ProgramClosed):
-            return planning.on_program_closed(event.program_id)
+            return announcements.on_program_closed(event.program_id)
         if isinstance(event, ParticipantEnrolled | ProfileUpdated):
             await ctx.conn.execute(
                 f"INSERT INTO {ctx.table('people')} (person_id, timezone) VALUES ($1, $2)"
@@ -109,7 +104,7 @@ class Planner:
                 f"UPDATE {pairs} SET active = false WHERE pair_id = $1 RETURNING cadence",
                 event.pair_id,
             )
-            return planning.on_pair_ended(event, cause, cadence)
+            return endings.on_pair_ended(event, cause, cadence)
         if isinstance(event, ParticipantWithdrew):
             await PostgresContacts(ctx.conn).forget(event.person_id)
             rows = await ctx.conn.fetch(
@@ -117,66 +112,7 @@ class Planner:
                 event.program_id,
                 event.person_id,
             )
-            return planning.on_withdrew(event, [r[0] for r in rows])
-        if isinstance(event, _PairEvent):
-            return await self._pair_event(ctx, event, cause)
+            return endings.on_withdrew(event, [r[0] for r in rows])
+        if isinstance(event, PAIR_EVENTS):
+            return await plan_pair_event(ctx, event, cause)
         return Plan()
-
-    async def _pair_event(
-        self,
-        ctx: ProjectionContext,
-        event: CadenceAgreed | MilestoneReached | PairHealthChanged | PulseInvited,
-        cause: str,
-    ) -> Plan:
-        pairs = ctx.table("pairs")
-        row = await ctx.conn.fetchrow(
-            f"SELECT program_id, member_ids, active FROM {pairs} WHERE pair_id = $1",
-            event.pair_id,
-        )
-        if row is None:
-            raise WaitFor(f"PairCreated {event.pair_id}")  # engagement may outrun matching
-        if not row["active"]:
-            return Plan()  # the pair ended meanwhile: nothing more to say to it
-        program_id, members = row["program_id"], list(row["member_ids"])
-        if isinstance(event, CadenceAgreed):
-            zones = await self._zones(ctx, event.agreed_by)
-            plan = planning.on_cadence_agreed(event, cause, program_id, zones)
-            cadence = {k: plan.series[0].data[k] for k in _SERIES} if plan.series else None
-            await ctx.conn.execute(
-                f"UPDATE {pairs} SET cadence = $2::jsonb WHERE pair_id = $1",
-                event.pair_id,
-                cadence,
-            )
-            return plan
-        if isinstance(event, MilestoneReached):
-            return planning.on_milestone(event, cause, program_id, members)
-        if isinstance(event, PulseInvited):  # to the members the pair has now
-            return planning.on_pulse_invited(event, cause, program_id, members)
-        await ctx.conn.execute(
-            f"UPDATE {pairs} SET health = $2 WHERE pair_id = $1", event.pair_id, event.current
-        )
-        return planning.on_health_changed(event, cause, program_id, members)
-
-    async def _zones(self, ctx: ProjectionContext, people: Sequence[str]) -> dict[str, str]:
-        """Each person's time zone: their own choice, else their enrolment, else the directory's."""
-        rows = await ctx.conn.fetch(
-            "SELECT p.id, coalesce(pref.timezone, pe.timezone, c.timezone) AS zone"
-            " FROM unnest($1::text[]) AS p(id)"
-            " LEFT JOIN preferences pref ON pref.person_id = p.id"
-            f" LEFT JOIN {ctx.table('people')} pe ON pe.person_id = p.id"
-            " LEFT JOIN contacts c ON c.person_id = p.id",
-            list(people),
-        )
-        return {r["id"]: r["zone"] for r in rows if r["zone"]}
-
-
-_PairEvent = (CadenceAgreed, MilestoneReached, PairHealthChanged, PulseInvited)
-_SERIES = (
-    "pair_id",
-    "program_id",
-    "every_days",
-    "meeting_minutes",
-    "first_meeting",
-    "start_time",
-    "members",
-)

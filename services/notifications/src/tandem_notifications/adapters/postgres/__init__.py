@@ -8,9 +8,10 @@ from __future__ import annotations
 import asyncpg
 
 from tandem_notifications.adapters.ports import ChoiceBook, DeliveryBook
-from tandem_notifications.adapters.postgres.book import HORIZON, NewPair, PostgresBook
+from tandem_notifications.adapters.postgres.book import PostgresBook
 from tandem_notifications.adapters.postgres.choices import PostgresChoices
 from tandem_notifications.adapters.postgres.contacts import PostgresContacts
+from tandem_notifications.adapters.postgres.recording import HORIZON, NewPair
 
 __all__ = [
     "HORIZON",

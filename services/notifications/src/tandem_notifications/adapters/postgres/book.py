@@ -3,81 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
 
-from tandem_notifications.adapters.held import CANCEL_HELD, HELD, held
-from tandem_notifications.adapters.ports import Announced, Claimed, Settled
-from tandem_notifications.adapters.postgres.inbox import PostgresInbox
-from tandem_notifications.adapters.postgres.statements import ANNOUNCE, CLAIM, RECORD, SETTLE
+from tandem_notifications.adapters.held import CANCEL_HELD
+from tandem_notifications.adapters.postgres.recording import PostgresPlans
+from tandem_notifications.adapters.postgres.statements import ANNOUNCE, CLAIM, SETTLE
+from tandem_notifications.adapters.records import Announced, Claimed, Settled
 from tandem_notifications.domain.delivery import Delivery, Status
 from tandem_notifications.domain.kinds import PRIORITY, Channel, Kind
-from tandem_notifications.domain.planning import Planned
-
-HORIZON = "notifications.horizon"  # the timers kind of rolling series
 
 
-@dataclass(frozen=True)
-class NewPair:
-    """A pair as the planner keeps it when it is created."""
-
-    pair_id: str
-    program_id: str
-    member_ids: tuple[str, ...]
-
-
-class PostgresBook(PostgresInbox):
+class PostgresBook(PostgresPlans):
     """The delivery book and the inbox on one connection (inside the caller's transaction
     when it has one)."""
-
-    async def schedule(self, planned: Sequence[Planned]) -> None:
-        """Record each (notification, channel) once; a repeat of the same cause changes nothing."""
-        if any(p.channels for p in planned):
-            await self.record(planned, HORIZON, [])
-
-    async def record(
-        self,
-        planned: Sequence[Planned],
-        timer_kind: str,
-        timers: Sequence[tuple[str, datetime, dict[str, Any]]],
-        pairs: Sequence[NewPair] = (),
-        pairs_table: str = "pairs",
-        later: Sequence[Planned] = (),
-    ) -> None:
-        """Schedule ``planned``, (re)schedule series ``timers``, add new ``pairs`` and hold
-        ``later`` (due later: timers, no rows yet): one statement, answering nothing, so a
-        projection's writes can be queued and pipelined."""
-        holds = [held(p) for p in later]
-        rows = [(p, c) for p in planned for c in p.channels]
-        await self._conn.execute(
-            RECORD.format(pairs=pairs_table),
-            [p.notification_id for p, _ in rows],
-            [c.value for _, c in rows],
-            [p.cause_id for p, _ in rows],
-            [p.recipient_id for p, _ in rows],
-            [p.kind.value for p, _ in rows],
-            [p.program_id for p, _ in rows],
-            [p.pair_id for p, _ in rows],
-            # Joined: a list of lists would be sent as a two-dimensional array.
-            ["\x1f".join(p.tags) for p, _ in rows],
-            [dict(p.data) for p, _ in rows],
-            [PRIORITY[p.kind] for p, _ in rows],
-            [p.due_at for p, _ in rows],
-            timer_kind,
-            [t[0] for t in timers],
-            [t[1] for t in timers],
-            [t[2] for t in timers],
-            [p.pair_id for p in pairs],
-            [p.program_id for p in pairs],
-            ["\x1f".join(p.member_ids) for p in pairs],
-            HELD,
-            [h[0] for h in holds],
-            [h[1] for h in holds],
-            [h[2] for h in holds],
-        )
 
     async def announce(self, limit: int, due_by: datetime | None = None) -> list[Announced]:
         """Take deliveries not announced yet (due by ``due_by``), soonest due first, marking

@@ -7,7 +7,7 @@ from datetime import datetime
 import asyncpg
 
 from tandem_notifications.adapters import surroundings as reads
-from tandem_notifications.adapters.ports import ProgramChannels
+from tandem_notifications.adapters.records import ProgramChannels
 from tandem_notifications.domain.preferences import PersonChoices
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import asyncpg
 
-from tandem_notifications.adapters.ports import InboxEntry
+from tandem_notifications.adapters.records import InboxEntry
 
 
 class PostgresInbox:
