@@ -104,6 +104,8 @@ def test_the_owning_admin_sees_state_counts_and_dates_only(stack: RunningService
         paged += [p["pair_id"] for p in page.json()]
         url = page.links.get("next", {}).get("url")
     assert paged == ["p1", "p2", "p3"], "two pages, in pair order, none twice"
+    beyond = owner.get("/programs/prog/pairs?offset=5")
+    assert (beyond.json(), beyond.headers["X-Total-Count"]) == ([], "3")
     health = eventually(lambda: owner.get("/programs/prog/health").json())
     assert sum(health.values()) == 2  # p3 ended
 

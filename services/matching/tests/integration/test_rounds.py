@@ -76,6 +76,13 @@ async def test_preview_records_nothing_and_commit_publishes_cloudevents(
     too_many = admin.get(f"/programs/{program_id}/pairs", params={"limit": 5001})
     assert too_many.status_code == 422
     assert too_many.json()["detail"][0]["loc"] == ["query", "limit"]
+    past_the_end = admin.get(f"/programs/{program_id}/pairs", params={"offset": 10})
+    assert past_the_end.json() == []
+    assert past_the_end.headers["X-Total-Count"] == "2", "the count answers past the last page"
+    for hostile in ({"offset": -1}, {"limit": 0}, {"round_id": "r" * 101}):
+        refused = admin.get(f"/programs/{program_id}/pairs", params=hostile)
+        assert refused.status_code == 422, hostile
+        assert refused.json()["detail"][0]["loc"] == ["query", next(iter(hostile))]
     assert history[0]["unmatched"] == {far: "no_compatible_peer"}  # from its own event
     counts = {k: history[0][k] for k in ("pairs", "triads", "people_matched")}
     assert counts == {"pairs": 2, "triads": 0, "people_matched": 4}
