@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from prometheus_client import Counter
@@ -27,6 +28,7 @@ RETRIED = Counter(
     "tandem_store_batch_retries_total", "Group-commit batches retried after a deadlock"
 )
 MAX_RETRIES = 8
+T = TypeVar("T")
 # Errors after which the whole (single-statement) batch rolled back and may simply run again.
 RETRYABLE = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
 
@@ -85,11 +87,20 @@ async def append_one(conn: asyncpg.Connection, source: str, p: Pending) -> int:
                 return await append_statement(conn, source, p)
         except (asyncpg.UniqueViolationError, *RETRYABLE):
             return 0
+    try:
+        return await retried(lambda: append_statement(conn, source, p))
+    except asyncpg.UniqueViolationError:
+        return 0  # a concurrent twin with the same key or version won the race
+
+
+async def retried(statement: Callable[[], Awaitable[T]]) -> T:
+    """Run one statement again after a deadlock or a serialization failure, with jitter.
+
+    A single statement outside a transaction rolled back whole: nothing happened yet.
+    """
     for attempt in range(MAX_RETRIES):
         try:
-            return await append_statement(conn, source, p)
-        except asyncpg.UniqueViolationError:
-            return 0  # a concurrent twin with the same key or version won the race
+            return await statement()
         except RETRYABLE:
             if attempt == MAX_RETRIES - 1:
                 raise

@@ -5,13 +5,11 @@ Each append still succeeds or conflicts on its own, as a lone append does.
 
 from __future__ import annotations
 
-import asyncio
-import random
 from typing import Any
 
 import asyncpg
 
-from tandem_events.store_append import MAX_RETRIES, RETRIED, RETRYABLE, Pending
+from tandem_events.store_append import Pending, retried
 
 # Many appends (each to a different stream) in one statement; returns the streams bumped.
 # ``locked`` takes the existing rows' locks in stream-id order first, one index lookup per
@@ -67,16 +65,7 @@ SELECT stream_id FROM moved
 async def write_many(conn: asyncpg.Connection, source: str, batch: list[Pending]) -> set[str]:
     """Append each of ``batch`` whose stream is still at its expected version; returns those."""
     arguments = many_arguments(source, batch)
-    for attempt in range(MAX_RETRIES):
-        try:
-            return {r[0] for r in await conn.fetch(APPEND_MANY, *arguments)}
-        except RETRYABLE:
-            # One statement, so it rolled back whole: nothing happened, run it again.
-            if attempt == MAX_RETRIES - 1:
-                raise
-            RETRIED.inc()
-            await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 - jitter
-    raise AssertionError("unreachable")
+    return {r[0] for r in await retried(lambda: conn.fetch(APPEND_MANY, *arguments))}
 
 
 def many_arguments(source: str, batch: list[Pending]) -> list[Any]:
