@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from tandem_demo.client import CommandRefused, Tandem, until
 from tandem_demo.clock import SimulatedClock
 from tandem_demo.organisation import Organisation, Person, profile, volunteers
+from tandem_demo.pair_week import PairWeek, Tick
+from tandem_demo.tally import Pair, Tally
 from tandem_service.auth import Role
 
 ADMIN = "demo-admin"
@@ -21,39 +22,6 @@ DRIFTING_SHARE = 0.12  # pairs that stop meeting after the first week
 REMATCH_PAIRS = 3
 CELEBRATION_SHARE = 0.8  # of enrolled people, who let milestones reach the program channel
 NOT_FOUND = 404
-Tick = Callable[[], None]
-
-
-@dataclass
-class Pair:
-    """A pair the story plays, with its members and how it behaves."""
-
-    pair_id: str
-    members: list[str]
-    opened_on: date
-    drifting: bool
-    lukewarm: bool
-    goals: dict[str, str] = field(default_factory=dict)  # goal id -> owner
-
-
-@dataclass
-class Tally:
-    """What the story did, and every private text it wrote (none may leak to admins)."""
-
-    enrolled: int = 0
-    check_ins: int = 0
-    feedback: int = 0
-    pulses: int = 0
-    goals_set: int = 0
-    goals_completed: int = 0
-    cadences_agreed: int = 0
-    rematches: int = 0
-    private_texts: set[str] = field(default_factory=set)
-
-    def secret(self, text: str) -> str:
-        """Remember ``text`` as private and return it."""
-        self.private_texts.add(text)
-        return text
 
 
 @dataclass
@@ -189,79 +157,8 @@ class Story:
         """One simulated week for every open pair."""
         rng = random.Random(f"{self.seed}:week{number}")
         plans = [(pair, random.Random(rng.random())) for pair in self.pairs]
-        await asyncio.gather(*(self._pair_week(pair, number, r, tick) for pair, r in plans))
-
-    async def _pair_week(self, pair: Pair, number: int, rng: random.Random, tick: Tick) -> None:
-        if pair.pair_id.startswith("ended:"):
-            tick()
-            return
-        first, second = pair.members[0], pair.members[1]
-        if not pair.goals:
-            await self._start(pair, rng)
-        if pair.drifting and number > 1:
-            tick()
-            return
-        today = self.clock.today()
-        # A day's margin either side: members' local dates differ from UTC by up to one day.
-        met_on = max(pair.opened_on + timedelta(days=1), today - timedelta(days=rng.randint(1, 3)))
-        felt = rng.choice((1, 2, 2)) if pair.lukewarm else rng.choice((3, 4, 4, 5, 5))
-        note = self.tally.secret(
-            f"note {pair.pair_id[:8]} w{number}: talked about {rng.random():.6f}"
-        )
-        body = {
-            "met_on": met_on.isoformat(),
-            "duration_minutes": rng.choice((30, 45, 60)),
-            "mode": rng.choice(("video", "call", "in_person")),
-            "felt": felt,
-            "topics": ["career"],
-            "notes": note,
-            "share_notes": rng.random() < 0.5,
-        }
-        base = f"/pairs/{pair.pair_id}"
-        logged = await self._as(first, f"{base}/check-ins", body)
-        self.tally.check_ins += 1
-        words = self.tally.secret(f"feedback {pair.pair_id[:8]} w{number} {rng.random():.6f}")
-        feedback = {
-            "helpfulness": felt,
-            "kind": rng.choice(("appreciation", "suggestion")),
-            "text": words,
-            "to_person_id": first if len(pair.members) > 2 else None,
-        }
-        await self._as(second, f"{base}/check-ins/{logged['id']}/feedback", feedback)
-        self.tally.feedback += 1
-        if number % 2 == 0:
-            for member in pair.members:
-                stress = rng.choice((4, 5)) if pair.lukewarm else rng.randint(1, 3)
-                pulse = {
-                    "stress": stress,
-                    "belonging": rng.randint(2, 5),
-                    "confidence": rng.randint(2, 5),
-                }
-                await self._as(member, f"{base}/pulse", pulse)
-                self.tally.pulses += 1
-        if number == 3:
-            for goal_id, owner in list(pair.goals.items()):
-                if rng.random() < 0.6:
-                    await self._as(owner, f"{base}/goals/{goal_id}/complete")
-                    self.tally.goals_completed += 1
-        tick()
-
-    async def _start(self, pair: Pair, rng: random.Random) -> None:
-        """Propose a cadence, agree it, and set a goal each."""
-        base = f"/pairs/{pair.pair_id}"
-        terms = {"every_days": 7, "meeting_minutes": 30, "time_of_day": "any"}
-        proposal = await self._as(pair.members[0], f"{base}/cadence/proposals", terms)
-        await self._as(pair.members[1], f"{base}/cadence/proposals/{proposal['id']}/agree")
-        self.tally.cadences_agreed += 1
-        for member in pair.members:
-            title = self.tally.secret(f"goal of {member}: {rng.random():.6f}")
-            goal = {"title": title, "why": "to grow", "steps": ["read", "practise"]}
-            made = await self._as(member, f"{base}/goals", goal)
-            pair.goals[str(made["id"])] = member
-            self.tally.goals_set += 1
-
-    async def _as(self, member: str, path: str, body: Any = None) -> dict[str, Any]:
-        return await self.tandem.command("engagement", path, member, Role.PARTICIPANT, body)
+        playing = PairWeek(self.tandem, self.clock, self.tally)
+        await asyncio.gather(*(playing.play(pair, number, r, tick) for pair, r in plans))
 
     async def rematch(self) -> tuple[int, int]:
         """A few members ask for a new partner; a round pairs them again if anyone can meet.
