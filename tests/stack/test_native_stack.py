@@ -106,6 +106,15 @@ def test_up_is_idempotent_and_down_leaves_nothing_behind(scratch: Path) -> None:
     with psycopg.connect(values["TANDEM_DATABASE_URL_ANALYST"]) as analyst:
         assert_nothing_granted_inside(analyst)
 
+    # A checkout whose .local/kafka links to this one's shares the data directory: it must see
+    # this broker as its own rather than start a second one (that corrupts the metadata log).
+    linked = scratch / ".local" / "linked"
+    shutil.copytree(scratch / "deploy" / "local", linked / "deploy" / "local")
+    (linked / ".local").mkdir()
+    (linked / ".local" / "kafka").symlink_to(scratch / ".local" / "kafka")
+    seen = stack(linked, "status", env=ports)
+    assert "kafka     running" in seen.stdout, seen.stdout + seen.stderr
+
     down = stack(scratch, "down", env=ports)
     assert down.returncode == 0, down.stdout + down.stderr
     assert processes_of(scratch) == []

@@ -49,14 +49,26 @@ from nativestack.processes import (
 
 
 def kafka_pids() -> list[int]:
-    """Every live broker process started from our config file (pid file or not)."""
-    props = str(KAFKA_PROPS)
+    """Every live broker process started from our config file (pid file or not).
+
+    Paths are compared resolved: a checkout whose `.local/kafka` is a link to another's shares
+    its data directory, and a second broker on one data directory corrupts its metadata log.
+    """
+    props = os.path.realpath(KAFKA_PROPS)
     found = []
     for pid in all_pids():
         args = cmdline(pid)
-        if "kafka.Kafka" in args and props in args and alive(pid):
+        if "kafka.Kafka" in args and alive(pid) and props in _resolved(pid, args):
             found.append(pid)
     return found
+
+
+def _resolved(pid: int, args: list[str]) -> set[str]:
+    """The process's arguments that name files, resolved against its working directory."""
+    with contextlib.suppress(OSError):
+        cwd = os.readlink(f"/proc/{pid}/cwd")
+        return {os.path.realpath(os.path.join(cwd, a)) for a in args if a.endswith(".properties")}
+    return set()
 
 
 def kafka_pid() -> int | None:
