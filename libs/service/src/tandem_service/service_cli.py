@@ -37,6 +37,8 @@ def service_cli(name: str, bootstrap: str) -> typer.Typer:
         """Run the HTTP API and the service's background components."""
         import uvicorn
 
+        from tandem_service.http_writes import GatheringHttpToolsProtocol
+
         current = settings()
         # More than one worker: uvicorn's supervisor starts each from the declaration, so
         # every worker process builds its own app (with its own settings and pool).
@@ -49,6 +51,7 @@ def service_cli(name: str, bootstrap: str) -> typer.Typer:
             port=current.http_port,
             log_config=None,
             access_log=False,
+            http=GatheringHttpToolsProtocol,  # one send per answer, not two
         )
 
     @cli.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
 import asyncpg
@@ -14,7 +14,6 @@ from pydantic import BaseModel
 from tandem_events.catalog.engagement import CheckInLogged
 from tandem_events.errors import ConcurrencyError
 from tandem_events.store import EventStore
-from tandem_service.bootstrap import KIT_MIGRATIONS
 from tandem_service.commands import CommandContext, CommandRequest, StoredResponse, run_command
 from tandem_service.commands.records import (
     CommandRecords,
@@ -22,21 +21,6 @@ from tandem_service.commands.records import (
     PostgresCommandRecords,
 )
 from tandem_service.database import create_pool
-from tandem_testkit.databases import DatabaseFactory
-
-
-@pytest.fixture
-def dsn(database_factory: DatabaseFactory) -> Iterator[str]:
-    created = database_factory.create(KIT_MIGRATIONS, prefix="kit")
-    yield created
-    database_factory.drop(created)
-
-
-@pytest.fixture
-async def pool(dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(dsn, max_size=6)
-    yield pool
-    await pool.close()
 
 
 @pytest.fixture(params=["postgres", "memory"])

@@ -82,7 +82,7 @@ async def test_resources_and_reviews_are_accepted(tables: EngagementTables) -> N
     await tables.keep_workspace(Workspace(pair_id="p1"), 2, None)
 
 
-def _opened_and_closed() -> tuple[WorkspaceOpened, WorkspaceClosed]:
+def opened_and_closed() -> tuple[WorkspaceOpened, WorkspaceClosed]:
     opened = WorkspaceOpened(
         occurred_at=AT,
         actor_id="engagement",
@@ -99,7 +99,7 @@ def _opened_and_closed() -> tuple[WorkspaceOpened, WorkspaceClosed]:
 
 
 async def test_an_append_at_a_stale_version_is_refused(tables: EngagementTables) -> None:
-    opened, closed = _opened_and_closed()
+    opened, closed = opened_and_closed()
     first = await tables.append_workspace("p1", 0, [opened])
     assert (first.stream_id, first.version) == ("workspace-p1", 1)
     with pytest.raises(ConcurrencyError):
@@ -110,7 +110,7 @@ async def test_an_append_at_a_stale_version_is_refused(tables: EngagementTables)
 
 
 async def test_append_keeping_writes_nothing_at_a_stale_version(tables: EngagementTables) -> None:
-    opened, closed = _opened_and_closed()
+    opened, closed = opened_and_closed()
     after = fold_all(Workspace(), [opened])
     appended = await tables.append_keeping(after, 0, [opened], AT)
     assert (appended.stream_id, appended.version) == ("workspace-p1", 1)

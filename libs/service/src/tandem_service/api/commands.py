@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from tandem_service.auth import CurrentCaller
 from tandem_service.commands import Appended, CommandContext, CommandRequest, run_command
 from tandem_service.commands.request import fingerprint
+from tandem_service.commands.runner import run_single_write
 
 R = TypeVar("R")
 W = TypeVar("W")
@@ -83,7 +84,14 @@ async def run(
     request: CommandRequest,
     handle: Callable[[CommandContext[W]], Awaitable[R]],
     respond: Callable[[R], BaseModel],
+    *,
+    single_write: bool = False,
 ) -> JSONResponse:
-    """Run a command idempotently and answer with its (first) response."""
-    response = await run_command(commands, request, handle, respond)
+    """Run a command idempotently and answer with its (first) response.
+
+    ``single_write``: the handler writes everything in one statement that carries the
+    command record (``Transaction.closing``), so it runs without BEGIN, claim and COMMIT.
+    """
+    runner = run_single_write if single_write else run_command
+    response = await runner(commands, request, handle, respond)
     return JSONResponse(response.body, status_code=response.status)

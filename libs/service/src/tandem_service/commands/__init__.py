@@ -1,11 +1,7 @@
 """The command side every service shares: context, idempotent runner, command records."""
 
-from tandem_service.commands.context import (
-    Appended,
-    CommandContext,
-    StreamStore,
-    Transaction,
-)
+from tandem_service.commands.context import CommandContext, Transaction
+from tandem_service.commands.ports import Appended, StreamStore
 from tandem_service.commands.request import CommandRequest, StoredResponse
 from tandem_service.commands.runner import run_command
 

@@ -6,10 +6,12 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 
+from tandem_service.commands.closing import Closing
+from tandem_service.commands.ports import Appended, StreamStore
 from tandem_service.commands.records import (
     CommandRecords,
     InMemoryCommandRecords,
@@ -20,32 +22,6 @@ A = TypeVar("A")
 W = TypeVar("W")
 
 
-class Appended(Protocol):
-    """What an append reports."""
-
-    @property
-    def stream_id(self) -> str: ...
-
-    @property
-    def version(self) -> int: ...
-
-
-class StreamStore(Protocol):
-    """The event store as handlers use it (``tandem_events.store.EventStore`` or a fake)."""
-
-    async def append(
-        self, stream_id: str, expected_version: int, events: Sequence[Any], *, conn: Any = None
-    ) -> Appended: ...
-
-    async def append_streams(
-        self, appends: Sequence[tuple[str, int, Sequence[Any]]], *, conn: Any = None
-    ) -> None: ...
-
-    async def load(
-        self, stream_id: str, initial: A, apply: Callable[[A, Any], A], *, conn: Any = None
-    ) -> tuple[A, int]: ...
-
-
 @dataclass(frozen=True)
 class Transaction(Generic[W]):
     """One open transaction: appends, table writes and the command record commit together."""
@@ -54,6 +30,8 @@ class Transaction(Generic[W]):
     tables: W
     records: CommandRecords
     conn: asyncpg.Connection | None = None
+    # Set by the runner for a single-write command: its last statement writes the record.
+    closing: Closing | None = None
 
     async def append(self, stream_id: str, version: int, events: Sequence[Any]) -> Appended:
         """Append to ``stream_id`` if it is still at ``version`` (else ConcurrencyError)."""
@@ -79,6 +57,9 @@ class CommandContext(Generic[W]):
     begin: Begin[W]
     clock: Callable[[], datetime] = field(default=_utc_now)
     current: Transaction[W] | None = None
+    # A pooled connection outside any transaction, for single-write commands (None: only
+    # ``begin``, as in memory where nothing rolls back).
+    bare: Begin[W] | None = None
 
     @classmethod
     def on_postgres(
@@ -95,7 +76,12 @@ class CommandContext(Generic[W]):
             async with pool.acquire() as conn, conn.transaction():
                 yield Transaction(store, tables(conn), PostgresCommandRecords(conn), conn)
 
-        return cls(store, begin, clock)
+        @asynccontextmanager
+        async def bare() -> AsyncIterator[Transaction[W]]:
+            async with pool.acquire() as conn:
+                yield Transaction(store, tables(conn), PostgresCommandRecords(conn), conn)
+
+        return cls(store, begin, clock, bare=bare)
 
     @classmethod
     def in_memory(

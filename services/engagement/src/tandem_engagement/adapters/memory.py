@@ -12,6 +12,7 @@ from tandem_engagement.domain.workspace import Workspace, workspace_stream
 from tandem_engagement.handlers.tables import Missing, OpeningFacts
 from tandem_events.catalog.base import DomainEvent
 from tandem_service.commands import Appended
+from tandem_service.commands.closing import Closing
 from tandem_testkit.memory import InMemoryStreams
 
 
@@ -57,8 +58,10 @@ class InMemoryEngagementTables:
         version: int,
         events: Sequence[DomainEvent],
         review: datetime | None,
+        closing: Closing | None = None,
     ) -> Appended:
-        """Append, then keep the review (as PostgreSQL does in one statement)."""
+        """Append, then keep the review (as PostgreSQL does in one statement); memory runs
+        commands with a claim first, so ``closing`` never comes here with a record to keep."""
         appended = await self.append_workspace(after.pair_id, version, events)
         await self.keep_workspace(after, appended.version, review)
         return appended

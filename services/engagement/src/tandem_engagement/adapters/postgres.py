@@ -27,6 +27,7 @@ from tandem_events.sealing_keys import SealingKeys
 from tandem_events.store import AppendResult
 from tandem_events.store_append import Pending, append_statement
 from tandem_events.tracing import current_trace_headers
+from tandem_service.commands.closing import Closing
 from tandem_service.database import database_of
 
 # What engagement's events name as their source.
@@ -129,14 +130,18 @@ class PostgresEngagementTables:
         version: int,
         events: Sequence[DomainEvent],
         review: datetime | None,
+        closing: Closing | None = None,
     ) -> AppendResult:
         """Append at ``version`` (else ConcurrencyError) and keep ``after``, the workspace they
-        lead to, with its next review: one statement, one round trip for a command's writes."""
+        lead to, with its next review, and with ``closing`` the command's record: one
+        statement, one round trip for a command's writes, atomic without a transaction."""
         pending = self._pending(after.pair_id, version, events)
         kept = (after, pending.new_version, review)
-        if not await append_and_keep(self._conn, self._source, pending, kept):
+        result = AppendResult(pending.stream_id, pending.new_version)
+        record = closing.record(result) if closing is not None else None
+        if not await append_and_keep(self._conn, self._source, pending, kept, record):
             raise ConcurrencyError(pending.stream_id, version)
-        return AppendResult(pending.stream_id, pending.new_version)
+        return result
 
     def _pending(self, pair_id: str, version: int, events: Sequence[DomainEvent]) -> Pending:
         trace = current_trace_headers()

@@ -21,6 +21,7 @@ from tandem_engagement.domain.workspace import Workspace, workspace_stream
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.store_append import APPEND_PARAMETERS, APPEND_STEPS, Pending, append_arguments
 from tandem_events.store_reads import recorded
+from tandem_service.commands.records import record_step
 
 # The timer kind that re-assesses a pair's health (and days-together milestones).
 HEALTH_REVIEW = "pair-health"
@@ -72,9 +73,16 @@ def _keep_steps(first: int, only: str = "true") -> str:
 
 # One round trip on every sweep batch.
 _KEEP_MANY = f"WITH {_keep_steps(1)}\nSELECT 1"
-# A command's append and its snapshot and review, one round trip (the keep only if appended).
+# A command's append and its snapshot and review, one round trip (the keep only if appended);
+# the second also writes the command's record (a single-write command, no transaction around).
+_APPENDED = "EXISTS (SELECT 1 FROM moved)"
 _APPEND_AND_KEEP = (
-    f"{APPEND_STEPS},\n{_keep_steps(APPEND_PARAMETERS + 1, 'EXISTS (SELECT 1 FROM moved)')}\n"
+    f"{APPEND_STEPS},\n{_keep_steps(APPEND_PARAMETERS + 1, _APPENDED)}\n"
+    "SELECT count(*) FROM appended"
+)
+_APPEND_KEEP_AND_RECORD = (
+    f"{APPEND_STEPS},\n{_keep_steps(APPEND_PARAMETERS + 1, _APPENDED)},\n"
+    f"{record_step(APPEND_PARAMETERS + 8, _APPENDED)}\n"
     "SELECT count(*) FROM appended"
 )
 
@@ -134,12 +142,19 @@ async def keep_workspaces(
 
 
 async def append_and_keep(
-    conn: asyncpg.Connection, source: str, pending: Pending, kept: KeptWorkspace
+    conn: asyncpg.Connection,
+    source: str,
+    pending: Pending,
+    kept: KeptWorkspace,
+    record: list[Any] | None = None,
 ) -> bool:
-    """Append ``pending`` and, if it was appended, keep the workspace after it, in one
-    statement; False when the stream had moved (nothing written)."""
+    """Append ``pending`` and, if it was appended, keep the workspace after it and write the
+    command's ``record`` (``record_step``'s parameters), in one statement; False when the
+    stream had moved (nothing written)."""
     arguments = append_arguments(source, pending) + _keep_arguments([kept], ())
-    return bool(await conn.fetchval(_APPEND_AND_KEEP, *arguments))
+    if record is None:
+        return bool(await conn.fetchval(_APPEND_AND_KEEP, *arguments))
+    return bool(await conn.fetchval(_APPEND_KEEP_AND_RECORD, *arguments, *record))
 
 
 def _keep_arguments(kept: Sequence[KeptWorkspace], reviews: Sequence[Review]) -> list[Any]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from tandem_engagement.api.deps import Commands
 from tandem_engagement.api.schemas import (
@@ -20,13 +22,26 @@ from tandem_engagement.api.schemas import (
 from tandem_engagement.domain.checkins import CheckInDraft
 from tandem_engagement.domain.workspace import CadenceTerms
 from tandem_engagement.handlers import cadence, check_ins, goals
+from tandem_engagement.handlers.context import Context
 from tandem_service.api import CommandAccepted, IdempotencyKey, Participant, accepted, run
+from tandem_service.commands import Appended, CommandRequest
 
 router = APIRouter(prefix="/pairs/{pair_id}", tags=["workspace"])
 
 
 def _new_id() -> str:
     return uuid.uuid4().hex
+
+
+async def _run(
+    commands: Context,
+    command: CommandRequest,
+    handle: Callable[[Context], Awaitable[Appended]],
+    respond: Callable[[Appended], BaseModel],
+) -> JSONResponse:
+    # Every workspace command writes once, in handlers.context.commit's one statement, which
+    # carries the command's record: no BEGIN, claim, completion or COMMIT (ADR 0046).
+    return await run(commands, command, handle, respond, single_write=True)
 
 
 @router.post("/cadence/proposals", status_code=201, response_model=CommandAccepted)
@@ -40,7 +55,7 @@ async def propose(
     """Propose a cadence, or counter the partner's pending proposal."""
     terms = CadenceTerms(body.every_days, body.meeting_minutes, body.time_of_day, body.weekday)
     proposal = cadence.ProposeCadence(caller.subject, pair_id, _new_id(), terms)
-    return await run(
+    return await _run(
         commands,
         command,
         lambda c: cadence.propose_cadence(c, proposal),
@@ -58,7 +73,7 @@ async def agree(
 ) -> JSONResponse:
     """Agree to the partner's pending proposal."""
     agreement = cadence.AgreeCadence(caller.subject, pair_id, proposal_id)
-    return await run(
+    return await _run(
         commands, command, lambda c: cadence.agree_cadence(c, agreement), accepted(proposal_id)
     )
 
@@ -82,7 +97,7 @@ async def set_goal(
         body.shared,
         body.target_date,
     )
-    return await run(commands, command, lambda c: goals.set_goal(c, goal), accepted(goal.goal_id))
+    return await _run(commands, command, lambda c: goals.set_goal(c, goal), accepted(goal.goal_id))
 
 
 @router.post("/goals/{goal_id}/progress", response_model=CommandAccepted)
@@ -98,7 +113,7 @@ async def progress_goal(
     move = goals.MoveGoal(
         caller.subject, pair_id, goal_id, "progress", body.progress_percent, body.note
     )
-    return await run(commands, command, lambda c: goals.move_goal(c, move), accepted(goal_id))
+    return await _run(commands, command, lambda c: goals.move_goal(c, move), accepted(goal_id))
 
 
 @router.post("/goals/{goal_id}/{action}", response_model=CommandAccepted)
@@ -112,7 +127,7 @@ async def close_goal(
 ) -> JSONResponse:
     """Complete or drop an open goal."""
     move = goals.MoveGoal(caller.subject, pair_id, goal_id, action)
-    return await run(commands, command, lambda c: goals.move_goal(c, move), accepted(goal_id))
+    return await _run(commands, command, lambda c: goals.move_goal(c, move), accepted(goal_id))
 
 
 @router.post("/check-ins", status_code=201, response_model=CommandAccepted)
@@ -136,7 +151,7 @@ async def log_check_in(
         body.share_notes,
     )
     logged = check_ins.LogCheckIn(caller.subject, pair_id, draft, body.notes)
-    return await run(
+    return await _run(
         commands,
         command,
         lambda c: check_ins.log_check_in(c, logged),
@@ -164,7 +179,7 @@ async def give_feedback(
         body.kind,
         body.text,
     )
-    return await run(
+    return await _run(
         commands, command, lambda c: check_ins.give_feedback(c, given), accepted(given.feedback_id)
     )
 
@@ -181,4 +196,4 @@ async def submit_pulse(
     pulse = check_ins.SubmitPulse(
         caller.subject, pair_id, body.stress, body.belonging, body.confidence
     )
-    return await run(commands, command, lambda c: check_ins.submit_pulse(c, pulse), accepted())
+    return await _run(commands, command, lambda c: check_ins.submit_pulse(c, pulse), accepted())

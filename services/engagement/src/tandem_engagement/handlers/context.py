@@ -24,6 +24,8 @@ Tx = Transaction[EngagementTables]
 async def commit(
     tx: Tx, state: Workspace, version: int, decided: Sequence[DomainEvent], now: datetime
 ) -> Appended:
-    """Append the decision with its follow-ups; snapshot the workspace and move its review."""
+    """Append the decision with its follow-ups; snapshot the workspace and move its review
+    (and, for a single-write command, record it), all in one statement."""
     after, events = with_follow_ups(state, decided, now)
-    return await tx.tables.append_keeping(after, version, events, next_review(after, now))
+    review = next_review(after, now)
+    return await tx.tables.append_keeping(after, version, events, review, tx.closing)

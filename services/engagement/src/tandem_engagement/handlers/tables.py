@@ -10,6 +10,7 @@ from typing import Protocol
 from tandem_engagement.domain.workspace import Workspace
 from tandem_events.catalog.base import DomainEvent
 from tandem_service.commands import Appended
+from tandem_service.commands.closing import Closing
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,10 @@ class EngagementTables(Protocol):
         version: int,
         events: Sequence[DomainEvent],
         review: datetime | None,
+        closing: Closing | None = None,
     ) -> Appended:
-        """Append at ``version`` (else ConcurrencyError) and keep ``after`` with its review."""
+        """Append at ``version`` (else ConcurrencyError) and keep ``after`` with its review;
+        with ``closing``, the command's record too, all or nothing."""
 
     async def keep_workspace(self, state: Workspace, version: int, review: datetime | None) -> None:
         """Snapshot the workspace at ``version`` and set its next review (None: never again)."""

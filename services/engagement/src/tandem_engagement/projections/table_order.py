@@ -12,6 +12,7 @@ order, they leave the same rows in a few round trips per batch (ADR 0042).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -22,6 +23,9 @@ _TARGET = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+([\w.]+)\s", 
 _READS = re.compile(r"\b(?:SELECT|FROM|USING|WITH|JOIN)\b", re.IGNORECASE)
 
 
+# The views send a few dozen distinct query texts; scanning each for reads on every execute
+# was a tenth of the worker's CPU under load (py-spy, ADR 0046).
+@functools.lru_cache(maxsize=256)
 def target_of(query: str) -> str | None:
     """The table ``query`` writes if that is all it touches; None when it may read another."""
     match = _TARGET.match(query)
