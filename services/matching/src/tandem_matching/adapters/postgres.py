@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import astuple
 from typing import Any
 
@@ -170,12 +170,16 @@ class PostgresMatchingTables:
             "SELECT 1 FROM enrolments WHERE program_id = $1 FOR UPDATE", program_id
         )
 
-    async def enrolled(self, program_id: str, only: Sequence[str] | None) -> list[dict[str, Any]]:
+    async def enrolled(
+        self, program_id: str, only: Sequence[str] | None
+    ) -> list[Mapping[str, Any]]:
         """Enrolled, present people of the program with their directory fields and ``busy``."""
-        rows = await self._conn.fetch(
+        # The records as they come (read by key like a mapping): copying 10,000 of them into
+        # dicts cost a 10k preview 0.05 s for nothing.
+        rows: list[Mapping[str, Any]] = await self._conn.fetch(
             _ENROLLED, program_id, list(only) if only is not None else None
         )
-        return [dict(r) for r in rows]
+        return rows
 
     async def manager_chains(self, person_ids: Sequence[str]) -> dict[str, list[str]]:
         """Each person's managers, nearest first (a cycle in the data stops the walk)."""
