@@ -24,7 +24,7 @@ def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code.split("-")[0].lower(), code)
 
 
-@cache
+@lru_cache(maxsize=65_536)  # bounded: tags are free text, the service runs for weeks
 def label(term: str) -> str:
     """A vocabulary key or tag as words, quoted: career_switch -> “career switch”."""
     return f"“{' '.join(term.replace('_', ' ').split())}”"
