@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import numpy as np
 
 from tandem_matching.adapters.postgres import PostgresMatchingTables
@@ -178,6 +179,25 @@ def load() -> float:
     return round(os.getloadavg()[0], 2)
 
 
+def create_program(admin: httpx.Client, n: int) -> str:
+    """The bench's program for n people (through HTTP); its id."""
+    program_id = f"bench{n}"
+    created = admin.post(
+        "/programs",
+        json={
+            "program_id": program_id,
+            "name": f"Bench {n}",
+            "purpose": "career_development",
+            "starts_on": str(date.today() + timedelta(days=1)),
+            "goal_vocabulary": GOALS,
+            "policy": POLICY,
+        },
+        headers=fresh_key(),
+    )
+    created.raise_for_status()
+    return program_id
+
+
 def bench_size(n: int, peer_limit: int, projected_limit: float = 600) -> dict[str, Any]:
     """Create, seed, preview, commit and wait for the read model, for one program of n people."""
     databases = DatabaseFactory(ADMIN_DSN)
@@ -186,20 +206,7 @@ def bench_size(n: int, peer_limit: int, projected_limit: float = 600) -> dict[st
         running_service(SERVICE, KAFKA, databases, Path(keys)) as service,
     ):
         admin = service.admin()
-        program_id = f"bench{n}"
-        created = admin.post(
-            "/programs",
-            json={
-                "program_id": program_id,
-                "name": f"Bench {n}",
-                "purpose": "career_development",
-                "starts_on": str(date.today() + timedelta(days=1)),
-                "goal_vocabulary": GOALS,
-                "policy": POLICY,
-            },
-            headers=fresh_key(),
-        )
-        created.raise_for_status()
+        program_id = create_program(admin, n)
         asyncio.run(seed(service.dsn, program_id, n))
         row: dict[str, Any] = {"n": n, "load_before": load()}
         started, cpu = time.perf_counter(), time.process_time()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import asyncpg
 
-from tandem_matching.bootstrap import SERVICE
-from tandem_service.database import apply_migrations
 from tandem_testkit.databases import DatabaseFactory
+
+from .migrating import database_before, migrate
 
 COUNTS = "matching_0005_rounds_in_counts.sql"
 
@@ -17,11 +16,7 @@ COUNTS = "matching_0005_rounds_in_counts.sql"
 async def test_rounds_projected_from_v1_keep_their_unmatched_people(
     database_factory: DatabaseFactory, tmp_path: Path
 ) -> None:
-    *kit, own = SERVICE.all_migrations
-    before = tmp_path / "migrations"
-    shutil.copytree(own, before, ignore=shutil.ignore_patterns(COUNTS))
-    dsn = database_factory.create([*kit, before], prefix="counts")
-    try:
+    with database_before(database_factory, tmp_path, COUNTS) as dsn:
         conn = await asyncpg.connect(dsn)
         try:
             await conn.execute(
@@ -30,7 +25,7 @@ async def test_rounds_projected_from_v1_keep_their_unmatched_people(
                 " ('r2', 'p', '{d}', '{}', 1, false, now())",
                 '{"x": "odd_one_out", "y": "no_compatible_peer", "z": "no_compatible_peer"}',
             )
-            assert apply_migrations(dsn, [*kit, own]) == 1
+            assert migrate(dsn) == 1
             rounds = await conn.fetch(
                 "SELECT round_id, pairs, triads, unmatched_by_reason::text AS counted"
                 " FROM round_view ORDER BY round_id"
@@ -40,8 +35,6 @@ async def test_rounds_projected_from_v1_keep_their_unmatched_people(
             )
         finally:
             await conn.close()
-    finally:
-        database_factory.drop(dsn)
     assert [tuple(r) for r in rounds] == [
         ("r1", 3, None, '{"odd_one_out": 1, "no_compatible_peer": 2}'),
         ("r2", 1, None, "{}"),

@@ -85,7 +85,7 @@ async def test_enrolments_are_saved_withdrawn_and_listed(tables: MatchingTables)
     assert await tables.enrolments_of(["ana", "cy"]) == [("p1", "ana")]
     rows = await tables.enrolled("p1", None)
     assert [r["person_id"] for r in rows] == ["ana", "ben"]
-    assert rows[0] == {
+    assert dict(rows[0]) == {
         "person_id": "ana",
         "profile": {"goals": ["sql"]},
         "personality": [4, 4, 2, 3, 4],

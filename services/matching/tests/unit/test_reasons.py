@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tandem_matching.domain.profile import Candidate
-from tandem_matching.domain.reasons import LANGUAGE_NAMES, group_reasons, names
+from tandem_matching.domain.reasons import group_reasons
 from tandem_matching.domain.scoring import ScoringPolicy
+from tandem_matching.domain.wording import LANGUAGE_NAMES, names
 
 from .candidates_strategy import GOALS, LANGUAGES, SKILLS, person
 
@@ -111,3 +112,22 @@ def test_a_triad_in_paris_and_kolkata_is_told_its_true_three_way_overlap() -> No
     assert "all three of you share 3.5 working hours a day" in reasons
     assert "all three of you speak English" in reasons
     assert names([paris, *kolkata]) == {"a": "Ana", "b": "Wei Chen", "c": "Wei Li"}
+
+
+@given(groups(), st.sampled_from(["prefer_other_departments", "indifferent"]))
+def test_the_first_reasons_are_those_of_the_whole_list(
+    members: list[Candidate], cross_team: str
+) -> None:
+    """Only the first three are worded: they are the first three of all of them, in order."""
+    policy = ScoringPolicy.of({"skills": 1.0}, cross_team=cross_team)
+    assert group_reasons(members, policy) == group_reasons(members, policy, limit=9)[:3]
+
+
+def test_two_people_are_called_as_three_would_be() -> None:
+    """First names; full names when the first names match; with the id when both do."""
+    wei, li, ana = person("a", name="Wei Chen"), person("b", name="Wei Li"), person("c")
+    twin = person("d", name="Wei Chen")
+    assert names([wei, ana]) == {"a": "Wei", "c": "C"}
+    assert names([wei, li]) == {"a": "Wei Chen", "b": "Wei Li"}
+    assert names([wei, twin]) == {"a": "Wei Chen (a)", "d": "Wei Chen (d)"}
+    assert names([wei, twin, ana])["c"] == "C"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -130,9 +130,11 @@ class InMemoryMatchingTables:
     async def lock_roster(self, program_id: str) -> None:
         """Nothing to lock in one process."""
 
-    async def enrolled(self, program_id: str, only: Sequence[str] | None) -> list[dict[str, Any]]:
+    async def enrolled(
+        self, program_id: str, only: Sequence[str] | None
+    ) -> list[Mapping[str, Any]]:
         """Enrolled, present people of the program with their directory fields and ``busy``."""
-        rows = []
+        rows: list[Mapping[str, Any]] = []
         for (program, person_id), e in sorted(self.enrolments.items()):
             person = self.people.get(person_id)
             if program != program_id or e.status != "enrolled" or person is None:

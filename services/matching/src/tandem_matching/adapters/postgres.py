@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import astuple
 from typing import Any
 
 import asyncpg
+import orjson
 
 from tandem_matching.domain.round_record import StoredPreview
 from tandem_matching.handlers.tables import (
@@ -168,12 +170,16 @@ class PostgresMatchingTables:
             "SELECT 1 FROM enrolments WHERE program_id = $1 FOR UPDATE", program_id
         )
 
-    async def enrolled(self, program_id: str, only: Sequence[str] | None) -> list[dict[str, Any]]:
+    async def enrolled(
+        self, program_id: str, only: Sequence[str] | None
+    ) -> list[Mapping[str, Any]]:
         """Enrolled, present people of the program with their directory fields and ``busy``."""
-        rows = await self._conn.fetch(
+        # The records as they come (read by key like a mapping): copying 10,000 of them into
+        # dicts cost a 10k preview 0.05 s for nothing.
+        rows: list[Mapping[str, Any]] = await self._conn.fetch(
             _ENROLLED, program_id, list(only) if only is not None else None
         )
-        return [dict(r) for r in rows]
+        return rows
 
     async def manager_chains(self, person_ids: Sequence[str]) -> dict[str, list[str]]:
         """Each person's managers, nearest first (a cycle in the data stops the walk)."""
@@ -258,7 +264,7 @@ class PostgresMatchingTables:
             preview.program_id,
             preview.program_version,
             preview.pool_hash,
-            preview.plan,
+            packed(preview.plan),
         )
 
     async def preview(self, program_id: str, token: str) -> StoredPreview | None:
@@ -269,7 +275,9 @@ class PostgresMatchingTables:
             token,
             program_id,
         )
-        return None if row is None else StoredPreview(**dict(row))
+        return (
+            None if row is None else StoredPreview(**{**dict(row), "plan": unpacked(row["plan"])})
+        )
 
     async def forget_previews(self, program_id: str, before_version: int, keep: int) -> None:
         """Drop the program's stale previews and all but its newest ``keep``."""
@@ -281,6 +289,18 @@ class PostgresMatchingTables:
             before_version,
             keep,
         )
+
+
+def packed(plan: dict[str, Any]) -> bytes:
+    """A plan as stored: its JSON, compressed (level 1: 10 ms for 1.8 MB, a tenth the size)."""
+    return zlib.compress(orjson.dumps(plan), 1)
+
+
+def unpacked(stored: bytes) -> dict[str, Any]:
+    """A stored plan: packed, or plain JSON (kept before migration 0007)."""
+    plain = stored if stored[:1] == b"{" else zlib.decompress(stored)
+    found: dict[str, Any] = orjson.loads(plain)
+    return found
 
 
 def _entry(row: asyncpg.Record) -> DirectoryEntry:

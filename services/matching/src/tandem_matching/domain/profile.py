@@ -65,6 +65,13 @@ class Candidate:
 
 
 CANDIDATE_FIELDS = frozenset(f.name for f in fields(Candidate))
+NOBODY: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=4096)
+def answers(given: tuple[int, ...]) -> Personality:
+    """The questionnaire's answers as one shared, frozen value: 5^5 possible, 10,000 people."""
+    return Personality(*given)
 
 
 def candidate_of(values: dict[str, Any]) -> Candidate:
@@ -115,5 +122,12 @@ def working_window_utc(
     timezone: str, start_hour: float, end_hour: float, on: date | None = None
 ) -> tuple[float, float]:
     """(start in UTC hours 0–24, length in hours) of a local working day."""
+    # As floats: a cached 9 (int) must not answer a later 9.0 with an int (the pool's hash).
+    return _window(timezone, float(start_hour), float(end_hour), on or datetime.now(UTC).date())
+
+
+@lru_cache(maxsize=4096)
+def _window(timezone: str, start_hour: float, end_hour: float, on: date) -> tuple[float, float]:
+    # A pool has a few zones and working days: computed once each, not once a person.
     length = (end_hour - start_hour) % 24 or 24.0
-    return (start_hour - utc_offset_hours(timezone, on)) % 24, length
+    return (start_hour - _offset_on(timezone, on)) % 24, length

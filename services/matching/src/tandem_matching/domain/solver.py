@@ -169,8 +169,11 @@ def _adjacency_by_cost(
     # its time (0.40 -> 0.14 s for the 10,000-person round's million arcs).
     low = int(costs.min(initial=0))
     span = int(costs.max(initial=0)) - low + 1
-    if span * n < 2**62:
-        order = np.argsort(tails * span + (costs - low), kind="stable")
+    keyed = span * n < 2**62
+    if keyed:
+        key = tails * span + (costs - low)
+        order = np.argsort(key, kind="stable")
+        key = key[order]
     else:
         order = np.lexsort((costs, tails))
     heads = np.concatenate([v, u])[order]
@@ -184,9 +187,13 @@ def _adjacency_by_cost(
         limits.append(step * 4 ** (len(limits) - 1))
     level_ends = []
     for limit in limits[:-1]:
-        # Index of the first arc above the limit within each vertex's sorted list.
-        above = np.flatnonzero(costs > limit)
-        level_ends.append(_first_at_or_after(indptr, above))
+        # Index of the first arc above the limit within each vertex's sorted list: with the
+        # sorted keys, one search per vertex (0.15 -> 0.02 s at 10k: no pass over the arcs).
+        if keyed:
+            last = np.arange(n, dtype=np.int64) * span + (int(np.floor(limit)) - low)
+            level_ends.append(np.searchsorted(key, last, side="right"))
+        else:
+            level_ends.append(_first_at_or_after(indptr, np.flatnonzero(costs > limit)))
     level_ends.append(indptr[1:].copy())
     return indptr, heads, level_ends
 

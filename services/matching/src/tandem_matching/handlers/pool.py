@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from tandem_matching.domain.profile import (
+    NOBODY,
     Candidate,
-    Personality,
+    answers,
     candidate_of,
     normalise_tags,
     working_window_utc,
@@ -38,15 +39,13 @@ async def load_pool(
                 partners.setdefault(member, set()).update(m for m in members if m != member)
     # One day for the whole pool: asking the clock per person cost 10,000 reads at 10,000.
     day = today or datetime.now(UTC).date()
-    none: set[str] = set()
     return [
-        _candidate(r, chains.get(r["person_id"], []), partners.get(r["person_id"], none), day)
-        for r in rows
+        _candidate(r, chains.get(r["person_id"]), partners.get(r["person_id"]), day) for r in rows
     ]
 
 
 def _candidate(
-    row: Mapping[str, Any], chain: list[str], partners: set[str], today: date | None
+    row: Mapping[str, Any], chain: list[str] | None, partners: set[str] | None, today: date
 ) -> Candidate:
     profile = row["profile"]
     timezone = profile.get("timezone") or row["timezone"]
@@ -54,6 +53,7 @@ def _candidate(
         timezone = row["timezone"]  # the directory knows better than a default
     start, hours = working_window_utc(timezone, row["work_start"], row["work_end"], today)
     traits = row["personality"]
+    # Most people of a round have no manager in it and no past partner: one shared empty set.
     return candidate_of(
         {
             "person_id": row["person_id"],
@@ -71,8 +71,8 @@ def _candidate(
             "time_of_day": profile.get("time_of_day", "any"),
             "utc_start": start,
             "work_hours": hours,
-            "personality": Personality(*traits) if traits else None,
-            "manager_chain": frozenset(chain),
-            "previous_partners": frozenset(partners),
+            "personality": answers(tuple(traits)) if traits else None,
+            "manager_chain": frozenset(chain) if chain else NOBODY,
+            "previous_partners": frozenset(partners) if partners else NOBODY,
         }
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -92,7 +92,7 @@ class MatchingTables(Protocol):
 
     async def enrolled(
         self, program_id: str, only: Sequence[str] | None
-    ) -> list[dict[str, Any]]: ...
+    ) -> list[Mapping[str, Any]]: ...
 
     async def manager_chains(self, person_ids: Sequence[str]) -> dict[str, list[str]]: ...
 
