@@ -157,3 +157,33 @@ async def test_a_killed_sender_delivers_each_notification_once(
 
 async def _status(dsn: str, person: str, channel: str, status: str) -> bool:
     return (await rows(dsn, person)).get(channel, ("", 0))[0] == status
+
+
+async def test_outcomes_settle_in_waves_while_the_rest_of_the_batch_is_still_sending(
+    sink: SmtpSink, fresh_dsn: str, tmp_path: Path
+) -> None:
+    """A crash may send again only what completed since the last wave, not the whole batch."""
+    people = [f"pat-{uuid.uuid4().hex[:6]}" for _ in range(20)]
+    for person in people:
+        await seed(fresh_dsn, person, str(uuid.uuid4()))
+    sink.stall(before_mail=60)  # every email hangs: only the in-app copies complete
+    first = worker(fresh_dsn, sink, tmp_path)
+    try:
+        # One batch claims all 40 deliveries; the 20 in-app ones finish at once, and the first
+        # wave of them (settle_every = 16) commits while the emails are still in flight.
+        await until(lambda: _settled(fresh_dsn, "in_app", 16))
+        assert not await _settled(fresh_dsn, "email", 1)
+    finally:
+        first.kill()
+        first.wait()
+
+
+async def _settled(dsn: str, channel: str, at_least: int) -> bool:
+    conn = await connect(dsn)
+    try:
+        sent = await conn.fetchval(
+            "SELECT count(*) FROM deliveries WHERE channel = $1 AND status = 'sent'", channel
+        )
+        return int(sent) >= at_least
+    finally:
+        await conn.close()

@@ -1,4 +1,4 @@
-"""Send what is due: claim (intent recorded), compose, send, then settle the outcome.
+"""Send what is due: claim (intent recorded), compose, send, then settle the outcomes.
 
 A batch is claimed in one statement (attempts counted, leases taken) and committed before any
 send, so a crash mid-send leaves the intent behind: after the lease the delivery is claimed
@@ -18,10 +18,11 @@ import asyncpg
 from tandem_events.store import EventStore
 from tandem_events.timers import TimerSweep
 from tandem_notifications.adapters.postgres import PostgresBook
+from tandem_notifications.adapters.records import Claimed
 from tandem_notifications.handlers.courier import Courier
 from tandem_notifications.handlers.dispatch_config import DispatchConfig
-from tandem_notifications.handlers.gather import Lookup, gather
-from tandem_notifications.handlers.outcomes import record_outcomes
+from tandem_notifications.handlers.gather import Gathered, Lookup, gather
+from tandem_notifications.handlers.outcomes import Attempted, record_outcomes
 from tandem_notifications.handlers.plans import announce
 from tandem_notifications.handlers.senders import EmailSender, WebhookSender
 
@@ -57,6 +58,31 @@ class Dispatcher:
         if not claimed:
             return 0
         around = await gather(self._pool, claimed, self._lookup, now, self._config.contact_ttl)
-        results = await asyncio.gather(*(self._courier.attempt(c, around, now) for c in claimed))
+        await self._send_and_settle(claimed, around, now)
+        return len(claimed)
+
+    async def _send_and_settle(
+        self, claimed: list[Claimed], around: Gathered, now: datetime
+    ) -> None:
+        """Send the batch, settling outcomes in waves as sends complete, not once at the end.
+
+        A mail the server accepted but whose outcome is not yet committed is sent again after
+        its lease if this process dies: settling every ``settle_every`` completions keeps that
+        window to a few sends instead of the whole batch. Sends go on while a wave commits.
+        """
+
+        async def attempt(c: Claimed) -> tuple[Claimed, Attempted]:
+            return c, await self._courier.attempt(c, around, now)
+
+        wave: list[tuple[Claimed, Attempted]] = []
+        for done in asyncio.as_completed([attempt(c) for c in claimed]):
+            wave.append(await done)
+            if len(wave) >= self._config.settle_every:
+                await self._settle(wave)
+                wave = []
+        if wave:
+            await self._settle(wave)
+
+    async def _settle(self, wave: list[tuple[Claimed, Attempted]]) -> None:
+        claimed, results = zip(*wave, strict=True)
         await record_outcomes(self._pool, self._store, self._clock(), claimed, results)
-        return len(results)

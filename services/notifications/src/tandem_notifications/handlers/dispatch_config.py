@@ -24,6 +24,8 @@ class DispatchConfig:
     # would otherwise be announced ahead of (and slow) the introductions due now.
     announce_ahead: timedelta = timedelta(hours=1)
     concurrency: int = 16
+    # Outcomes commit every this many completed sends: what a crash can send twice.
+    settle_every: int = 16
     rate_per_second: float = 500.0
     contact_ttl: timedelta = timedelta(days=1)
     policy: RetryPolicy = field(default_factory=RetryPolicy)
