@@ -94,6 +94,7 @@ class ProjectionRunner(ReadAhead):
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        self._ahead = None  # leaving the group hands over nothing more (see ``_hand_over``)
         if self._consumer is not None:
             await self._consumer.stop()
         if self._producer is not None:

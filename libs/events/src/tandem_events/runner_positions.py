@@ -44,6 +44,15 @@ class Positioning(LagReport):
                 stored[tp] = first[tp]
             self._consumer.seek(tp, stored[tp])
 
+    async def _hand_over(self, positioning: int) -> None:
+        """Let the batch in flight commit before this member rejoins the group.
+
+        A member taking over its partitions then reads stored offsets that include it
+        instead of reading it again (``positioning``: the positions it was read under).
+        """
+        async with self._applying:
+            pass
+
     async def _reposition(self, partitions: set[TopicPartition]) -> None:
         """Seek to the stored offsets once the batch in flight, if any, has committed."""
         async with self._turn:
@@ -56,14 +65,12 @@ class Reseek(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         # Records handed out from here on may come from positions the listener then moves:
-        # reading ahead stops, and what it read is dropped.
+        # reading ahead stops; what it read so far is applied with the batch in flight.
+        positioning = self._runner._positioning
         self._runner._positioning += 1
         for tp in revoked:
             self._runner._lag.pop(tp, None)
-        # The batch in flight commits before this member rejoins: a member taking over its
-        # partitions then reads stored offsets that include it instead of reading it again.
-        async with self._runner._applying:
-            pass
+        await self._runner._hand_over(positioning)
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         await self._runner._reposition(assigned)

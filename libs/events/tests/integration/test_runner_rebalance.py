@@ -29,16 +29,35 @@ from .conftest import SOURCE, wait_for
 EVENTS = 300
 
 
-async def published(bootstrap: str, prefix: str) -> str:
-    """``EVENTS`` check-ins of seven pairs (so on every partition) under ``prefix``."""
+async def publisher_of(bootstrap: str, prefix: str) -> EventPublisher:
+    """A started publisher to the catalog's topics, provisioned under ``prefix``."""
     await provision_logs(bootstrap, prefix, CATALOG_LOGS, dead_letters=True)
     publisher = EventPublisher(bootstrap, topic_prefix=prefix)
     await publisher.start()
-    await publisher.publish(
-        [Envelope.wrap(check_in(f"pair-{n % 7}", n), SOURCE) for n in range(EVENTS)]
-    )
+    return publisher
+
+
+def check_ins(first: int, end: int) -> list[Envelope]:
+    """Check-ins ``first`` to ``end`` of seven pairs (so on every partition)."""
+    return [Envelope.wrap(check_in(f"pair-{n % 7}", n), SOURCE) for n in range(first, end)]
+
+
+async def published(bootstrap: str, prefix: str) -> str:
+    """``EVENTS`` check-ins under ``prefix``."""
+    publisher = await publisher_of(bootstrap, prefix)
+    await publisher.publish(check_ins(0, EVENTS))
     await publisher.stop()
     return prefix
+
+
+def members(
+    pool: asyncpg.Pool, bootstrap: str, prefix: str, *projections: HeldFirstBatch
+) -> list[ProjectionRunner]:
+    """One runner per projection, all in the group ``prefix`` + g."""
+    return [
+        ProjectionRunner(pool, bootstrap, p, group_id=prefix + "g", topic_prefix=prefix)
+        for p in projections
+    ]
 
 
 async def caught_up(pool: asyncpg.Pool) -> bool:
@@ -67,6 +86,22 @@ class HeldFirstBatch:
         self.entered.set()
         await self.release.wait()
         self.applied += len(items)
+
+
+async def second_joins(
+    pool: asyncpg.Pool, runners: list[ProjectionRunner], first: HeldFirstBatch
+) -> None:
+    """The second member joins while the first holds its batch; then the first goes on."""
+    joining = asyncio.create_task(runners[1].start())
+    await asyncio.sleep(5.0)  # past a heartbeat: the first member hears of the rebalance
+    first.release.set()
+    await wait_for(lambda: caught_up(pool))
+    await joining
+
+
+def assert_read_once(decoded: Counter[str]) -> None:
+    twice = sum(1 for n in decoded.values() if n > 1)
+    assert twice == 0, f"{twice} of {EVENTS} records decoded more than once"
 
 
 async def test_a_rebalance_during_a_batch_reads_no_record_twice(
@@ -99,8 +134,7 @@ async def test_a_rebalance_during_a_batch_reads_no_record_twice(
         await other.stop()
         await runner.stop()
     assert projection.applied == EVENTS
-    twice = sum(1 for n in decoded.values() if n > 1)
-    assert twice == 0, f"{twice} of {EVENTS} records decoded more than once"
+    assert_read_once(decoded)
 
 
 async def test_a_member_taking_partitions_during_a_batch_reads_none_of_them_twice(
@@ -116,23 +150,46 @@ async def test_a_member_taking_partitions_during_a_batch_reads_none_of_them_twic
     prefix = await published(kafka_bootstrap, topic_name("takeover") + ".")
     first, second = HeldFirstBatch(), HeldFirstBatch()
     second.release.set()
-    runners = [
-        ProjectionRunner(
-            activity_pool, kafka_bootstrap, p, group_id=prefix + "g", topic_prefix=prefix
-        )
-        for p in (first, second)
-    ]
+    runners = members(activity_pool, kafka_bootstrap, prefix, first, second)
     await runners[0].start()
     try:
         await asyncio.wait_for(first.entered.wait(), 30)
-        joining = asyncio.create_task(runners[1].start())
-        await asyncio.sleep(5.0)  # past a heartbeat: the first member hears of the rebalance
-        first.release.set()
-        await wait_for(lambda: caught_up(activity_pool))
-        await joining
+        await second_joins(activity_pool, runners, first)
     finally:
         for runner in runners:
             await runner.stop()
     assert first.applied + second.applied == EVENTS
-    twice = sum(1 for n in decoded.values() if n > 1)
-    assert twice == 0, f"{twice} of {EVENTS} records decoded more than once"
+    assert_read_once(decoded)
+
+
+async def test_a_member_taking_partitions_after_reading_ahead_reads_none_of_them_twice(
+    activity_pool: asyncpg.Pool,
+    kafka_bootstrap: str,
+    topic_name: Callable[[str], str],
+    decoded: Counter[str],
+) -> None:
+    # The first member's batch is held while the records after it are read ahead; then a
+    # second member joins. The read-ahead is applied with the batch before the first member
+    # rejoins: dropped, every one of them was decoded again by its next owner.
+    prefix = topic_name("handover") + "."
+    publisher = await publisher_of(kafka_bootstrap, prefix)
+    first, second = HeldFirstBatch(), HeldFirstBatch()
+    second.release.set()
+    runners = members(activity_pool, kafka_bootstrap, prefix, first, second)
+    try:
+        await publisher.publish(check_ins(0, 50))
+        await runners[0].start()
+        await asyncio.wait_for(first.entered.wait(), 30)
+        await publisher.publish(check_ins(50, EVENTS))
+
+        async def all_read() -> bool:
+            return len(decoded) == EVENTS
+
+        await wait_for(all_read, limit=15)  # the batch is held: read ahead, not applied
+        await second_joins(activity_pool, runners, first)
+    finally:
+        await publisher.stop()
+        for runner in runners:
+            await runner.stop()
+    assert first.applied + second.applied == EVENTS
+    assert_read_once(decoded)
