@@ -69,6 +69,7 @@ class ProjectionRunner(ReadAhead):
         self._turn = asyncio.Lock()
         self._applying = asyncio.Lock()
         self._positioning = 0
+        self._seek_pending = True  # no position is ours until the first assignment's seek
         self._ahead = None
         self.parking = ParkingLot(
             projection, horizon=park_horizon, recheck=park_recheck, per_loop=retries_per_loop

@@ -26,10 +26,14 @@ class Positioning(LagReport):
     # waits for. Not the turn: a fetch during a reassignment waits for the assignment.
     _applying: asyncio.Lock
     _positioning: int  # counts seeks: a batch read ahead before one is stale
+    # From a revocation until the seek that follows: the consumer's positions are the
+    # group's committed offsets (told to Kafka after each batch, so possibly behind).
+    _seek_pending: bool
 
     async def seek_to_stored(self, partitions: set[TopicPartition]) -> None:
         """Position the consumer where the database says each partition resumes."""
         assert self._consumer is not None
+        self._seek_pending = False  # a revocation during the awaits below sets it again
         stored = await stored_offsets(self._pool, self.projection.name)
         self._positioning += 1
         first = await self._consumer.beginning_offsets(list(partitions)) if partitions else {}
@@ -68,6 +72,7 @@ class Reseek(ConsumerRebalanceListener):  # type: ignore[misc]
         # reading ahead stops; what it read so far is applied with the batch in flight.
         positioning = self._runner._positioning
         self._runner._positioning += 1
+        self._runner._seek_pending = True
         for tp in revoked:
             self._runner._lag.pop(tp, None)
         await self._runner._hand_over(positioning)
