@@ -43,7 +43,13 @@ class ReadAhead(InputTopics):
             assert self._consumer is not None
             await self.seek_to_stored(self._consumer.assignment())
             return Batch({}, self._positioning)
-        return await read(records, self._positioning)
+        batch = await read(records, self._positioning)
+        if batch.positioning != self._positioning:
+            # A revocation came while it was decoded: its partitions may be another
+            # member's by now, which reads them from the stored offsets. Applied here
+            # too, both wrote the same rows and one rolled back. Read again once sought.
+            return Batch({}, self._positioning)
+        return batch
 
     async def _apply_reading_ahead(self, batch: Batch) -> None:
         """Apply ``batch`` while the next one is fetched and decoded as its records arrive.

@@ -14,12 +14,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from tandem_events.catalog.base import DomainEvent
 from tandem_events.envelope import Envelope
 from tandem_events.kafka_producer import EventPublisher
 from tandem_events.projection import ProjectionContext
+from tandem_events.reading import Batch, Record
 from tandem_events.runner import ProjectionRunner
 from tandem_testkit.owner import CATALOG_LOGS, provision_logs
 
@@ -223,3 +225,48 @@ async def test_records_handed_out_before_the_listener_seeks_are_not_decoded(
         await runner.stop()
     assert projection.applied == EVENTS
     assert_read_once(decoded)
+
+
+async def test_a_batch_decoded_across_a_revocation_is_not_applied(
+    activity_pool: asyncpg.Pool,
+    kafka_bootstrap: str,
+    topic_name: Callable[[str], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The first member is decoding its first batch (every partition) when a second member
+    # joins, takes some partitions and applies them from the stored offsets. Applied after
+    # the rebalance, the first member's batch wrote the same rows, and one of the two
+    # transactions rolled back: both projections saw those events twice.
+    go_on = asyncio.Event()
+    take = Batch.take
+    calls = 0
+
+    async def slow_first_take(batch: Batch, records: dict[TopicPartition, list[Record]]) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            await go_on.wait()
+        await take(batch, records)
+
+    monkeypatch.setattr(Batch, "take", slow_first_take)
+    prefix = await published(kafka_bootstrap, topic_name("decoding") + ".")
+    first, second = HeldFirstBatch(), HeldFirstBatch()
+    first.release.set()
+    second.release.set()
+    runners = members(activity_pool, kafka_bootstrap, prefix, first, second)
+    await runners[0].start()
+    try:
+        await runners[1].start()
+
+        async def second_applied() -> bool:
+            return second.applied > 0
+
+        await wait_for(second_applied)
+        go_on.set()
+        await wait_for(lambda: caught_up(activity_pool))
+        await asyncio.sleep(1.0)
+    finally:
+        go_on.set()
+        for runner in runners:
+            await runner.stop()
+    assert first.applied + second.applied == EVENTS
