@@ -19,12 +19,14 @@ import json
 import os
 import resource
 import sys
+import time
 import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import psycopg
+from aiokafka import TopicPartition
 from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -35,11 +37,13 @@ from tandem_analytics.domain.pseudonyms import Pseudonyms
 from tandem_analytics.history import HistoryShape, generate
 from tandem_analytics.projections import projections_for
 from tandem_events.envelope import Envelope
+from tandem_events.reading import Batch
 from tandem_events.runner import ProjectionRunner
 from tandem_service.database import apply_migrations
 
 STATE = Path(os.environ.get("CATCHUP_STATE", "/tmp/tandem-catchup-cpu.json"))
 server_seconds: list[float] = []
+last_read: list[float] = [0.0]  # wall clock of the last records handed to a batch
 
 
 def backend_seconds(pids: list[int]) -> float:
@@ -53,13 +57,20 @@ def backend_seconds(pids: list[int]) -> float:
 
 
 def count_decodes(decodes: Counter[str]) -> None:
-    decode = Envelope.from_record
+    """Count the records the runners decode, per topic: once per fetch handed to a batch.
 
-    def counted(topic: str, *rest: Any) -> Envelope:
-        decodes[topic] += 1
-        return decode(topic, *rest)
+    Not once per record: a wrapper around each decode ran in the runner's process and was
+    counted in its CPU per event, and in the catch-up's rate.
+    """
+    take = Batch.take
 
-    Envelope.from_record = counted  # type: ignore[method-assign,assignment]
+    async def counted(batch: Batch, records: dict[TopicPartition, list[Any]]) -> None:
+        for tp, partition_records in records.items():
+            decodes[tp.topic] += len(partition_records)
+        last_read[0] = time.time()
+        await take(batch, records)
+
+    Batch.take = counted  # type: ignore[method-assign]
     stop = ProjectionRunner.stop
 
     async def stopping(runner: ProjectionRunner) -> None:

@@ -35,7 +35,7 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).parent))
 import run as bench  # the catch-up helpers of the main benchmark
-from catchup_cpu import backend_seconds, count_decodes
+from catchup_cpu import backend_seconds, count_decodes, last_read
 
 from tandem_analytics.bootstrap import MIGRATIONS
 from tandem_analytics.domain.pseudonyms import Pseudonyms
@@ -84,6 +84,7 @@ async def _work(dsn: str, prefix: str, group: str, go: Any, stop: Any, out: Any)
         (
             time.process_time() - cpu,
             decodes.total(),
+            last_read[0],
             sys.modules[ProjectionRunner.__module__].__file__,
         )
     )
@@ -116,6 +117,7 @@ def catch_up(
     with psycopg.connect(dsn, autocommit=True) as conn:
         started = time.perf_counter()
         go.set()
+        wall_start = time.time()
         while True:
             rows = conn.execute(
                 "SELECT topic, sum(next_offset) FROM projection_offsets"
@@ -137,9 +139,18 @@ def catch_up(
         ).fetchone()[0]  # type: ignore[index]
     stop.set()
     client = decoded = 0.0
+    per_process = []
     for _ in workers:
-        seconds_of, decoded_by, runner_file = out.get(timeout=300)
+        seconds_of, decoded_by, read_until, runner_file = out.get(timeout=300)
         client, decoded = client + seconds_of, decoded + decoded_by
+        # A process that runs out of records early leaves its share of the machine idle.
+        per_process.append(
+            {
+                "cpu_s": round(seconds_of, 1),
+                "decoded": decoded_by,
+                "last_read_s": round(read_until - wall_start, 1),
+            }
+        )
     for process in workers:
         process.join()
     total = sum(ends.values())
@@ -152,6 +163,7 @@ def catch_up(
         "runner_cpu_us_per_event": round(client / total * 1e6, 1),
         "database_cpu_us_per_event": round(server / total * 1e6, 1),
         "decoded_per_event": round(decoded / total, 3),
+        "by_process": per_process,
         "deadlocks": deadlocks,
         "lock_waits_seen": dict(waits),
         "polls": polls,

@@ -129,14 +129,19 @@ class Envelope:
     ) -> Envelope:
         """Read a Kafka record, or raise :class:`InvalidEnvelope` saying what is wrong."""
         found = dict(headers)
-        if not found.keys() >= _REQUIRED:
+        try:
+            # Looked up once each, and a missing one found by the failed lookup: checking
+            # the names first cost as much again as reading them (about 1 us per record).
+            spec, id, type = found["ce_specversion"], found["ce_id"], found["ce_type"]
+            source, at = found["ce_source"], found["ce_time"]
+        except KeyError:
             missing = [h for h in REQUIRED_HEADERS if h not in found]
-            raise InvalidEnvelope(f"missing CloudEvents header(s): {', '.join(missing)}")
-        if found["ce_specversion"] != SPEC_VERSION:
-            raise InvalidEnvelope(f"unsupported ce_specversion {found['ce_specversion']!r}")
+            raise InvalidEnvelope(f"missing CloudEvents header(s): {', '.join(missing)}") from None
+        if spec != SPEC_VERSION:
+            raise InvalidEnvelope(f"unsupported ce_specversion {spec!r}")
         try:
             data = orjson.loads(value or b"")
-            time = datetime.fromisoformat(found["ce_time"].decode())
+            time = datetime.fromisoformat(at.decode())
         except (orjson.JSONDecodeError, ValueError) as exc:
             raise InvalidEnvelope(f"malformed record: {exc}") from exc
         if not isinstance(data, dict):
@@ -145,9 +150,9 @@ class Envelope:
         # directly rather than through the dataclass __init__ (one object.__setattr__ each).
         envelope = object.__new__(cls)
         envelope.__dict__.update(
-            id=found["ce_id"].decode(),
-            type=found["ce_type"].decode(),
-            source=found["ce_source"].decode(),
+            id=id.decode(),
+            type=type.decode(),
+            source=source.decode(),
             subject=found.get("ce_subject", b"").decode(),
             time=time,
             topic=topic,

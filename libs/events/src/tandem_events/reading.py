@@ -23,7 +23,7 @@ Record: TypeAlias = ConsumerRecord[bytes, bytes]
 YIELD_EVERY = 500
 
 
-@dataclass
+@dataclass(slots=True)
 class Decoded:
     """A record that decoded into a typed event."""
 
@@ -43,9 +43,17 @@ class Batch:
     size: int = 0  # records in ``records``
 
     async def take(self, records: dict[TopicPartition, list[Record]]) -> None:
-        """Decode and validate ``records`` (fetched after the ones taken so far) and add them."""
-        for tp, partition_records in records.items():
-            self.records.setdefault(tp, []).extend(partition_records)
+        """Decode and validate ``records`` (fetched after the ones taken so far) and add them.
+
+        They join the batch all at once, after the last await: at every await the batch's
+        records and what they decoded to agree, so a member being rebalanced may apply the
+        batch read ahead wherever its loop stands (``ReadAhead._hand_over``).
+        """
+        good: list[Decoded] = []
+        dead: list[tuple[Record, str]] = []
+        newer: list[Decoded] = []
+        taken = 0
+        for partition_records in records.values():
             for record in partition_records:
                 envelope = None
                 try:
@@ -53,15 +61,21 @@ class Batch:
                         record.topic, record.key, record.value, record.headers
                     )
                     envelope.event()  # validate (and upcast); the event is kept for the apply
-                    self.good.append(Decoded(record, envelope))
+                    good.append(Decoded(record, envelope))
                 except EventError as exc:
                     if envelope is not None and newer_than_known(envelope.type):
-                        self.newer.append(Decoded(record, envelope))
+                        newer.append(Decoded(record, envelope))
                     else:
-                        self.dead.append((record, str(exc)))
-                self.size += 1
-                if self.size % YIELD_EVERY == 0:
+                        dead.append((record, str(exc)))
+                taken += 1
+                if taken % YIELD_EVERY == 0:
                     await asyncio.sleep(0)
+        for tp, partition_records in records.items():
+            self.records.setdefault(tp, []).extend(partition_records)
+        self.good += good
+        self.dead += dead
+        self.newer += newer
+        self.size += taken
 
 
 async def read(records: dict[TopicPartition, list[Record]], positioning: int) -> Batch:

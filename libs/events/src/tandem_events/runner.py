@@ -69,6 +69,7 @@ class ProjectionRunner(ReadAhead):
         self._turn = asyncio.Lock()
         self._applying = asyncio.Lock()
         self._positioning = 0
+        self._seek_pending = True  # no position is ours until the first assignment's seek
         self._ahead = None
         self.parking = ParkingLot(
             projection, horizon=park_horizon, recheck=park_recheck, per_loop=retries_per_loop
@@ -94,6 +95,7 @@ class ProjectionRunner(ReadAhead):
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        self._ahead = None  # leaving the group hands over nothing more (see ``_hand_over``)
         if self._consumer is not None:
             await self._consumer.stop()
         if self._producer is not None:

@@ -26,10 +26,14 @@ class Positioning(LagReport):
     # waits for. Not the turn: a fetch during a reassignment waits for the assignment.
     _applying: asyncio.Lock
     _positioning: int  # counts seeks: a batch read ahead before one is stale
+    # From a revocation until the seek that follows: the consumer's positions are the
+    # group's committed offsets (told to Kafka after each batch, so possibly behind).
+    _seek_pending: bool
 
     async def seek_to_stored(self, partitions: set[TopicPartition]) -> None:
         """Position the consumer where the database says each partition resumes."""
         assert self._consumer is not None
+        self._seek_pending = False  # a revocation during the awaits below sets it again
         stored = await stored_offsets(self._pool, self.projection.name)
         self._positioning += 1
         first = await self._consumer.beginning_offsets(list(partitions)) if partitions else {}
@@ -44,6 +48,15 @@ class Positioning(LagReport):
                 stored[tp] = first[tp]
             self._consumer.seek(tp, stored[tp])
 
+    async def _hand_over(self, positioning: int) -> None:
+        """Let the batch in flight commit before this member rejoins the group.
+
+        A member taking over its partitions then reads stored offsets that include it
+        instead of reading it again (``positioning``: the positions it was read under).
+        """
+        async with self._applying:
+            pass
+
     async def _reposition(self, partitions: set[TopicPartition]) -> None:
         """Seek to the stored offsets once the batch in flight, if any, has committed."""
         async with self._turn:
@@ -56,14 +69,13 @@ class Reseek(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         # Records handed out from here on may come from positions the listener then moves:
-        # reading ahead stops, and what it read is dropped.
+        # reading ahead stops; what it read so far is applied with the batch in flight.
+        positioning = self._runner._positioning
         self._runner._positioning += 1
+        self._runner._seek_pending = True
         for tp in revoked:
             self._runner._lag.pop(tp, None)
-        # The batch in flight commits before this member rejoins: a member taking over its
-        # partitions then reads stored offsets that include it instead of reading it again.
-        async with self._runner._applying:
-            pass
+        await self._runner._hand_over(positioning)
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         await self._runner._reposition(assigned)
