@@ -46,7 +46,7 @@ def _postgres_group(title: str, databases: dict[str, str]) -> str | None:
 
 
 def stack_cpu(databases: dict[str, str], watcher_pid: int) -> dict[str, float]:
-    """CPU seconds so far of the broker JVM and of PostgreSQL, grouped (see the module)."""
+    """CPU seconds so far of the broker JVM and of PostgreSQL processes, keyed group/pid."""
     ticks: dict[str, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -61,8 +61,8 @@ def stack_cpu(databases: dict[str, str], watcher_pid: int) -> dict[str, float]:
                 group = "kafka_broker"
             else:
                 group = None
-            if group:
-                ticks[group] = ticks.get(group, 0) + _own_ticks(entry.name)
+            if group:  # per process: one that exits between snapshots must not count negative
+                ticks[f"{group}/{entry.name}"] = _own_ticks(entry.name)
         except (OSError, IndexError, ValueError):
             continue  # gone meanwhile
     return {group: n / TICK for group, n in ticks.items()}
@@ -88,11 +88,8 @@ class CpuLedger:
     def share(before: dict[str, float], after: dict[str, float], units: int) -> dict[str, float]:
         """Milliseconds of CPU per unit between two snapshots, by group, with the total of
         the system's groups (the bench's own generator, watcher and watcher backend apart)."""
-        per = {
-            name: round((after[name] - before.get(name, 0.0)) * 1000 / max(units, 1), 2)
-            for name in after
-            if name != "wall"
-        }
+        spent = _spent(before, after)
+        per = {name: round(v * 1000 / max(units, 1), 2) for name, v in spent.items()}
         bench = ("bench_generator_watcher", "postgres_watcher")
         per["system_total"] = round(sum(v for k, v in per.items() if k not in bench), 2)
         per["window_seconds"] = round(after["wall"] - before["wall"], 1)
@@ -102,11 +99,7 @@ class CpuLedger:
     def rate(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
         """Milliseconds of CPU per wall second between two snapshots (idle burn), by group."""
         wall = after["wall"] - before["wall"]
-        return {
-            name: round((after[name] - before.get(name, 0.0)) * 1000 / wall, 1)
-            for name in after
-            if name != "wall"
-        }
+        return {name: round(v * 1000 / wall, 1) for name, v in _spent(before, after).items()}
 
     async def quiet(self, busiest: float, limit: float) -> float:
         """Wait until the bench's children together use less than ``busiest`` of a core over a
@@ -120,3 +113,15 @@ class CpuLedger:
             if used < busiest:
                 break
         return round(time.perf_counter() - start, 1)
+
+
+def _spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """CPU seconds each group spent between two snapshots, summed over its processes alive at
+    the second one (a process started meanwhile counts from zero; one that exited is left
+    out, its last seconds unknown, rather than counted as negative)."""
+    spent: dict[str, float] = {}
+    for key, seconds in after.items():
+        if key != "wall":
+            group = key.split("/")[0]
+            spent[group] = spent.get(group, 0.0) + seconds - before.get(key, 0.0)
+    return spent
