@@ -74,8 +74,11 @@ class Dispatcher:
         async def attempt(c: Claimed) -> tuple[Claimed, Attempted]:
             return c, await self._courier.attempt(c, around, now)
 
+        # Started as tasks in the claim's order (reminders first): as_completed alone would
+        # start them in the order of a set.
+        started = [asyncio.ensure_future(attempt(c)) for c in claimed]
         wave: list[tuple[Claimed, Attempted]] = []
-        for done in asyncio.as_completed([attempt(c) for c in claimed]):
+        for done in asyncio.as_completed(started):
             wave.append(await done)
             if len(wave) >= self._config.settle_every:
                 await self._settle(wave)
